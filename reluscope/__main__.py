@@ -1,0 +1,5 @@
+"""``python -m reluscope`` is the ``reluscope`` command."""
+
+from reluscope.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``reluscope`` console script (see ``reluscope.cli``)."""
