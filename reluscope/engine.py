@@ -1,0 +1,529 @@
+"""The network: K MLPs of one shape trained together, with diagnostics from the same passes.
+
+Parameters of all K models live in one buffer ``flat`` of shape (K, P). Layer l is the view
+``flat[:, offset:offset + (fan_in + 1) * fan_out].reshape(K, fan_in + 1, fan_out)`` whose last
+row is the bias, so every layer's input carries a trailing column of ones and one
+``np.matmul`` on the stack computes z = a·W + b for all K models, and one more gives both the
+weight and the bias gradient. The optimiser then updates the flat buffer in a few calls.
+
+Models of a stack may differ in activation, bias offset, initialisation, learning rate and
+seed (hence their shuffling order); they share the layer sizes, solver and batch size. One
+model (K = 1) is what an estimator trains; a comparison or a sweep is K > 1; there is no other
+training loop. Outputs and losses follow scikit-learn's MLP: logistic + binary log-loss,
+softmax + cross-entropy, identity + half squared error, with the same L2 penalty
+α/2·‖W‖²/n_batch on weights only.
+
+Each epoch's record is taken over the full training set with the parameters at the end of the
+epoch (row 0: at initialisation): loss, score, per-unit on-rate / inactive / dead / saturated
+(see ``reluscope.diagnostics``), per-layer mean activation and the norm of the full-batch data
+gradient of each layer's incoming weights and biases. With one batch per epoch the record of
+epoch t is read off epoch t+1's training pass, which already holds every z and gradient at
+those parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from reluscope.activations import Activation, _special, get_activation
+from reluscope.diagnostics import SATURATION_FRACTION
+from reluscope.init import initial_parameters
+from reluscope.optim import SGD, Adam
+
+__all__ = ["OUTPUTS", "RunSpec", "StackedNetwork", "TrainConfig", "TrainState", "train_stack"]
+
+OUTPUTS = ("logistic", "softmax", "identity")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What may differ between the models of one stack."""
+
+    activation: str = "relu"
+    negative_slope: float = 0.01
+    bias_offset: float = 0.0
+    init: str = "he_normal"
+    learning_rate: float = 0.01
+    random_state: object = 0
+
+    def get_activation(self) -> Activation:
+        return get_activation(self.activation, negative_slope=self.negative_slope)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """What every model of a stack shares. Names and meanings follow scikit-learn's MLP."""
+
+    hidden_layer_sizes: tuple[int, ...] = (100,)
+    solver: str = "sgd"
+    alpha: float = 0.0
+    batch_size: int | str = "auto"
+    max_iter: int = 200
+    shuffle: bool = True
+    momentum: float = 0.9
+    nesterovs_momentum: bool = True
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-8
+    learning_rate: str = "constant"
+    power_t: float = 0.5
+    tol: float = 1e-4
+    n_iter_no_change: float = math.inf
+    diagnostics: bool = True
+    keep_parameters: bool = False
+    dtype: type = np.float64
+
+    def effective_batch_size(self, n_samples: int) -> int:
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+
+# --------------------------------------------------------------------------------------------
+# the stacked network
+
+
+class StackedNetwork:
+    """K MLPs with identical layer sizes; parameters in one (K, P) buffer.
+
+    Parameters
+    ----------
+    layer_units : sequence of int
+        ``[n_features, *hidden, n_outputs]``.
+    activations : sequence of Activation, length K
+        Hidden activation of each model.
+    output : {"logistic", "softmax", "identity"}
+    dtype : numpy float dtype
+    """
+
+    def __init__(self, layer_units, activations: Sequence[Activation], output: str, dtype):
+        self.layer_units = tuple(int(u) for u in layer_units)
+        self.activations = tuple(activations)
+        self.n_models = len(self.activations)
+        self.output = output
+        self.dtype = np.dtype(dtype)
+        shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in pairwise(self.layer_units)]
+        sizes = [rows * cols for rows, cols in shapes]
+        self.n_parameters = sum(sizes)
+        self.flat = np.zeros((self.n_models, self.n_parameters), dtype=self.dtype)
+        self.layers = self.layer_views(self.flat)
+        # 1 on weights, 0 on biases: the L2 penalty and its gradient touch weights only
+        self.weight_mask = self.layer_mask()
+        # runs of consecutive models sharing an activation: one call per run and layer
+        self.groups = _activation_groups(self.activations)
+
+    def layer_views(self, flat):
+        """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer."""
+        views, offset = [], 0
+        for fan_in, fan_out in pairwise(self.layer_units):
+            size = (fan_in + 1) * fan_out
+            views.append(
+                flat[:, offset : offset + size].reshape(flat.shape[0], fan_in + 1, fan_out)
+            )
+            offset += size
+        return views
+
+    def layer_mask(self):
+        mask = np.ones((1, self.n_parameters), dtype=self.dtype)
+        for view in self.layer_views(mask):
+            view[:, -1, :] = 0.0
+        return mask
+
+    def set_parameters(self, model, layers):
+        """Write one model's [(W, b), ...] into the stack."""
+        for view, (weights, biases) in zip(self.layers, layers, strict=True):
+            view[model, :-1, :] = weights
+            view[model, -1, :] = biases
+
+    def get_parameters(self, model, flat=None):
+        """One model's parameters as [(W (fan_in, fan_out), b (fan_out,)), ...], copies."""
+        views = self.layers if flat is None else self.layer_views(flat)
+        return [(view[model, :-1, :].copy(), view[model, -1, :].copy()) for view in views]
+
+    def augment(self, X):
+        """X (n, d) → (1, n, d + 1) with a trailing column of ones, in the network's dtype."""
+        out = np.ones((1, X.shape[0], X.shape[1] + 1), dtype=self.dtype)
+        out[0, :, :-1] = X
+        return out
+
+    def predict(self, X, flat=None):
+        """Outputs of every model on X: (K, n, n_outputs). ``flat`` defaults to current params."""
+        buffers = Buffers(self, X.shape[0])
+        views = self.layers if flat is None else self.layer_views(flat)
+        with np.errstate(all="ignore"):
+            return self.forward(self.augment(X), buffers, views).copy()
+
+    def preactivations(self, X, flat=None):
+        """Hidden pre-activations of every model on X: list of (K, n, units) per hidden layer."""
+        buffers = Buffers(self, X.shape[0])
+        views = self.layers if flat is None else self.layer_views(flat)
+        with np.errstate(all="ignore"):
+            self.forward(self.augment(X), buffers, views)
+        return [z.copy() for z in buffers.z]
+
+    # -- passes ---------------------------------------------------------------------------
+    def forward(self, inputs, buffers, layers=None, out=None):
+        """Forward pass on (1 or K, n, d + 1) inputs; keeps every z in ``buffers``.
+
+        Returns the output-layer activations (K, n, n_outputs), written into ``out`` if given.
+        """
+        layers = self.layers if layers is None else layers
+        current = inputs
+        for weights, z, a in zip(layers[:-1], buffers.z, buffers.a, strict=True):
+            np.matmul(current, weights, out=z)
+            units = z.shape[-1]
+            for models, activation in self.groups:
+                activation.forward_into(z[models], a[models, :, :units])
+            current = a
+        out = buffers.output if out is None else out
+        if self.output == "identity":
+            np.matmul(current, layers[-1], out=out)
+            return out
+        z_out = buffers.z_out
+        np.matmul(current, layers[-1], out=z_out)
+        if self.output == "logistic":
+            _special().expit(z_out, out=out)
+        else:  # softmax, shifted by the row max as scikit-learn does
+            np.subtract(z_out, z_out.max(axis=-1, keepdims=True), out=out)
+            np.exp(out, out=out)
+            out /= out.sum(axis=-1, keepdims=True)
+        return out
+
+    def backward(self, inputs, targets, outputs, buffers, grads):
+        """Gradients of the summed data loss, A_lᵀ·δ_l, into the (K, fan_in+1, fan_out) ``grads``.
+
+        δ at the output is outputs − targets (the canonical link of each output's loss); hidden
+        δ are multiplied by f′(z), which is kept in ``buffers.slope``.
+        """
+        delta = np.subtract(outputs, targets, out=buffers.delta_out)
+        n_hidden = len(buffers.z)
+        for layer in range(n_hidden, -1, -1):
+            previous = inputs if layer == 0 else buffers.a[layer - 1]
+            np.matmul(previous.transpose(0, 2, 1), delta, out=grads[layer])
+            if layer == 0:
+                break
+            z, a = buffers.z[layer - 1], buffers.a[layer - 1]
+            units = z.shape[-1]
+            slope = buffers.slope[layer - 1]
+            for models, activation in self.groups:
+                activation.derivative_into(z[models], a[models, :, :units], slope[models])
+            incoming = self.layers[layer][:, :-1, :].transpose(0, 2, 1)
+            delta = np.matmul(delta, incoming, out=buffers.delta[layer - 1])
+            delta *= slope
+
+
+def _activation_groups(activations):
+    groups, start = [], 0
+    for index in range(1, len(activations) + 1):
+        if index == len(activations) or activations[index] != activations[start]:
+            models = slice(None) if (start, index) == (0, len(activations)) else slice(start, index)
+            groups.append((models, activations[start]))
+            start = index
+    return groups
+
+
+class Buffers:
+    """Work arrays of one network for batches of ``n`` samples (owned here, not threaded)."""
+
+    def __init__(self, network: StackedNetwork, n: int):
+        k, dtype = network.n_models, network.dtype
+        hidden = network.layer_units[1:-1]
+        n_out = network.layer_units[-1]
+        self.n = n
+        self.z = [np.empty((k, n, u), dtype) for u in hidden]
+        self.a = [np.ones((k, n, u + 1), dtype) for u in hidden]  # trailing ones: the bias input
+        self.slope = [np.empty((k, n, u), dtype) for u in hidden]
+        self.delta = [np.empty((k, n, u), dtype) for u in hidden]
+        self.z_out = np.empty((k, n, n_out), dtype)
+        self.output = np.empty((k, n, n_out), dtype)
+        self.delta_out = np.empty((k, n, n_out), dtype)
+
+
+# --------------------------------------------------------------------------------------------
+# losses and scores on stacks: (K, n, n_outputs) → (K,)
+
+
+def sample_losses_sum(outputs, targets, output):
+    """Sum over samples of scikit-learn's per-sample loss, per model: shape (K,)."""
+    if output == "identity":
+        residual = outputs - targets
+        return 0.5 * np.einsum("kno,kno->k", residual, residual) / outputs.shape[-1]
+    eps = np.finfo(outputs.dtype).eps
+    clipped = np.clip(outputs, eps, 1.0 - eps)
+    positive = targets.astype(bool)
+    if output == "logistic":
+        clipped = np.where(positive, clipped, 1.0 - clipped)
+        return -np.log(clipped).sum(axis=(1, 2))
+    return -np.log(np.where(positive, clipped, 1.0)).sum(axis=(1, 2))
+
+
+def scores(outputs, targets, output):
+    """Accuracy (classification) or R² averaged over outputs (regression), per model."""
+    if output == "identity":
+        residual = ((targets - outputs) ** 2).sum(axis=1)
+        total = ((targets - targets.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(total > 0, 1.0 - residual / total, np.where(residual == 0, 1.0, 0.0))
+        return r2.mean(axis=-1)
+    if output == "softmax":
+        correct = outputs.argmax(axis=-1) == targets.argmax(axis=-1)
+    else:
+        correct = ((outputs > 0.5) == targets.astype(bool)).all(axis=-1)
+    return correct.mean(axis=-1)
+
+
+# --------------------------------------------------------------------------------------------
+# training
+
+
+@dataclass
+class TrainState:
+    """Everything an estimator keeps between ``fit``/``partial_fit`` calls."""
+
+    network: StackedNetwork
+    optimizer: object
+    loss_curve: list = field(default_factory=list)  # per epoch, (K,) scikit-learn running loss
+    records: list = field(default_factory=list)  # per recorded epoch, dict of (K, ...) arrays
+    best_loss: np.ndarray | None = None
+    no_improvement: np.ndarray | None = None
+    active: np.ndarray | None = None
+    diverged: np.ndarray | None = None
+    epochs_run: np.ndarray | None = None  # (K,) epochs each model trained before it stopped
+    samples_seen: int = 0
+    n_iter: int = 0
+    recorded: bool = False  # diagnostics of the current parameters are already in ``records``
+
+
+def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, output, random_states):
+    """Draw every model's initial parameters and make its optimiser.
+
+    ``random_states`` are the models' RandomState objects; the draws consume them first, as
+    scikit-learn's MLP does, so the same generators then shuffle the batches.
+    """
+    activations = [spec.get_activation() for spec in specs]
+    network = StackedNetwork(layer_units, activations, output, config.dtype)
+    for model, (spec, activation, rng) in enumerate(
+        zip(specs, activations, random_states, strict=True)
+    ):
+        layers = initial_parameters(
+            layer_units,
+            spec.init,
+            activation,
+            rng,
+            bias_offset=spec.bias_offset,
+            dtype=config.dtype,
+        )
+        network.set_parameters(model, layers)
+    k = len(specs)
+    return TrainState(
+        network=network,
+        optimizer=make_optimizer(network, specs, config),
+        best_loss=np.full(k, np.inf),
+        no_improvement=np.zeros(k, dtype=int),
+        active=np.ones(k, dtype=bool),
+        diverged=np.zeros(k, dtype=bool),
+        epochs_run=np.zeros(k, dtype=int),
+    )
+
+
+def make_optimizer(network, specs, config):
+    rates = [spec.learning_rate for spec in specs]
+    if config.solver == "sgd":
+        return SGD(
+            network.flat.shape, network.dtype, rates, config.momentum, config.nesterovs_momentum
+        )
+    return Adam(
+        network.flat.shape, network.dtype, rates, config.beta_1, config.beta_2, config.epsilon
+    )
+
+
+def train_stack(
+    state: TrainState,
+    X,
+    targets,
+    config: TrainConfig,
+    random_states,
+    *,
+    max_epochs: int | None = None,
+    eval_set=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainState:
+    """Train every model of ``state`` for up to ``max_epochs`` (default ``config.max_iter``).
+
+    Parameters
+    ----------
+    X : ndarray (n_samples, n_features)
+    targets : ndarray (n_samples, n_outputs)
+        Encoded as scikit-learn does (label indicator columns, or regression targets).
+    random_states : list of numpy.random.RandomState, length K
+        Each model's shuffling generator.
+    eval_set : (X_val, targets_val) or None
+        Scored after every epoch when diagnostics are on.
+    progress : callable(epochs_done, epochs_total) or None
+
+    Stopping follows scikit-learn per model (tol, n_iter_no_change, the adaptive schedule);
+    a model whose loss becomes non-finite stops and is marked diverged. A stopped model is
+    frozen (its parameters no longer change) while the others go on.
+    """
+    network, optimizer = state.network, state.optimizer
+    k, n = network.n_models, X.shape[0]
+    dtype = network.dtype
+    max_epochs = config.max_iter if max_epochs is None else max_epochs
+    batch_size = config.effective_batch_size(n)
+    single_batch = batch_size >= n
+    inputs_full = network.augment(X)
+    targets_full = np.asarray(targets, dtype=dtype)[None]
+    alpha = float(config.alpha)
+    grads_flat = np.empty_like(network.flat)
+    grads = network.layer_views(grads_flat)
+    penalty = np.empty_like(network.flat)
+    train_buffers = Buffers(network, batch_size)
+    last_buffers = Buffers(network, n - (n // batch_size) * batch_size or batch_size)
+    record_buffers = None if single_batch else Buffers(network, n)
+    epoch_outputs = np.empty((k, n, network.layer_units[-1]), dtype)
+    order = np.tile(np.arange(n), (k, 1))
+    eval_data = None
+    if eval_set is not None and config.diagnostics:
+        eval_data = (network.augment(eval_set[0]), np.asarray(eval_set[1], dtype=dtype)[None])
+    lr_init = optimizer.learning_rate.copy()
+
+    def record(buffers, outputs, batch_targets):
+        """Record the current parameters' diagnostics, once per parameter state."""
+        if not config.diagnostics or state.recorded:
+            return
+        entry = _record(network, buffers, outputs, batch_targets, grads, 1.0 / n, eval_data)
+        if config.keep_parameters:
+            entry["parameters"] = network.flat.copy()
+        state.records.append(entry)
+        state.recorded = True
+
+    def full_pass_record():
+        if config.diagnostics and not state.recorded:
+            buffers = record_buffers or train_buffers
+            outputs = network.forward(inputs_full, buffers)
+            network.backward(inputs_full, targets_full, outputs, buffers, grads)
+            record(buffers, outputs, targets_full)
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if not single_batch:
+            full_pass_record()
+        for epoch in range(max_epochs):
+            if not state.active.any():
+                break
+            state.epochs_run += state.active
+            if config.shuffle:
+                for model, rng in enumerate(random_states):
+                    permutation = np.arange(n)
+                    rng.shuffle(permutation)
+                    order[model] = order[model][permutation]
+                inputs_epoch = inputs_full[0][order]
+                targets_epoch = targets_full[0][order]
+            else:
+                inputs_epoch, targets_epoch = inputs_full, targets_full
+            penalty_sum = np.zeros(k)
+            for start in range(0, n, batch_size):
+                stop = min(start + batch_size, n)
+                buffers = train_buffers if stop - start == batch_size else last_buffers
+                batch_inputs = inputs_epoch[:, start:stop]
+                batch_targets = targets_epoch[:, start:stop]
+                outputs = network.forward(batch_inputs, buffers, out=epoch_outputs[:, start:stop])
+                network.backward(batch_inputs, batch_targets, outputs, buffers, grads)
+                if single_batch:
+                    # this pass holds every z and gradient of the parameters before the update
+                    record(buffers, outputs, batch_targets)
+                if alpha:
+                    np.multiply(network.flat, network.weight_mask, out=penalty)
+                    penalty_sum += np.einsum("kp,kp->k", penalty, network.flat)
+                    penalty *= alpha
+                    grads_flat += penalty
+                grads_flat /= stop - start
+                optimizer.step(network.flat, grads_flat)
+                state.recorded = False
+            epoch_loss = (
+                sample_losses_sum(epoch_outputs, targets_epoch, network.output)
+                + 0.5 * alpha * penalty_sum
+            ) / n
+            state.n_iter += 1
+            state.samples_seen += n
+            state.loss_curve.append(epoch_loss)
+            if not single_batch:
+                full_pass_record()
+            _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch + 1)
+            if progress is not None:
+                progress(epoch + 1, max_epochs)
+        full_pass_record()
+    return state
+
+
+def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
+    """scikit-learn's per-epoch bookkeeping, vectorised over models: divergence, stopping."""
+    finite = np.isfinite(epoch_loss)
+    newly_diverged = state.active & ~finite
+    if newly_diverged.any():
+        state.diverged |= newly_diverged
+        warnings.warn(
+            f"Training diverged (non-finite loss) at epoch {epoch} for "
+            f"{int(newly_diverged.sum())} model(s); stopped them and kept their history.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    if config.learning_rate == "invscaling" and config.solver == "sgd":
+        optimizer.learning_rate[state.active] = (
+            lr_init[state.active] / (state.samples_seen + 1) ** config.power_t
+        )
+    worse = epoch_loss > state.best_loss - config.tol
+    state.no_improvement = np.where(worse, state.no_improvement + 1, 0)
+    state.best_loss = np.where(epoch_loss < state.best_loss, epoch_loss, state.best_loss)
+    stopping = state.active & finite & (state.no_improvement > config.n_iter_no_change)
+    if config.learning_rate == "adaptive" and config.solver == "sgd":
+        rates = optimizer.learning_rate[:, 0]
+        shrink = stopping & (rates > 1e-6)
+        rates[shrink] /= 5.0
+        state.no_improvement[shrink] = 0
+        stopping &= ~shrink
+    for model in np.flatnonzero(stopping | newly_diverged):
+        state.active[model] = False
+        optimizer.freeze(model)
+
+
+def _record(network, buffers, outputs, targets, grads, scale, eval_data):
+    """Diagnostics of the state held in ``buffers`` (a full-training-set pass)."""
+    n_samples = outputs.shape[1]
+    entry = {
+        "loss": sample_losses_sum(outputs, targets, network.output) / n_samples,
+        "score": scores(outputs, targets, network.output),
+        "grad_norm": np.stack(
+            [np.sqrt(np.einsum("kij,kij->k", g, g)) * scale for g in grads], axis=1
+        ),
+    }
+    if eval_data is not None:
+        val_inputs, val_targets = eval_data
+        val_outputs = network.forward(val_inputs, Buffers(network, val_inputs.shape[1]))
+        entry["val_loss"] = (
+            sample_losses_sum(val_outputs, val_targets, network.output) / (val_inputs.shape[1])
+        )
+        entry["val_score"] = scores(val_outputs, val_targets, network.output)
+    on_rate, dead, inactive, saturated, mean_activation = [], [], [], [], []
+    peak = np.array([a.peak_slope for a in network.activations])[:, None]
+    for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
+        positive = z > 0.0
+        on_rate.append(positive.mean(axis=1))
+        inactive.append(~positive.any(axis=1))
+        largest = np.abs(slope).max(axis=1)
+        dead.append(largest == 0.0)
+        saturated.append(largest < SATURATION_FRACTION * peak)
+        mean_activation.append(a[:, :, :-1].mean(axis=(1, 2)))
+    entry.update(
+        on_rate=np.concatenate(on_rate, axis=1).astype(np.float32),
+        dead=np.concatenate(dead, axis=1),
+        inactive=np.concatenate(inactive, axis=1),
+        saturated=np.concatenate(saturated, axis=1),
+        mean_activation=np.stack(mean_activation, axis=1),
+    )
+    return entry
