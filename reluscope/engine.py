@@ -51,9 +51,17 @@ class RunSpec:
     init: str = "he_normal"
     learning_rate: float = 0.01
     random_state: object = 0
+    # activation whose initialisation rule draws the weights (He's leak correction,
+    # scikit-learn's sigmoid factor); paired runs set one so all share identical weights
+    init_reference: str | None = None
 
     def get_activation(self) -> Activation:
         return get_activation(self.activation, negative_slope=self.negative_slope)
+
+    def init_activation(self) -> Activation:
+        if self.init_reference is None:
+            return self.get_activation()
+        return get_activation(self.init_reference, negative_slope=self.negative_slope)
 
 
 @dataclass(frozen=True)
@@ -308,13 +316,11 @@ def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, outp
     """
     activations = [spec.get_activation() for spec in specs]
     network = StackedNetwork(layer_units, activations, output, config.dtype)
-    for model, (spec, activation, rng) in enumerate(
-        zip(specs, activations, random_states, strict=True)
-    ):
+    for model, (spec, rng) in enumerate(zip(specs, random_states, strict=True)):
         layers = initial_parameters(
             layer_units,
             spec.init,
-            activation,
+            spec.init_activation(),
             rng,
             bias_offset=spec.bias_offset,
             dtype=config.dtype,

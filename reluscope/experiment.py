@@ -1,0 +1,304 @@
+"""Compare activations on one dataset from identical initial weights.
+
+``train_runs`` is the one way to train several models at once: runs that share shapes, solver
+and batch size train together as a stack in the engine; every run keeps its own seed, so each
+result equals the single run with the same settings. ``compare`` builds a paired comparison on
+top (all activations of one seed start from the same draw) and ``Comparison`` serves the
+tidy frames and the per-epoch views the dashboard draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from reluscope.activations import canonical_name
+from reluscope.engine import RunSpec, TrainConfig, build_state, train_stack
+from reluscope.errors import InvalidParameterError
+from reluscope.history import History, histories_from_state
+
+__all__ = ["Comparison", "RunResult", "compare", "encode_targets", "train_runs"]
+
+
+@dataclass
+class RunResult:
+    """One trained model: its settings, history and final parameters [(W, b), ...]."""
+
+    spec: RunSpec
+    history: History
+    parameters: list
+    diverged: bool
+
+
+def encode_targets(y, task: str):
+    """Targets as the engine wants them, and the output layer that goes with them.
+
+    Returns
+    -------
+    targets : ndarray (n_samples, n_outputs)
+    output : {"logistic", "softmax", "identity"}
+    classes : ndarray or None
+    """
+    y = np.asarray(y)
+    if task == "regression":
+        targets = y.reshape(len(y), -1).astype(np.float64)
+        return targets, "identity", None
+    from sklearn.preprocessing import LabelBinarizer
+
+    binarizer = LabelBinarizer().fit(y)
+    targets = binarizer.transform(y).astype(bool)
+    output = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+    return targets, output, binarizer.classes_
+
+
+def train_runs(
+    X,
+    y,
+    specs: Sequence[RunSpec],
+    config: TrainConfig,
+    *,
+    task: str = "classification",
+    eval_set=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RunResult]:
+    """Train every spec as one stacked model group; results in the order of ``specs``.
+
+    Parameters
+    ----------
+    X : ndarray (n_samples, n_features)
+    y : ndarray (n_samples,)
+    specs : sequence of RunSpec
+        Runs that differ in activation, slope, bias offset, init, learning rate or seed.
+    config : TrainConfig
+        Shared settings; ``max_iter`` epochs are run unless ``n_iter_no_change`` stops a run.
+    task : {"classification", "regression"}
+    eval_set : (X_val, y_val) or None
+    progress : callable(epochs_done, epochs_total) or None
+    """
+    from sklearn.utils import check_random_state
+
+    if not specs:
+        raise InvalidParameterError("specs", specs, "at least one run")
+    X = np.asarray(X, dtype=config.dtype)
+    targets, output, _ = encode_targets(y, task)
+    if output == "softmax" or output == "logistic":
+        classes = np.unique(np.asarray(y))
+        if classes.size < 2:
+            raise InvalidParameterError("y", f"{classes.size} class", "at least two classes")
+    evaluation = None
+    if eval_set is not None:
+        X_val, y_val = eval_set
+        if task == "regression":
+            val_targets = np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1)
+        else:
+            from sklearn.preprocessing import LabelBinarizer
+
+            val_targets = LabelBinarizer().fit(np.asarray(y)).transform(y_val).astype(bool)
+        evaluation = (np.asarray(X_val, dtype=config.dtype), val_targets)
+    layer_units = [X.shape[1], *config.hidden_layer_sizes, targets.shape[1]]
+    random_states = [check_random_state(spec.random_state) for spec in specs]
+    state = build_state(layer_units, specs, config, output, random_states)
+    train_stack(state, X, targets, config, random_states, eval_set=evaluation, progress=progress)
+    names = [spec.get_activation().name for spec in specs]
+    histories = histories_from_state(state, config.hidden_layer_sizes, names)
+    return [
+        RunResult(spec, history, state.network.get_parameters(model), bool(state.diverged[model]))
+        for model, (spec, history) in enumerate(zip(specs, histories, strict=True))
+    ]
+
+
+@dataclass
+class Comparison:
+    """Paired runs: every activation × seed on the same data, from identical initial weights."""
+
+    train: object
+    test: object
+    activations: tuple
+    seeds: tuple
+    runs: dict = field(repr=False)  # (activation, seed) -> RunResult
+    config: TrainConfig = field(repr=False)
+
+    @property
+    def n_epochs(self) -> int:
+        return max(run.history.n_epochs for run in self.runs.values())
+
+    def _frames(self, method):
+        import pandas as pd
+
+        frames = []
+        for (activation, seed), run in self.runs.items():
+            frame = getattr(run.history, method)()
+            frame.insert(0, "seed", seed)
+            frame.insert(0, "activation", activation)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def epochs(self):
+        """activation, seed, epoch, loss, val_loss, score, val_score, running_loss, plateau."""
+        return self._frames("epochs")
+
+    def layers(self):
+        """activation, seed, epoch, layer, units, dead, inactive, saturated, deaths, recoveries,
+        grad_norm, mean_activation, on_rate, dead_fraction."""
+        return self._frames("layers")
+
+    def units(self):
+        """activation, seed, epoch, layer, unit, on_rate, dead, inactive, saturated."""
+        return self._frames("units")
+
+    def plateaus(self):
+        """activation, seed, start_epoch, end_epoch."""
+        import pandas as pd
+
+        rows = [
+            {"activation": activation, "seed": seed, "start_epoch": start, "end_epoch": end}
+            for (activation, seed), run in self.runs.items()
+            for start, end in run.history.plateaus()
+        ]
+        return pd.DataFrame(rows, columns=["activation", "seed", "start_epoch", "end_epoch"])
+
+    def summary(self):
+        """One row per activation (means over seeds): final_loss, final_val_loss, final_score,
+        final_val_score, dead_units, born_dead, deaths, recoveries, diverged."""
+        import pandas as pd
+
+        rows = []
+        for (activation, seed), run in self.runs.items():
+            history = run.history
+            layers = history.layers()
+            last = layers[layers["epoch"] == history.n_epochs]
+            first = layers[layers["epoch"] == 0]
+            epochs = history.epochs().iloc[-1]
+            rows.append({
+                "activation": activation,
+                "seed": seed,
+                "final_loss": epochs["loss"],
+                "final_val_loss": epochs["val_loss"],
+                "final_score": epochs["score"],
+                "final_val_score": epochs["val_score"],
+                "dead_units": last["dead"].sum(),
+                "born_dead": first["dead"].sum(),
+                "deaths": layers["deaths"].sum(),
+                "recoveries": layers["recoveries"].sum(),
+                "diverged": run.diverged,
+            })
+        frame = pd.DataFrame(rows)
+        summary = frame.drop(columns="seed").groupby("activation", sort=False).mean()
+        return summary.reindex(list(self.activations)).reset_index()
+
+    def _run(self, activation, seed) -> RunResult:
+        try:
+            return self.runs[(activation, seed)]
+        except KeyError:
+            raise InvalidParameterError(
+                "activation/seed", (activation, seed),
+                f"one of the compared activations {self.activations} and seeds {self.seeds}",
+            ) from None
+
+    def parameters(self, activation, seed, epoch=-1):
+        """[(W, b), ...] of one run at an epoch (clamped to the run's last epoch)."""
+        history = self._run(activation, seed).history
+        return history.parameters(min(epoch, history.n_epochs) if epoch >= 0 else epoch)
+
+    def preactivations(self, activation, seed, layer, epoch, X=None):
+        """z of hidden ``layer`` (1-based) at ``epoch`` on X (default: the training inputs).
+
+        Returns
+        -------
+        ndarray (n_samples, units)
+        """
+        X = self.train.X if X is None else np.asarray(X, dtype=float)
+        run = self._run(activation, seed)
+        current = X
+        for index, (weights, biases) in enumerate(self.parameters(activation, seed, epoch)):
+            z = current @ weights + biases
+            if index + 1 == layer:
+                return z
+            current = run.spec.get_activation()(z)
+        raise InvalidParameterError("layer", layer, f"1..{len(self.config.hidden_layer_sizes)}")
+
+    def predict_proba(self, activation, seed, epoch, X):
+        """P(class 1) (n,) for binary, (n, C) for multiclass, predictions (n,) for regression."""
+        X = np.asarray(X, dtype=float)
+        run = self._run(activation, seed)
+        layers = self.parameters(activation, seed, epoch)
+        current = X
+        for weights, biases in layers[:-1]:
+            current = run.spec.get_activation()(current @ weights + biases)
+        weights, biases = layers[-1]
+        out = current @ weights + biases
+        if self.train.task == "regression":
+            return out.ravel() if out.shape[1] == 1 else out
+        if out.shape[1] == 1:
+            from scipy.special import expit
+
+            return expit(out.ravel())
+        out = np.exp(out - out.max(axis=1, keepdims=True))
+        return out / out.sum(axis=1, keepdims=True)
+
+    def first_layer(self, activation, seed, epoch):
+        """(W (n_features, units), b (units,)) of the first hidden layer at ``epoch``."""
+        return self.parameters(activation, seed, epoch)[0]
+
+
+def compare(
+    dataset,
+    activations=("relu", "leaky_relu", "tanh", "sigmoid"),
+    seeds=(0,),
+    *,
+    hidden_layer_sizes=(32, 32),
+    negative_slope=0.01,
+    bias_offset=0.0,
+    init="he_normal",
+    solver="sgd",
+    learning_rate=0.05,
+    batch_size=32,
+    epochs=100,
+    momentum=0.9,
+    alpha=0.0,
+    test_size=0.25,
+    split_seed=0,
+    progress: Callable[[float], None] | None = None,
+) -> Comparison:
+    """Train each activation × seed on ``dataset`` from identical initial weights per seed.
+
+    The dataset is split (stratified for classification) and standardised on the training
+    part; all runs train in one stacked call for ``epochs`` epochs (no early stop).
+    ``progress`` receives the fraction done, 0..1.
+    """
+    activations = tuple(dict.fromkeys(canonical_name(name) for name in activations))
+    seeds = tuple(dict.fromkeys(int(seed) for seed in seeds))
+    if not activations:
+        raise InvalidParameterError("activations", activations, "at least one activation")
+    if not seeds:
+        raise InvalidParameterError("seeds", seeds, "at least one seed")
+    train, test = dataset.split(test_size=test_size, random_state=split_seed)
+    train, test = train.standardized(test)
+    config = TrainConfig(
+        hidden_layer_sizes=tuple(int(size) for size in hidden_layer_sizes),
+        solver=solver,
+        alpha=alpha,
+        batch_size=batch_size,
+        max_iter=int(epochs),
+        momentum=momentum,
+        n_iter_no_change=np.inf,
+        keep_parameters=True,
+    )
+    # one draw per seed, made by the ReLU rule, shared by every activation: paired runs
+    base = RunSpec(
+        negative_slope=negative_slope, bias_offset=bias_offset, init=init,
+        learning_rate=learning_rate, init_reference="relu",
+    )
+    keys = [(activation, seed) for seed in seeds for activation in activations]
+    specs = [replace(base, activation=activation, random_state=seed) for activation, seed in keys]
+    report = None if progress is None else (lambda done, total: progress(done / total))
+    results = train_runs(
+        train.X, train.y, specs, config, task=train.task, eval_set=(test.X, test.y),
+        progress=report,
+    )
+    return Comparison(
+        train=train, test=test, activations=activations, seeds=seeds,
+        runs=dict(zip(keys, results, strict=True)), config=config,
+    )
