@@ -99,6 +99,10 @@ class Activation:
     def __hash__(self) -> int:
         return hash(self.key)
 
+    def __reduce__(self):
+        # the functions are closures; rebuild from the registry instead of pickling them
+        return (_from_registry, (self.name, self.params))
+
     def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.params.items())
         return f"Activation({self.name!r}{args})"
@@ -294,6 +298,10 @@ def canonical_name(name: str) -> str:
         allowed = ", ".join(ACTIVATIONS + tuple(ALIASES))
         raise InvalidParameterError("activation", name, f"one of {allowed}")
     return ALIASES.get(name, name)
+
+
+def _from_registry(name: str, params: dict) -> Activation:
+    return get_activation(name, **params)
 
 
 def get_activation(name: str, **params) -> Activation:

@@ -171,19 +171,21 @@ class Comparison:
             last = layers[layers["epoch"] == history.n_epochs]
             first = layers[layers["epoch"] == 0]
             epochs = history.epochs().iloc[-1]
-            rows.append({
-                "activation": activation,
-                "seed": seed,
-                "final_loss": epochs["loss"],
-                "final_val_loss": epochs["val_loss"],
-                "final_score": epochs["score"],
-                "final_val_score": epochs["val_score"],
-                "dead_units": last["dead"].sum(),
-                "born_dead": first["dead"].sum(),
-                "deaths": layers["deaths"].sum(),
-                "recoveries": layers["recoveries"].sum(),
-                "diverged": run.diverged,
-            })
+            rows.append(
+                {
+                    "activation": activation,
+                    "seed": seed,
+                    "final_loss": epochs["loss"],
+                    "final_val_loss": epochs["val_loss"],
+                    "final_score": epochs["score"],
+                    "final_val_score": epochs["val_score"],
+                    "dead_units": last["dead"].sum(),
+                    "born_dead": first["dead"].sum(),
+                    "deaths": layers["deaths"].sum(),
+                    "recoveries": layers["recoveries"].sum(),
+                    "diverged": run.diverged,
+                }
+            )
         frame = pd.DataFrame(rows)
         summary = frame.drop(columns="seed").groupby("activation", sort=False).mean()
         return summary.reindex(list(self.activations)).reset_index()
@@ -193,7 +195,8 @@ class Comparison:
             return self.runs[(activation, seed)]
         except KeyError:
             raise InvalidParameterError(
-                "activation/seed", (activation, seed),
+                "activation/seed",
+                (activation, seed),
                 f"one of the compared activations {self.activations} and seeds {self.seeds}",
             ) from None
 
@@ -288,17 +291,29 @@ def compare(
     )
     # one draw per seed, made by the ReLU rule, shared by every activation: paired runs
     base = RunSpec(
-        negative_slope=negative_slope, bias_offset=bias_offset, init=init,
-        learning_rate=learning_rate, init_reference="relu",
+        negative_slope=negative_slope,
+        bias_offset=bias_offset,
+        init=init,
+        learning_rate=learning_rate,
+        init_reference="relu",
     )
     keys = [(activation, seed) for seed in seeds for activation in activations]
     specs = [replace(base, activation=activation, random_state=seed) for activation, seed in keys]
     report = None if progress is None else (lambda done, total: progress(done / total))
     results = train_runs(
-        train.X, train.y, specs, config, task=train.task, eval_set=(test.X, test.y),
+        train.X,
+        train.y,
+        specs,
+        config,
+        task=train.task,
+        eval_set=(test.X, test.y),
         progress=report,
     )
     return Comparison(
-        train=train, test=test, activations=activations, seeds=seeds,
-        runs=dict(zip(keys, results, strict=True)), config=config,
+        train=train,
+        test=test,
+        activations=activations,
+        seeds=seeds,
+        runs=dict(zip(keys, results, strict=True)),
+        config=config,
     )

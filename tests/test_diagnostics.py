@@ -1,0 +1,209 @@
+"""Diagnostics: the definitions of DESIGN.md, and the dying-ReLU story they must show."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import reluscope as rs
+from reluscope.diagnostics import events, find_plateaus, plateau_mask, unit_states
+
+
+@pytest.fixture(scope="module")
+def scaled_moons():
+    from sklearn.datasets import make_moons
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_moons(300, noise=0.2, random_state=0)
+    return StandardScaler().fit_transform(X), y
+
+
+def _fit(X, y, **params):
+    settings = dict(
+        hidden_layer_sizes=(64,),
+        init="he_normal",
+        batch_size=32,
+        max_iter=300,
+        n_iter_no_change=np.inf,
+        alpha=0.0,
+        random_state=0,
+    )
+    settings.update(params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rs.MLPClassifier(**settings).fit(X, y)
+
+
+# -- pure functions -----------------------------------------------------------------------------
+
+
+def test_unit_states_follow_the_definitions():
+    z = np.array([[-1.0, 2.0, -3.0, 20.0], [-2.0, -1.0, 0.0, 30.0], [-0.5, 0.5, -1.0, 25.0]])
+    relu = rs.get_activation("relu")
+    states = unit_states(z, relu.derivative(z), relu.peak_slope)
+    np.testing.assert_allclose(states.on_rate, [0, 2 / 3, 0, 1])
+    np.testing.assert_array_equal(states.inactive, [True, False, True, False])
+    np.testing.assert_array_equal(states.dead, [True, False, True, False])
+    np.testing.assert_array_equal(states.saturated, states.dead)  # ReLU: saturated == dead
+    sigmoid = rs.get_activation("sigmoid")
+    states = unit_states(z, sigmoid.derivative(z), sigmoid.peak_slope)
+    np.testing.assert_array_equal(states.dead, [False] * 4)
+    np.testing.assert_array_equal(states.saturated, [False, False, False, True])
+    leaky = rs.get_activation("leaky_relu", negative_slope=0.1)
+    states = unit_states(z, leaky.derivative(z), leaky.peak_slope)
+    np.testing.assert_array_equal(states.inactive, [True, False, True, False])
+    assert not states.dead.any()
+
+
+def test_events_count_deaths_and_recoveries():
+    dead = np.array([[0, 1, 1], [1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=bool)
+    deaths, recoveries = events(dead)
+    np.testing.assert_array_equal(deaths.sum(axis=1), [0, 1, 0, 1])
+    np.testing.assert_array_equal(recoveries.sum(axis=1), [0, 1, 1, 1])
+
+
+def test_plateaus_need_length_and_a_later_improvement():
+    stall_then_drop = [1.0, 0.8] + [0.79] * 15 + [0.5, 0.3, 0.2]
+    assert find_plateaus(stall_then_drop, min_epochs=10) == [(2, 16)]
+    assert find_plateaus(stall_then_drop, min_epochs=20) == []
+    converged = [1.0, 0.5, 0.3] + [0.2] * 30  # flat at the end: convergence, not a plateau
+    assert find_plateaus(converged) == []
+    assert find_plateaus([1.0, 1.0]) == []
+    np.testing.assert_array_equal(plateau_mask(5, [(1, 2)]), [False, True, True, False, False])
+
+
+# -- the story on a real network ------------------------------------------------------------------
+
+
+def test_large_negative_bias_kills_every_relu_and_plain_sgd_never_revives_it(scaled_moons):
+    X, y = scaled_moons
+    clf = _fit(
+        X,
+        y,
+        activation="relu",
+        bias_offset=-20.0,
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.1,
+        max_iter=50,
+    )
+    layers = clf.history_.layers()
+    first = layers[layers["layer"] == 1]
+    assert first["dead"].iloc[0] == 64  # born dead: every unit
+    assert (np.diff(first["dead"].to_numpy()) >= 0).all()  # the dead count never falls
+    assert first["recoveries"].sum() == 0
+    assert (first["grad_norm"] == 0).all()  # dead units get exactly zero gradient
+
+
+def test_leaky_units_are_inactive_but_never_dead_and_keep_a_gradient(scaled_moons):
+    X, y = scaled_moons
+    clf = _fit(
+        X,
+        y,
+        activation="leaky_relu",
+        negative_slope=0.1,
+        bias_offset=-20.0,
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.1,
+        max_iter=20,
+    )
+    layers = clf.history_.layers()
+    assert layers["inactive"].iloc[0] == 64
+    assert layers["dead"].sum() == 0
+    assert (layers["grad_norm"] > 0).all()
+
+
+def test_recovery_needs_more_than_a_leak(scaled_moons):
+    # REFERENCES "Observed here": moons 300, one layer of 64, He-normal, bias offset -3,
+    # 300 epochs. Plain SGD brings almost no leaky unit back; Adam brings most back;
+    # born-dead ReLUs stay dead under both.
+    X, y = scaled_moons
+
+    def recovered_share(**params):
+        records = _fit(X, y, bias_offset=-3.0, **params).history_.records
+        born = records["inactive"][0]
+        assert born.sum() >= 20
+        return (born & ~records["inactive"][-1]).sum() / born.sum(), records
+
+    sgd = dict(solver="sgd", momentum=0.0, learning_rate_init=0.05)
+    adam = dict(solver="adam", learning_rate_init=0.01)
+    share, _ = recovered_share(activation="leaky_relu", negative_slope=0.1, **sgd)
+    assert share < 0.1
+    share, _ = recovered_share(activation="leaky_relu", negative_slope=0.1, **adam)
+    assert share > 0.8
+    for optimiser in (sgd, adam):
+        share, records = recovered_share(activation="relu", **optimiser)
+        assert share == 0
+        born_dead = records["dead"][0]
+        assert records["dead"][-1][born_dead].all()
+
+
+@pytest.mark.parametrize("batch_size", [32, 1000])
+def test_last_epoch_dead_count_matches_the_final_weights(scaled_moons, batch_size):
+    X, y = scaled_moons
+    clf = _fit(
+        X,
+        y,
+        hidden_layer_sizes=(32, 16),
+        activation="relu",
+        bias_offset=-1.0,
+        solver="sgd",
+        learning_rate_init=0.3,
+        max_iter=40,
+        batch_size=batch_size,
+    )
+    z1 = X @ clf.coefs_[0] + clf.intercepts_[0]
+    z2 = np.maximum(z1, 0) @ clf.coefs_[1] + clf.intercepts_[1]
+    expected = [int((z1.max(axis=0) <= 0).sum()), int((z2.max(axis=0) <= 0).sum())]
+    last = clf.history_.layers().query(f"epoch == {clf.n_iter_}")
+    assert last["dead"].tolist() == expected
+    on_rate = clf.history_.units().query(f"epoch == {clf.n_iter_} and layer == 1")["on_rate"]
+    np.testing.assert_allclose(on_rate, (z1 > 0).mean(axis=0), atol=1e-6)
+
+
+def test_epoch_zero_is_the_initial_state(scaled_moons):
+    X, y = scaled_moons
+    clf = rs.MLPClassifier(
+        (16,), init="he_normal", bias_offset=-2.0, max_iter=1, random_state=0, keep_parameters=True
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    weights, biases = clf.history_.parameters(0)[0]
+    z = X @ weights + biases
+    assert clf.history_.layers()["dead"].iloc[0] == (z.max(axis=0) <= 0).sum()
+    np.testing.assert_allclose(biases, -2.0)  # He init: zero biases, plus the offset
+
+
+def test_history_frames_are_tidy(scaled_moons):
+    X, y = scaled_moons
+    clf = _fit(
+        X,
+        y,
+        hidden_layer_sizes=(6, 4),
+        activation="tanh",
+        solver="adam",
+        max_iter=7,
+        learning_rate_init=0.01,
+    )
+    epochs, layers, units = clf.history_.epochs(), clf.history_.layers(), clf.history_.units()
+    assert len(epochs) == 8 and epochs["epoch"].tolist() == list(range(8))
+    assert np.isnan(epochs["running_loss"].iloc[0])
+    np.testing.assert_allclose(epochs["running_loss"].iloc[1:], clf.loss_curve_)
+    assert len(layers) == 8 * 2
+    assert set(layers.columns) >= {
+        "epoch",
+        "layer",
+        "units",
+        "dead",
+        "inactive",
+        "saturated",
+        "deaths",
+        "recoveries",
+        "grad_norm",
+        "mean_activation",
+        "on_rate",
+    }
+    assert len(units) == 8 * 10
+    assert units.groupby(["epoch", "layer"]).size().tolist() == [6, 4] * 8

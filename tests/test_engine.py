@@ -1,0 +1,140 @@
+"""The stacked engine: finite-difference gradients, stacking, determinism, divergence."""
+
+import numpy as np
+import pytest
+
+import reluscope as rs
+from reluscope.engine import (
+    Buffers,
+    RunSpec,
+    StackedNetwork,
+    TrainConfig,
+    sample_losses_sum,
+)
+from reluscope.experiment import train_runs
+
+OUTPUTS = {"logistic": 1, "softmax": 3, "identity": 1}
+
+
+def _network(activation, output, rng, k=1):
+    units = [3, 5, 4, OUTPUTS[output]]
+    net = StackedNetwork(units, [rs.get_activation(activation)] * k, output, np.float64)
+    net.flat[:] = rng.normal(0.0, 0.8, net.flat.shape)
+    return net
+
+
+def _targets(output, rng, n):
+    if output == "identity":
+        return rng.normal(size=(n, 1))
+    if output == "logistic":
+        return rng.integers(0, 2, size=(n, 1)).astype(bool)
+    return np.eye(3, dtype=bool)[rng.integers(0, 3, size=n)]
+
+
+def _objective(net, X, Y, alpha):
+    outputs = net.predict(X)
+    n = X.shape[0]
+    penalty = 0.5 * alpha * np.sum((net.flat * net.weight_mask) ** 2) / n
+    return sample_losses_sum(outputs, Y[None], net.output)[0] / n + penalty
+
+
+@pytest.mark.parametrize("output", sorted(OUTPUTS))
+@pytest.mark.parametrize("activation", rs.ACTIVATIONS)
+def test_network_gradient_matches_central_differences(activation, output):
+    rng = np.random.default_rng(0)
+    net = _network(activation, output, rng)
+    X = rng.normal(size=(11, 3))
+    Y = _targets(output, rng, 11)
+    alpha = 0.3
+    buffers = Buffers(net, 11)
+    inputs = net.augment(X)
+    grads_flat = np.empty_like(net.flat)
+    outputs = net.forward(inputs, buffers)
+    net.backward(inputs, Y[None].astype(float), outputs, buffers, net.layer_views(grads_flat))
+    analytic = (grads_flat + alpha * net.weight_mask * net.flat) / 11
+    numeric = np.empty_like(analytic)
+    h = 1e-6
+    for index in range(net.n_parameters):
+        saved = net.flat[0, index]
+        net.flat[0, index] = saved + h
+        upper = _objective(net, X, Y, alpha)
+        net.flat[0, index] = saved - h
+        lower = _objective(net, X, Y, alpha)
+        net.flat[0, index] = saved
+        numeric[0, index] = (upper - lower) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_stacked_models_equal_single_models_bit_for_bit(moons):
+    X, y = moons
+    config = TrainConfig(
+        hidden_layer_sizes=(8, 8), solver="sgd", batch_size=16, max_iter=15, n_iter_no_change=np.inf
+    )
+    specs = [
+        RunSpec("relu", bias_offset=-0.5, learning_rate=0.1, random_state=0),
+        RunSpec("tanh", learning_rate=0.03, random_state=1),
+        RunSpec("leaky_relu", negative_slope=0.2, learning_rate=0.05, random_state=2),
+        RunSpec("relu", init="glorot_uniform", learning_rate=0.2, random_state=3),
+    ]
+    together = train_runs(X, y, specs, config)
+    for spec, run in zip(specs, together, strict=True):
+        alone = train_runs(X, y, [spec], config)[0]
+        np.testing.assert_array_equal(run.history.running_loss, alone.history.running_loss)
+        for (w1, b1), (w2, b2) in zip(run.parameters, alone.parameters, strict=True):
+            np.testing.assert_array_equal(w1, w2)
+            np.testing.assert_array_equal(b1, b2)
+        np.testing.assert_array_equal(run.history.records["dead"], alone.history.records["dead"])
+
+
+def test_same_settings_and_seed_give_identical_histories(moons):
+    X, y = moons
+
+    def fit():
+        return rs.MLPClassifier(
+            (16, 16),
+            solver="sgd",
+            learning_rate_init=0.1,
+            batch_size=20,
+            max_iter=20,
+            bias_offset=-1.0,
+            random_state=7,
+        ).fit(X, y)
+
+    first, second = fit(), fit()
+    for method in ("epochs", "layers", "units"):
+        a, b = getattr(first.history_, method)(), getattr(second.history_, method)()
+        assert a.equals(b)
+
+
+def test_divergence_stops_keeps_history_and_warns(moons):
+    X, y = moons
+    clf = rs.MLPRegressor(
+        (32, 32), solver="sgd", learning_rate_init=10.0, momentum=0.9, max_iter=200, random_state=0
+    )
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        clf.fit(X * 100, y * 1e6)
+    assert clf.diverged_
+    assert clf.n_iter_ < 200
+    epochs = clf.history_.epochs()
+    assert len(epochs) == clf.n_iter_ + 1
+    assert not np.isfinite(epochs["loss"].iloc[-1]) or not np.isfinite(clf.loss_curve_[-1])
+    assert np.isfinite(epochs["loss"].iloc[0])
+
+
+def test_frozen_model_stops_while_others_train(moons):
+    X, y = moons
+    config = TrainConfig(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        batch_size=32,
+        max_iter=60,
+        tol=1e-2,
+        n_iter_no_change=3,
+    )
+    specs = [
+        RunSpec("relu", learning_rate=1e-6, random_state=0),
+        RunSpec("relu", learning_rate=0.1, random_state=0),
+    ]
+    slow, fast = train_runs(X, y, specs, config)
+    assert slow.history.n_epochs < fast.history.n_epochs
+    assert len(slow.history.epochs()) == slow.history.n_epochs + 1
