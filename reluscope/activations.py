@@ -64,6 +64,8 @@ class Activation:
         Parameters such as ``negative_slope``; part of the identity of the activation.
     zero_gradient_below_zero : bool
         True when f′(z) = 0 for every z ≤ 0, so a unit inactive on the data is dead.
+    monotone : bool
+        True when f′ ≥ 0 everywhere (not so for GELU and SiLU, which dip below zero).
     """
 
     name: str
@@ -72,6 +74,7 @@ class Activation:
     derivative_into: Derivative = field(repr=False)
     params: dict = field(default_factory=dict)
     zero_gradient_below_zero: bool = False
+    monotone: bool = True
 
     def __call__(self, z) -> np.ndarray:
         """f(z), elementwise, any shape."""
@@ -254,9 +257,9 @@ def _make(name: str, **params) -> Activation:
     if name == "selu":
         return Activation(name, SELU_SCALE * SELU_ALPHA, _selu, _selu_d)
     if name == "gelu":
-        return Activation(name, _peak_of(_gelu_d, _gelu, 0.0, 4.0), _gelu, _gelu_d)
+        return Activation(name, _peak_of(_gelu_d, _gelu, 0.0, 4.0), _gelu, _gelu_d, monotone=False)
     if name == "silu":
-        return Activation(name, _peak_of(_silu_d, _silu, 0.0, 6.0), _silu, _silu_d)
+        return Activation(name, _peak_of(_silu_d, _silu, 0.0, 6.0), _silu, _silu_d, monotone=False)
     if name == "softplus":
         return Activation(name, 1.0, _softplus, _softplus_d)
     raise AssertionError(name)

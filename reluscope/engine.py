@@ -396,7 +396,11 @@ def train_stack(
     order = np.tile(np.arange(n), (k, 1))
     eval_data = None
     if eval_set is not None and config.diagnostics:
-        eval_data = (network.augment(eval_set[0]), np.asarray(eval_set[1], dtype=dtype)[None])
+        eval_data = (
+            network.augment(eval_set[0]),
+            np.asarray(eval_set[1], dtype=dtype)[None],
+            Buffers(network, eval_set[0].shape[0]),
+        )
     lr_init = optimizer.learning_rate.copy()
 
     def record(buffers, outputs, batch_targets):
@@ -498,6 +502,28 @@ def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
         optimizer.freeze(model)
 
 
+def _unit_stats(z, slope, activation):
+    """on-rate, inactive, dead, saturated of (k, n, units) arrays, each (k, units).
+
+    The definitions are ``reluscope.diagnostics.unit_states``; this is its fast path on the
+    engine's buffers, where f′(z) is already computed.
+    """
+    n = z.shape[1]
+    if activation.zero_gradient_below_zero:
+        # ReLU: f′(z) is exactly 1 where z > 0 and 0 elsewhere, so it counts the positives
+        on_rate = slope.sum(axis=1) / n
+        inactive = on_rate == 0.0
+        return on_rate, inactive, inactive, inactive
+    positives = np.count_nonzero(z > 0.0, axis=1)
+    largest = (slope if activation.monotone else np.abs(slope)).max(axis=1)
+    return (
+        positives / n,
+        positives == 0,
+        largest == 0.0,
+        largest < SATURATION_FRACTION * activation.peak_slope,
+    )
+
+
 def _record(network, buffers, outputs, targets, grads, scale, eval_data):
     """Diagnostics of the state held in ``buffers`` (a full-training-set pass)."""
     n_samples = outputs.shape[1]
@@ -509,22 +535,20 @@ def _record(network, buffers, outputs, targets, grads, scale, eval_data):
         ),
     }
     if eval_data is not None:
-        val_inputs, val_targets = eval_data
-        val_outputs = network.forward(val_inputs, Buffers(network, val_inputs.shape[1]))
+        val_inputs, val_targets, val_buffers = eval_data
+        val_outputs = network.forward(val_inputs, val_buffers)
         entry["val_loss"] = (
             sample_losses_sum(val_outputs, val_targets, network.output) / (val_inputs.shape[1])
         )
         entry["val_score"] = scores(val_outputs, val_targets, network.output)
     on_rate, dead, inactive, saturated, mean_activation = [], [], [], [], []
-    peak = np.array([a.peak_slope for a in network.activations])[:, None]
     for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
-        positive = z > 0.0
-        on_rate.append(positive.mean(axis=1))
-        inactive.append(~positive.any(axis=1))
-        largest = np.abs(slope).max(axis=1)
-        dead.append(largest == 0.0)
-        saturated.append(largest < SATURATION_FRACTION * peak)
-        mean_activation.append(a[:, :, :-1].mean(axis=(1, 2)))
+        stats = [_unit_stats(z[models], slope[models], act) for models, act in network.groups]
+        for position, collected in enumerate((on_rate, inactive, dead, saturated)):
+            collected.append(np.concatenate([stat[position] for stat in stats], axis=0))
+        # the trailing column of ones (the bias input) is taken out of the sum
+        units = z.shape[-1]
+        mean_activation.append((a.sum(axis=(1, 2)) - n_samples) / (n_samples * units))
     entry.update(
         on_rate=np.concatenate(on_rate, axis=1).astype(np.float32),
         dead=np.concatenate(dead, axis=1),

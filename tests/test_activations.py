@@ -106,3 +106,9 @@ def test_activations_pickle_by_name(name):
     clone = pickle.loads(pickle.dumps(act))
     assert clone == act
     np.testing.assert_array_equal(clone(Z), act(Z))
+
+
+@pytest.mark.parametrize("name", rs.ACTIVATIONS)
+def test_monotone_flag_tells_whether_the_derivative_dips_below_zero(name):
+    act = rs.get_activation(name)
+    assert act.monotone == bool(act.derivative(np.linspace(-10, 10, 10_001)).min() >= 0)

@@ -1,15 +1,28 @@
-"""`reluscope bench`."""
+"""`reluscope bench`: timings against scikit-learn in the same run, BLAS at one thread."""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "bench (not available yet)"
+HELP = "benchmark reluscope against scikit-learn on this machine (ratios, BLAS at one thread)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="interleaved repeats; the best of each side is kept (default 5)",
+    )
+    parser.add_argument(
+        "--sweeps", action="store_true", help="also time the sweep benchmarks (slower)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("reluscope bench is not available yet")
+    from reluscope.bench import run as run_benchmarks
+
+    if args.repeats < 1:
+        raise ValueError(f"--repeats={args.repeats} is not allowed; expected a whole number >= 1")
+    run_benchmarks(repeats=args.repeats, include_sweeps=args.sweeps)
+    return 0
