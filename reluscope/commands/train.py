@@ -1,15 +1,88 @@
-"""`reluscope train`."""
+"""`reluscope train`: the dashboard's comparison from the command line.
+
+Every option is a field of ``reluscope.config`` (same names, ranges and defaults as the
+dashboard and its URL), validated strictly: a bad value is an error naming the field, never
+silently corrected. No compute caps apply here; they protect the hosted demo only.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "train (not available yet)"
+HELP = "train activations side by side from identical initial weights and print what happened"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    from reluscope.config import FIELDS
+
+    for name, field in FIELDS.items():
+        default = field.format(field.default)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            metavar=field.kind.upper(),
+            help=f"{field.help} (default: {default})",
+        )
+    parser.add_argument("--csv", metavar="PATH", help="train on this CSV file instead")
+    parser.add_argument("--target", help="target column of --csv (default: the last)")
+    parser.add_argument(
+        "--history", metavar="PATH", help="write the per-epoch table (all runs) to this CSV file"
+    )
+    parser.add_argument(
+        "--layers", metavar="PATH", help="write the per-epoch, per-layer table to this CSV file"
+    )
+    parser.add_argument(
+        "--settings-json", metavar="PATH", help="write the validated settings to this JSON file"
+    )
+
+
+def load_dataset(settings, csv_path=None, target=None):
+    """The dataset the settings (or ``--csv``) name."""
+    from reluscope import datasets
+    from reluscope.config import BUNDLED_PREFIX, UPLOAD
+    from reluscope.errors import InvalidParameterError
+
+    if csv_path is not None:
+        return datasets.load_csv(csv_path, target=target)
+    if settings.dataset.startswith(BUNDLED_PREFIX):
+        return datasets.load_bundled(settings.dataset.removeprefix(BUNDLED_PREFIX))
+    if settings.dataset == UPLOAD:
+        raise InvalidParameterError("dataset", UPLOAD, "--csv PATH on the command line")
+    if datasets.dataset_info(settings.dataset).real:
+        return datasets.make_dataset(settings.dataset, noise=0.0)
+    return datasets.make_dataset(
+        settings.dataset,
+        n_samples=settings.n_samples,
+        noise=settings.noise,
+        random_state=settings.seed,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("reluscope train is not available yet")
+    import sys
+
+    import pandas as pd
+
+    from reluscope.config import FIELDS, validate
+    from reluscope.experiment import compare
+
+    raw = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    settings, _ = validate(raw, caps=None, strict=True)
+    dataset = load_dataset(settings, args.csv, args.target)
+    print(
+        f"{dataset.name}: {dataset.n_samples} samples, {dataset.n_features} features, "
+        f"{dataset.task}",
+        file=sys.stderr,
+    )
+    result = compare(dataset, **settings.compare_kwargs())
+    summary = result.summary()
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if args.history:
+        result.epochs().to_csv(args.history, index=False)
+    if args.layers:
+        result.layers().to_csv(args.layers, index=False)
+    if args.settings_json:
+        with open(args.settings_json, "w", encoding="utf-8") as handle:
+            handle.write(settings.to_json())
+    return 0
