@@ -218,3 +218,24 @@ def test_scikit_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive"])
+def test_learning_rate_schedules_equal_scikit_learn(moons, schedule):
+    X, y = moons
+    ours, theirs = _fit_both(
+        "classifier",
+        X,
+        y,
+        hidden_layer_sizes=(10,),
+        solver="sgd",
+        learning_rate=schedule,
+        learning_rate_init=0.5,
+        batch_size=50,
+        max_iter=60,
+        tol=1e-3,
+        n_iter_no_change=2,
+        shuffle=False,
+        random_state=0,
+    )
+    _assert_same_numbers(ours, theirs)
