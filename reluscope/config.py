@@ -7,9 +7,9 @@ re-declares a range. :func:`validate` turns raw values (URL strings, widget valu
 :class:`Notice` per change, each naming its field. :data:`CAPS` are the compute caps of the hosted
 demo; they hold for any input.
 
->>> settings, notices = validate({"epochs": "99999", "hidden_layers": "64x64x64x64x64x64"})
+>>> settings, notices = validate({"epochs": "99999", "hidden_layers": "8x8x8x8x8x8"})
 >>> settings.epochs, settings.hidden_layers
-(500, (64, 64, 64, 64))
+(500, (8, 8, 8, 8))
 >>> [notice.field for notice in notices]
 ['hidden_layers', 'epochs']
 """
@@ -94,7 +94,7 @@ class Field:
         Value type: a number, one option, several options, or hidden-layer widths.
     widget : str
         Streamlit widget that edits it: ``slider``, ``select_slider``, ``selectbox``,
-        ``multiselect``, ``number_input``, ``segmented_control`` or ``text_input``.
+        ``multiselect``, ``segmented_control`` or ``text_input``.
     low, high : float or None
         Allowed range of a number (of each width for ``layers``).
     options : tuple or callable or None
@@ -127,6 +127,10 @@ class Field:
         if caps is not None and self.cap is not None and self.kind in ("int", "float"):
             return min(self.high, getattr(caps, self.cap))
         return self.high
+
+    def to_url(self, value) -> str | list[str]:
+        """The value as URL query parameters: several options repeat the key, as Streamlit does."""
+        return list(value) if self.kind == "choices" else self.format(value)
 
     def format(self, value) -> str:
         """The value as written in a URL or on the command line."""
@@ -292,7 +296,7 @@ FIELDS: dict[str, Field] = {
             name="epochs",
             label="Epochs",
             kind="int",
-            default=120,
+            default=100,
             widget="slider",
             help="Passes over the training data.",
             low=1,
@@ -300,12 +304,14 @@ FIELDS: dict[str, Field] = {
             step=1,
             cap="max_epochs",
         ),
+        # a text box, not st.number_input: an integer number_input bound to the URL raises
+        # OverflowError on values such as 1e309 (Streamlit 1.67), before our validation runs
         Field(
             name="seed",
             label="Seed",
             kind="int",
             default=0,
-            widget="number_input",
+            widget="text_input",
             help="Seeds the data and the initial weights: the same seed reproduces the same run.",
             low=0,
             high=2**31 - 1,
@@ -359,10 +365,16 @@ class Settings:
         """The settings as a JSON document (what the dashboard offers for download)."""
         return json.dumps(self.to_dict(), indent=2)
 
-    def to_query(self, *, only_changed: bool = True) -> dict[str, str]:
-        """URL query parameters that reproduce these settings (defaults left out)."""
+    def to_query(self, *, only_changed: bool = True) -> dict[str, str | list[str]]:
+        """URL query parameters that reproduce these settings (defaults left out).
+
+        >>> from urllib.parse import urlencode
+        >>> settings = replace(DEFAULTS, activations=("relu", "tanh"), hidden_layers=(8, 8))
+        >>> urlencode(settings.to_query(), doseq=True)
+        'hidden_layers=8x8&activations=relu&activations=tanh'
+        """
         return {
-            name: f.format(getattr(self, name))
+            name: f.to_url(getattr(self, name))
             for name, f in FIELDS.items()
             if not (only_changed and getattr(self, name) == getattr(DEFAULTS, name))
         }

@@ -1,0 +1,33 @@
+"""Small drawing helpers shared by the pages."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from reluscope.ui.sidebar import Choice
+
+__all__ = ["history_csv", "notices", "show_chart"]
+
+# multi-panel charts keep their own panel sizes; single views stretch to the page width
+_COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
+
+
+def notices(choice: Choice) -> None:
+    """One warning per setting that was corrected or capped, each naming its field."""
+    for notice in choice.notices:
+        st.warning(notice.message, icon="⚠️")
+
+
+def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
+    """Draw an Altair chart: full width for a single view, natural size for panels."""
+    width = "content" if isinstance(chart, _COMPOUND) else "stretch"
+    st.altair_chart(chart, width=width, key=key)
+
+
+def history_csv(comparison) -> bytes:
+    """One row per (activation, seed, epoch, layer): per-layer diagnostics with the losses."""
+    epochs = comparison.epochs()
+    layers = comparison.layers()
+    history = layers.merge(epochs, on=["activation", "seed", "epoch"], how="left")
+    return history.to_csv(index=False).encode()

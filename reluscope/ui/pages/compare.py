@@ -1,0 +1,72 @@
+"""Compare (home): loss, accuracy and dead units per activation, from identical initial weights."""
+
+import streamlit as st
+
+from reluscope import charts
+from reluscope.ui import components, services
+from reluscope.ui.sidebar import current
+
+choice = current()
+st.title("Compare activations")
+st.markdown(
+    "Every activation below trains the same network on the same data **from identical initial "
+    "weights**. A ReLU unit whose pre-activation is ≤ 0 for every input outputs 0, gets zero "
+    "gradient and stops learning: it is **dead**. Push the *bias offset* below −1 or raise the "
+    "*learning rate* and watch ReLU units die while leaky ReLU keeps learning."
+)
+components.notices(choice)
+comparison, settings, data = services.comparison(choice)
+
+summary = comparison.summary()
+score_title = "accuracy" if data.task == "classification" else "R²"
+st.dataframe(
+    summary[
+        [
+            "activation",
+            "final_loss",
+            "final_val_loss",
+            "final_val_score",
+            "dead_units",
+            "born_dead",
+            "deaths",
+            "recoveries",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        "activation": "activation",
+        "final_loss": st.column_config.NumberColumn("final loss", format="%.4f"),
+        "final_val_loss": st.column_config.NumberColumn("validation loss", format="%.4f"),
+        "final_val_score": st.column_config.NumberColumn(
+            f"validation {score_title}", format="%.3f"
+        ),
+        "dead_units": st.column_config.NumberColumn(
+            "dead units now", help="Hidden units with zero gradient on every training input."
+        ),
+        "born_dead": st.column_config.NumberColumn("born dead", help="Dead at epoch 0."),
+        "deaths": st.column_config.NumberColumn("deaths", help="Alive → dead events."),
+        "recoveries": st.column_config.NumberColumn("recoveries", help="Dead → alive events."),
+    },
+)
+if settings.seeds > 1:
+    st.caption(f"Means over {settings.seeds} seeds; curves show the mean and a 95 % band.")
+
+epochs = comparison.epochs()
+log_scale = st.toggle("Log-scale loss", key="log_loss", bind="query-params")
+st.subheader("Loss")
+st.caption("Solid: training; dashed: validation. Shaded spans are plateaus of the training loss.")
+components.show_chart(charts.loss_chart(epochs, comparison.plateaus(), log_scale=log_scale))
+st.subheader(score_title.capitalize())
+components.show_chart(charts.score_chart(epochs))
+st.subheader("Dead units per hidden layer")
+st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
+components.show_chart(charts.dead_fraction_chart(comparison.layers()))
+
+st.download_button(
+    "Download history (CSV)",
+    components.history_csv(comparison),
+    file_name="reluscope-history.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="download_history",
+)

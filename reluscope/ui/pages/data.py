@@ -1,0 +1,85 @@
+"""Data: the chosen dataset — scatter, class balance, summary — and where data can come from."""
+
+import pandas as pd
+import streamlit as st
+
+from reluscope import charts
+from reluscope.config import BUNDLED_PREFIX
+from reluscope.datasets import DATASETS, bundled_datasets, bundled_description, dataset_info
+from reluscope.ui import components, services
+from reluscope.ui.sidebar import current
+
+choice = current()
+st.title("Data")
+components.notices(choice)
+data = services.dataset(choice)
+frame = data.to_frame()
+
+st.markdown(f"**{data.name}** — {data.description}")
+columns = st.columns(4)
+columns[0].metric("Rows", data.n_samples)
+columns[1].metric("Features", data.n_features)
+columns[2].metric("Task", data.task)
+columns[3].metric("Classes", data.n_classes if data.task == "classification" else "—")
+st.caption(
+    "Training uses a stratified 75 % of the rows, standardised with the training part's mean "
+    "and standard deviation; the other 25 % give the validation curves."
+)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Scatter")
+    features = list(data.feature_names)
+    if len(features) == 1:
+        x_name, y_name, colour = features[0], data.target_name, None
+    else:
+        pick = st.columns(2)
+        x_name = pick[0].selectbox("x axis", features, index=0, key="data_x")
+        y_name = pick[1].selectbox("y axis", features, index=1, key="data_y")
+        colour = data.target_name
+    components.show_chart(charts.data_scatter(frame, x_name, y_name, colour))
+with right:
+    if data.task == "classification":
+        st.subheader("Class balance")
+        components.show_chart(charts.class_balance_chart(frame, data.target_name))
+    else:
+        st.subheader("Target")
+        st.dataframe(frame[[data.target_name]].describe().T, width="stretch")
+
+st.subheader("Summary")
+st.dataframe(frame.describe(include="all").T, width="stretch")
+st.download_button(
+    "Download this data (CSV)",
+    frame.to_csv(index=False).encode(),
+    file_name=f"{data.name}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="download_data",
+)
+
+st.header("Where data comes from")
+st.markdown(
+    "Pick any of these as **Dataset** in the sidebar. *Generators* take the sample count, noise "
+    "and seed from the sidebar; bundled files and scikit-learn's real datasets are used as they "
+    "are. To use your own data choose **upload** and drop a CSV file: a header line, numeric "
+    "feature columns and one target column (text labels or a few integers mean classification, "
+    "other numbers regression). If the file cannot be used, the message says why."
+)
+rows = [
+    {
+        "dataset": name,
+        "kind": "real (scikit-learn)" if dataset_info(name).real else "generator",
+        "task": dataset_info(name).task,
+        "description": dataset_info(name).description,
+    }
+    for name in DATASETS
+] + [
+    {
+        "dataset": f"{BUNDLED_PREFIX}{name}",
+        "kind": f"bundled file data/{path.name}",
+        "task": "",
+        "description": bundled_description(name),
+    }
+    for name, path in bundled_datasets().items()
+]
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

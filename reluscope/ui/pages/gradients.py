@@ -1,0 +1,19 @@
+"""Gradients: the gradient norm of each hidden layer over epochs, per activation."""
+
+import streamlit as st
+
+from reluscope import charts
+from reluscope.ui import components, services
+from reluscope.ui.sidebar import current
+
+choice = current()
+st.title("Gradients")
+st.markdown(
+    "The norm of the loss gradient with respect to each hidden layer's weights, on a log scale. "
+    "Sigmoid and tanh units that saturate pass back tiny derivatives, so gradients **vanish** "
+    "toward the first layer; a dead ReLU layer gets exactly zero gradient (left out of a log "
+    "axis)."
+)
+components.notices(choice)
+comparison, settings, data = services.comparison(choice)
+components.show_chart(charts.grad_norm_chart(comparison.layers()))

@@ -1,0 +1,252 @@
+"""The settings sidebar: one widget per field of :data:`reluscope.config.FIELDS`, bound to the URL.
+
+Every widget uses its field name as ``key`` with ``bind="query-params"``, so the address bar
+always holds the current settings and a shared link restores them. Streamlit itself silently
+drops URL values a widget cannot take; this module reads the raw query parameters on a
+session's first run, validates them with :func:`reluscope.config.validate` and, where the
+widget disagrees with the validated value, writes that value into the widget and reruns once —
+so the widgets show what is trained, and a warning names every field that was changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from reluscope import config
+from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings
+
+__all__ = [
+    "SECTIONS",
+    "Choice",
+    "Upload",
+    "current",
+    "is_generated",
+    "settings_sidebar",
+    "widget_value",
+]
+
+# how the sidebar groups the fields; a test checks that every field appears exactly once
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "Data": ("dataset", "n_samples", "noise"),
+    "Network": ("hidden_layers", "activations", "negative_slope", "bias_offset", "init"),
+    "Training": ("solver", "learning_rate", "batch_size", "epochs", "seed", "seeds"),
+}
+
+_STATE = "reluscope.choice"  # session-state key of this run's Choice
+_URL_CHECKED = "reluscope.url_checked"
+_URL_NOTICES = "reluscope.url_notices"
+_PENDING = "reluscope.pending_corrections"
+UPLOAD_KEY = "upload_file"
+TARGET_KEY = "upload_target"
+TASK_KEY = "upload_task"
+TASKS = ("infer", "classification", "regression")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A CSV file uploaded in this session, with the chosen target column and task."""
+
+    name: str
+    data: bytes = field(repr=False)
+    target: str | None = None
+    task: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the sidebar returns: validated settings, what was corrected, and any upload."""
+
+    settings: Settings
+    notices: tuple[Notice, ...] = ()
+    upload: Upload | None = None
+
+
+def widget_value(f: Field, value):
+    """A validated settings value as its widget holds it (text for layers, a list for choices)."""
+    if f.widget == "text_input":
+        return f.format(value)
+    if f.kind == "choices":
+        return list(value)
+    return value
+
+
+def _format_number(value) -> str:
+    return f"{value:g}"
+
+
+def _draw(f: Field, caps: Caps, disabled: bool = False):
+    """Draw the widget of one field under its field name, bound to the URL."""
+    common = {"key": f.name, "help": f.help, "bind": "query-params", "disabled": disabled}
+    default = widget_value(f, f.default)
+    number = int if f.kind == "int" else float
+    if f.widget == "slider":
+        return st.slider(
+            f.label,
+            min_value=number(f.low),
+            max_value=number(f.upper(caps)),
+            value=default,
+            step=number(f.step),
+            **common,
+        )
+    if f.widget == "select_slider":
+        return st.select_slider(
+            f.label, options=f.choices(), value=default, format_func=_format_number, **common
+        )
+    if f.widget == "selectbox":
+        options = f.choices()
+        return st.selectbox(f.label, options, index=options.index(default), **common)
+    if f.widget == "segmented_control":
+        return st.segmented_control(f.label, f.choices(), default=default, required=True, **common)
+    if f.widget == "multiselect":
+        return st.multiselect(
+            f.label, f.choices(), default=default, max_selections=caps.max_activations, **common
+        )
+    if f.widget == "text_input":
+        return st.text_input(f.label, value=default, max_chars=200, **common)
+    raise AssertionError(f.widget)
+
+
+def _check_url_once(caps: Caps) -> dict[str, object] | None:
+    """On a session's first run: validate the raw query parameters of the settings fields.
+
+    Stores a notice for each field the URL got wrong and returns field → validated widget value
+    for every settings field in the URL (``None`` after the first run).
+    """
+    state = st.session_state
+    if state.get(_URL_CHECKED):
+        return None
+    state[_URL_CHECKED] = True
+    raw = {name: st.query_params.get_all(name) for name in FIELDS if name in st.query_params}
+    settings, notices = config.validate(raw, caps=caps)
+    expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
+    state[_URL_NOTICES] = {
+        n.field: (n, expected[n.field])
+        for n in notices
+        if n.cap != "max_work"  # the work cap depends on the data; the widget keeps its value
+    }
+    return expected
+
+
+def _header(data: bytes) -> list[str]:
+    """Column names from a CSV file's first line (for the target picker); [] if unreadable."""
+    text = data[:65536].decode("utf-8-sig", errors="replace")
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first:
+        return []
+    separator = max((",", ";", "\t", "|"), key=first.count)
+    try:
+        return [name.strip() for name in next(csv.reader(io.StringIO(first), delimiter=separator))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+def _upload_widgets() -> Upload | None:
+    file = st.file_uploader(
+        "CSV file",
+        type=["csv", "txt", "tsv"],
+        key=UPLOAD_KEY,
+        help="A header line, numeric feature columns and one target column. "
+        "Uploaded data stays in this browser session and is not part of shared links.",
+    )
+    if file is None:
+        st.info("Upload a CSV file to train on your own data.")
+        return None
+    data = file.getvalue()
+    columns = _header(data)
+    target = None
+    if columns:
+        target = st.selectbox(
+            "Target column",
+            columns,
+            index=len(columns) - 1,
+            key=TARGET_KEY,
+            help="What the network predicts; every other column is a feature.",
+        )
+    task = st.segmented_control(
+        "Task",
+        TASKS,
+        default="infer",
+        required=True,
+        key=TASK_KEY,
+        help="infer: text labels or few distinct integers mean classification.",
+    )
+    return Upload(file.name, data, target, None if task == "infer" else task)
+
+
+def _reset() -> None:
+    for name, f in FIELDS.items():
+        st.session_state[name] = widget_value(f, f.default)
+
+
+def settings_sidebar(caps: Caps = CAPS) -> Choice:
+    """Draw the settings in the sidebar and return them, validated, as a :class:`Choice`.
+
+    Call it once per run from the entry point, before the page runs, so the widgets are shared
+    by every page; pages read the result with :func:`current`.
+    """
+    state = st.session_state
+    for name, value in state.pop(_PENDING, {}).items():
+        state[name] = value  # corrections of the URL's values, before the widgets exist
+    corrections = _check_url_once(caps)
+
+    values, upload = {}, None
+    with st.sidebar:
+        for section, names in SECTIONS.items():
+            st.subheader(section)
+            for name in names:
+                # sample count and noise only apply to generated data (the dataset comes first)
+                disabled = name in ("n_samples", "noise") and not is_generated(values["dataset"])
+                values[name] = _draw(FIELDS[name], caps, disabled=disabled)
+                if name == "dataset" and values[name] == config.UPLOAD:
+                    upload = _upload_widgets()
+        st.divider()
+        st.button("Reset to defaults", on_click=_reset, key="reset_settings")
+
+    if corrections:
+        # Streamlit drops URL values its widgets cannot parse (and reads several options only
+        # as repeated keys): put the validated values in, then draw again
+        pending = {name: value for name, value in corrections.items() if values[name] != value}
+        if pending:
+            state[_PENDING] = pending
+            st.rerun()
+
+    settings, notices = config.validate(values, caps=caps)
+    # a URL correction stays on show while its field still holds the corrected value
+    url_notices = [
+        notice
+        for name, (notice, value) in state.get(_URL_NOTICES, {}).items()
+        if values[name] == value
+    ]
+    shown = tuple({n.message: n for n in [*url_notices, *notices]}.values())
+    with st.sidebar:
+        st.download_button(
+            "Download settings (JSON)",
+            settings.to_json(),
+            file_name="reluscope-settings.json",
+            mime="application/json",
+            on_click="ignore",
+            key="download_settings",
+        )
+        st.caption("The address bar holds every setting: copy it to share this exact view.")
+    choice = Choice(settings, shown, upload)
+    state[_STATE] = choice
+    return choice
+
+
+def is_generated(dataset: str) -> bool:
+    """Whether ``dataset`` names a generator (which takes a sample count and noise)."""
+    from reluscope.datasets import dataset_info
+
+    try:
+        return not dataset_info(dataset).real
+    except ValueError:  # bundled CSV files and uploads
+        return False
+
+
+def current() -> Choice:
+    """The settings the sidebar returned on this run (defaults if it has not run)."""
+    return st.session_state.get(_STATE) or Choice(DEFAULTS)

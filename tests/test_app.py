@@ -1,0 +1,309 @@
+"""The dashboard's wiring, through Streamlit's AppTest: pages, URL state, bad input, caching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import reluscope.experiment
+from reluscope import config
+from reluscope.config import CAPS, DEFAULTS, FIELDS
+from reluscope.errors import InvalidParameterError
+from reluscope.ui.sidebar import SECTIONS, widget_value
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 300  # seconds per run: a loaded CI machine trains slowly
+PAGES = {
+    "compare": 3,  # page file -> Altair charts it draws
+    "units": 3,
+    "derivatives": 2,
+    "gradients": 1,
+    "boundary": 1,
+    "data": 2,
+}
+# small settings so that each trained view is quick
+QUICK = {"epochs": "12", "n_samples": "120", "hidden_layers": "8x8"}
+
+
+@pytest.fixture
+def trainings(monkeypatch):
+    """Empty caches; record the keyword arguments of every call to the core's ``compare``."""
+    st.cache_data.clear()
+    calls = []
+    original = reluscope.experiment.compare
+
+    def recording(dataset, **kwargs):
+        calls.append(kwargs)
+        return original(dataset, **kwargs)
+
+    monkeypatch.setattr(reluscope.experiment, "compare", recording)
+    return calls
+
+
+def run_app(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    at.run()
+    if page is not None:
+        at.switch_page(f"reluscope/ui/pages/{page}.py").run()
+    return at
+
+
+def settings_of(at: AppTest) -> config.Settings:
+    return at.session_state["reluscope.choice"].settings
+
+
+def widget_values(at: AppTest) -> dict:
+    return {name: at.session_state[name] for name in FIELDS}
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def within_caps(s: config.Settings) -> bool:
+    return (
+        s.n_samples <= CAPS.max_samples
+        and len(s.hidden_layers) <= CAPS.max_depth
+        and max(s.hidden_layers) <= CAPS.max_width
+        and s.epochs <= CAPS.max_epochs
+        and s.seeds <= CAPS.max_seeds
+        and len(s.activations) <= CAPS.max_activations
+    )
+
+
+def test_sections_hold_every_field_once():
+    listed = [name for names in SECTIONS.values() for name in names]
+    assert sorted(listed) == sorted(FIELDS) and len(listed) == len(set(listed))
+
+
+def test_the_default_view_trains_the_documented_defaults(trainings):
+    at = run_app()
+    assert_healthy(at)
+    assert warnings(at) == []
+    assert settings_of(at) == DEFAULTS
+    assert widget_values(at) == {n: widget_value(f, f.default) for n, f in FIELDS.items()}
+    (call,) = trainings
+    assert call["activations"] == ("relu", "leaky_relu", "tanh", "sigmoid")
+    assert call["seeds"] == (0,) and call["epochs"] == DEFAULTS.epochs
+    # home page: the summary, three charts, the downloads
+    assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == PAGES["compare"]
+    labels = {button.label for button in at.get("download_button")}
+    assert {"Download history (CSV)", "Download settings (JSON)"} <= labels
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_draws_without_an_exception(page, trainings):
+    at = run_app(QUICK, page)
+    assert_healthy(at)
+    assert len(at.get("vega_lite_chart")) >= PAGES[page]
+    # the settings sidebar is on every page, bound to the same keys
+    assert set(widget_values(at)) == set(FIELDS)
+    assert len(trainings) <= 1
+
+
+def test_key_widgets_are_in_the_sidebar():
+    at = run_app(QUICK)
+    keys = {w.key for kind in ("slider", "select_slider", "selectbox", "multiselect",
+                               "text_input", "button_group")
+            for w in at.sidebar.get(kind)}  # fmt: skip
+    assert set(FIELDS) <= keys
+    assert at.sidebar.multiselect(key="activations").value == list(DEFAULTS.activations)
+    assert at.sidebar.text_input(key="hidden_layers").value == "8x8"
+
+
+DEEP_LINK = {
+    "dataset": "circles",
+    "n_samples": "160",
+    "noise": "0.1",
+    "hidden_layers": "8x4",
+    "activations": "relu,tanh",
+    "negative_slope": "0.2",
+    "bias_offset": "-1.5",
+    "init": "glorot_uniform",
+    "solver": "adam",
+    "learning_rate": "0.01",
+    "batch_size": "16",
+    "epochs": "15",
+    "seed": "7",
+    "seeds": "2",
+}
+
+
+def test_a_deep_link_restores_every_setting(trainings):
+    at = run_app(DEEP_LINK)
+    assert_healthy(at)
+    assert warnings(at) == []
+    expected, notices = config.validate(DEEP_LINK)
+    assert notices == []
+    assert settings_of(at) == expected
+    assert widget_values(at) == {
+        n: widget_value(f, getattr(expected, n)) for n, f in FIELDS.items()
+    }
+    (call,) = trainings
+    assert call == {**expected.compare_kwargs(), "progress": call["progress"]}
+    assert call["seeds"] == (7, 8) and call["hidden_layer_sizes"] == (8, 4)
+
+
+def test_the_url_round_trips_through_the_settings():
+    expected, _ = config.validate(DEEP_LINK)
+    assert config.validate(expected.to_query()) == (expected, [])
+
+
+HOSTILE = {
+    "dataset": "../../etc/passwd",
+    "n_samples": "abc",
+    "noise": "nan",
+    "hidden_layers": "<script>alert(1)</script>",
+    "activations": "bogus,<img src=x onerror=alert(1)>",
+    "negative_slope": "1e309",
+    "bias_offset": "-1e400",
+    "init": "/etc/shadow",
+    "solver": "`rm -rf /`",
+    "learning_rate": "0x10",
+    "batch_size": "-5",
+    "epochs": "twelve",
+    "seed": "9" * 400,
+    "seeds": "<script>",
+    "unknown_key": "ignored",
+}
+
+
+def test_hostile_query_values_warn_by_field_and_never_raise(trainings):
+    at = run_app(HOSTILE)
+    assert_healthy(at)
+    shown = warnings(at)
+    for name in FIELDS:
+        assert any(text.startswith(f"{name}: ") for text in shown), (name, shown)
+    assert not any("unknown_key" in text for text in shown)
+    expected, _ = config.validate(HOSTILE)
+    assert settings_of(at) == expected and within_caps(expected)
+    # the widgets show what is trained, not the hostile text
+    assert widget_values(at) == {
+        n: widget_value(f, getattr(expected, n)) for n, f in FIELDS.items()
+    }
+    assert trainings and within_caps(settings_of(at))
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "cap"),
+    [
+        ({**QUICK, "epochs": "1e309"}, "epochs", "max_epochs"),
+        ({**QUICK, "seeds": "99999"}, "seeds", "max_seeds"),
+        ({**QUICK, "n_samples": "10000000"}, "n_samples", "max_samples"),
+        ({**QUICK, "hidden_layers": "8x8x8x8x8x8x8"}, "hidden_layers", "max_depth"),
+        ({**QUICK, "hidden_layers": "100000"}, "hidden_layers", "max_width"),
+        (
+            {**QUICK, "activations": ",".join(reluscope.ACTIVATIONS)},
+            "activations",
+            "max_activations",
+        ),
+    ],
+)
+def test_compute_caps_hold_and_name_themselves(query, field, cap, trainings):
+    at = run_app(query)
+    assert_healthy(at)
+    assert any(text.startswith(f"{field}: ") and cap in text for text in warnings(at))
+    (call,) = trainings
+    assert call["epochs"] <= CAPS.max_epochs and len(call["seeds"]) <= CAPS.max_seeds
+    assert len(call["activations"]) <= CAPS.max_activations
+    assert len(call["hidden_layer_sizes"]) <= CAPS.max_depth
+    assert max(call["hidden_layer_sizes"]) <= CAPS.max_width
+    assert within_caps(settings_of(at))
+
+
+def test_a_view_option_never_retrains(trainings):
+    at = run_app(QUICK)
+    assert len(trainings) == 1
+    at.toggle(key="log_loss").set_value(True).run()
+    assert_healthy(at)
+    at.switch_page("reluscope/ui/pages/units.py").run()
+    at.selectbox(key="units_activation").set_value("tanh").run()
+    at.slider(key="units_epoch").set_value(3).run()
+    assert_healthy(at)
+    assert len(trainings) == 1
+    # a setting retrains, once
+    at.slider(key="bias_offset").set_value(-1.0).run()
+    assert_healthy(at)
+    assert len(trainings) == 2 and trainings[-1]["bias_offset"] == -1.0
+
+
+def test_changing_a_setting_clears_its_url_warning():
+    at = run_app({**QUICK, "epochs": "twelve"})
+    assert any(text.startswith("epochs: ") for text in warnings(at))
+    at.slider(key="epochs").set_value(10).run()
+    assert_healthy(at)
+    assert not any(text.startswith("epochs: ") for text in warnings(at))
+
+
+def test_a_bad_typed_value_warns_and_keeps_working():
+    at = run_app(QUICK)
+    at.sidebar.text_input(key="hidden_layers").set_value("lots").run()
+    assert_healthy(at)
+    assert any(text.startswith("hidden_layers: ") for text in warnings(at))
+    assert settings_of(at).hidden_layers == DEFAULTS.hidden_layers
+
+
+def test_errors_from_the_core_are_shown_and_the_app_keeps_working(monkeypatch):
+    st.cache_data.clear()
+
+    def failing(dataset, **kwargs):
+        raise InvalidParameterError("learning_rate", kwargs["learning_rate"], "something else")
+
+    monkeypatch.setattr(reluscope.experiment, "compare", failing)
+    at = run_app(QUICK)
+    assert not at.exception
+    assert any("learning_rate" in e.value for e in at.error)
+    assert at.sidebar.slider(key="epochs").value == 12  # the settings are still there
+    monkeypatch.undo()
+    st.cache_data.clear()
+    at.slider(key="epochs").set_value(10).run()
+    assert_healthy(at)
+
+
+def test_reset_restores_the_defaults():
+    at = run_app(DEEP_LINK)
+    at.sidebar.button(key="reset_settings").click().run()
+    assert_healthy(at)
+    assert settings_of(at) == DEFAULTS
+
+
+CSV = "a,b,label\n" + "".join(
+    f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}\n" for i in range(60)
+)
+
+
+def test_an_uploaded_csv_trains_and_a_broken_one_says_why(trainings):
+    at = run_app({**QUICK, "dataset": "upload"})
+    assert_healthy(at)
+    assert any("CSV" in i.value for i in at.info)
+    at.sidebar.file_uploader[0].set_value(("mine.csv", CSV.encode(), "text/csv")).run()
+    assert_healthy(at)
+    assert at.sidebar.selectbox(key="upload_target").value == "label"
+    assert len(trainings) == 1
+    at.switch_page("reluscope/ui/pages/data.py").run()
+    assert_healthy(at)
+    assert "mine" in at.markdown[0].value
+    at.sidebar.file_uploader[0].set_value(("bad.csv", b"x,y\n1,2\n", "text/csv")).run()
+    assert not at.exception
+    assert at.error and "could not be loaded" in at.error[0].value
+
+
+@pytest.mark.parametrize("dataset", ["iris", "sine", "csv:three_spirals"])
+def test_other_kinds_of_data_draw_every_page(dataset):
+    at = run_app({**QUICK, "dataset": dataset})
+    assert_healthy(at)
+    for page in PAGES:
+        at.switch_page(f"reluscope/ui/pages/{page}.py").run()
+        assert_healthy(at)
+    # sample count and noise only apply to generated data
+    generated = dataset == "sine"
+    assert at.sidebar.slider(key="n_samples").disabled is not generated
