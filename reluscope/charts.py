@@ -285,6 +285,7 @@ def loss_chart(
     plateaus: pd.DataFrame | None = None,
     log_scale: bool = False,
     metric: str = "loss",
+    y_title: str | None = None,
 ) -> alt.LayerChart:
     """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
 
@@ -298,10 +299,12 @@ def loss_chart(
     log_scale : bool, default False
         Logarithmic y axis (non-positive values are left out).
     metric : {"loss", "score"}
+    y_title : str, optional
+        Default "loss" or "accuracy" (pass "R²" for a regressor's score).
     """
     _require(epochs, ["activation", "epoch"], f"{metric} chart")
     summary = summarize(_splits(epochs, metric), ["activation", "split", "epoch"], "value")
-    y_title = METRIC_TITLES.get(metric, metric)
+    y_title = y_title or METRIC_TITLES.get(metric, metric)
     if log_scale:
         summary = _positive_for_log(summary)
         y_scale = alt.Scale(type="log")
@@ -355,9 +358,9 @@ def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.C
     )
 
 
-def score_chart(epochs: pd.DataFrame) -> alt.LayerChart:
+def score_chart(epochs: pd.DataFrame, y_title: str = "accuracy") -> alt.LayerChart:
     """Training and validation accuracy (``score``, ``val_score``) per activation."""
-    return loss_chart(epochs, metric="score")
+    return loss_chart(epochs, metric="score", y_title=y_title)
 
 
 def _layer_metric_chart(
@@ -880,6 +883,7 @@ def decision_boundary_chart(
     lines: pd.DataFrame | None = None,
     panel_width: int = 280,
     height: int = 280,
+    probability_title: str = "P(class 1)",
 ):
     """Predicted probability over the input plane, the data on top, first-layer unit lines.
 
@@ -893,22 +897,24 @@ def decision_boundary_chart(
     lines : DataFrame, optional
         From :func:`unit_lines_frame` (plus ``activation`` when the grid has it); dead units
         are drawn dashed and grey.
+    probability_title : str, default "P(class 1)"
+        Legend and tooltip title of the probability (e.g. the positive class's name).
     """
     _require(grid, ["x1", "x2", "probability"], "decision boundary grid")
     _require(data, ["x1", "x2", "label"], "decision boundary data")
     if "activation" not in grid:
-        return _boundary_panel(grid, data, lines, None)
+        return _boundary_panel(grid, data, lines, None, probability_title)
     panels = []
     for name, cells in grid.groupby("activation", sort=False):
         unit_lines = lines
         if lines is not None and "activation" in lines:
             unit_lines = lines[lines["activation"] == name]
-        panel = _boundary_panel(cells, data, unit_lines, name)
+        panel = _boundary_panel(cells, data, unit_lines, name, probability_title)
         panels.append(panel.properties(width=panel_width, height=height))
     return panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
 
 
-def _boundary_panel(grid, data, lines, name) -> alt.LayerChart:
+def _boundary_panel(grid, data, lines, name, probability_title) -> alt.LayerChart:
     cells = _cells(grid)
     x_domain = [float(cells["x1_lo"].min()), float(cells["x1_hi"].max())]
     y_domain = [float(cells["x2_lo"].min()), float(cells["x2_hi"].max())]
@@ -924,10 +930,10 @@ def _boundary_panel(grid, data, lines, name) -> alt.LayerChart:
             y2="x2_hi:Q",
             color=alt.Color(
                 "probability:Q",
-                title="P(class 1)",
+                title=probability_title,
                 scale=alt.Scale(domain=[0, 1], scheme="blueorange"),
             ),
-            tooltip=[alt.Tooltip("probability:Q", title="P(class 1)", format=".2f")],
+            tooltip=[alt.Tooltip("probability:Q", title=probability_title, format=".2f")],
         )
     )
     labels = data.assign(label=data["label"].astype(str))

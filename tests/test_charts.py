@@ -265,6 +265,11 @@ def test_score_chart_is_accuracy():
     assert {row["split"] for row in data} == {"train", "validation"}
 
 
+def test_score_chart_title_for_a_regressor():
+    spec = charts.score_chart(epochs_frame(), y_title="R²").to_dict()
+    assert spec["layer"][-1]["encoding"]["y"]["title"] == "R²"
+
+
 def test_loss_chart_rejects_frame_without_metric():
     with pytest.raises(ValueError, match="loss"):
         charts.loss_chart(pd.DataFrame({"activation": ["relu"], "epoch": [0]}))
@@ -486,6 +491,11 @@ def test_decision_boundary_chart_layers():
     dash = rules["encoding"]["strokeDash"]
     assert dash["condition"][0]["test"] == "datum.dead"
     assert dash["condition"][0]["value"] == [4, 3]
+
+
+def test_decision_boundary_chart_probability_title():
+    chart = charts.decision_boundary_chart(*boundary_frames(), probability_title="P(setosa)")
+    assert chart.to_dict()["layer"][0]["encoding"]["color"]["title"] == "P(setosa)"
 
 
 def test_decision_boundary_chart_one_panel_per_activation():
