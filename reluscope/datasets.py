@@ -29,6 +29,7 @@ import io
 import math
 import os
 import re
+from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -875,48 +876,31 @@ def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset
     if not text.strip():
         raise DatasetError("the file is empty; expected a header line and rows of values.")
     separator = _sniff_separator(text)
-    header, rows, lines = _parse(text, separator, max_rows, max_columns)
-    header, columns = _columns(header, rows, lines, separator)
-
-    target = header[-1] if target is None else target
-    if target not in header:
-        close = difflib.get_close_matches(target, header, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+    table = _read_table(text, separator, target, max_rows, max_columns)
+    target, labels, lines = table.target, table.target_cells, table.lines
+    if table.not_numeric:
+        bad = [
+            f"{name!r} (line {line}: {cell!r})" for name, (line, cell) in table.not_numeric.items()
+        ]
         raise DatasetError(
-            f"target={target!r} is not a column of the file; the columns are "
-            f"{', '.join(repr(name) for name in header)}.{hint}"
+            f"feature columns must hold numbers, but {_listing(bad, 5)} "
+            f"{'does' if len(bad) == 1 else 'do'} not. Remove those columns, encode them as "
+            "numbers, or choose one of them as the target."
         )
-    feature_names = [name for name in header if name != target]
-    decimal_comma = separator != ","
-    features = {}
-    not_numeric = []
-    for name in feature_names:
-        values, bad = _parse_numbers(columns[name], decimal_comma)
-        if bad:
-            not_numeric.append(f"{name!r} (line {lines[bad[0]]}: {columns[name][bad[0]]!r})")
-        features[name] = values
-    if not_numeric:
-        raise DatasetError(
-            "feature columns must hold numbers, but "
-            f"{_listing(not_numeric, 5)} {'does' if len(not_numeric) == 1 else 'do'} not. "
-            "Remove those columns, encode them as numbers, or choose one of them as the target."
-        )
-    labels = columns[target]
-    target_values, target_bad = _parse_numbers(labels, decimal_comma)
+    target_values, target_bad = _parse_numbers(labels, separator != ",")
     numeric_target = not target_bad
     if task == "regression" and not numeric_target:
         raise DatasetError(
             f"task='regression' needs a numeric target, but {target!r} holds text such as "
             f"{labels[target_bad[0]]!r} (line {lines[target_bad[0]]})."
         )
-    checked = dict(features)
+    checked = {name: table.X[:, j] for j, name in enumerate(table.feature_names)}
     checked[target] = (
         target_values if numeric_target
         else np.where([cell.lower() in _MISSING for cell in labels], np.nan, 0.0)
     )  # fmt: skip
     _check_finite(checked, lines)
 
-    X = np.column_stack([features[name] for name in feature_names])
     name = Path(file_name).stem if file_name else "uploaded"
     origin = f"'{file_name}'" if file_name else "an uploaded file"
     if task is None:
@@ -927,19 +911,21 @@ def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset
         ):
             task = "classification"
     description = (
-        f"{task} on {len(rows)} rows × {len(feature_names)} features from {origin} "
+        f"{task} on {len(labels)} rows × {len(table.feature_names)} features from {origin} "
         f"({_SEPARATOR_NAMES[separator]}-separated)"
     )
+    fields = {"feature_names": table.feature_names, "target_name": target, "name": name,
+              "description": description}  # fmt: skip
     if task == "regression":
         if np.ptp(target_values) == 0:
             raise DatasetError(
                 f"the target {target!r} is constant (every value is {labels[0]}); there is "
                 "nothing to learn. Choose another target column."
             )
-        return Dataset(X, target_values, task, feature_names, target, (), name, description)
+        return Dataset(table.X, target_values, task, **fields)
     class_names, codes = _encode_labels(labels, target_values if numeric_target else None)
     _check_classes(class_names, codes, target, numeric_target, lines)
-    return Dataset(X, codes, task, feature_names, target, class_names, name, description)
+    return Dataset(table.X, codes, task, class_names=class_names, **fields)
 
 
 def _read_bytes(source, max_bytes: int) -> tuple[bytes, str | None]:
@@ -1070,13 +1056,28 @@ def _sniff_separator(text: str) -> str:
     return best
 
 
-def _parse(text: str, separator: str, max_rows: int, max_columns: int):
-    """Header names, data rows (stripped cells) and each row's line number in the file."""
+@dataclass
+class _Table:
+    """A CSV file's data, read row by row into floats so that no table of strings is kept."""
+
+    feature_names: list[str]
+    target: str
+    X: np.ndarray  # (n_rows, n_features) float64; NaN where missing or not a number
+    target_cells: list[str]  # (n_rows,) as written
+    lines: list[int]  # (n_rows,) line in the file where each row starts
+    not_numeric: dict[str, tuple[int, str]]  # feature -> (line, cell) of its first text cell
+
+
+def _read_table(text: str, separator: str, target, max_rows: int, max_columns: int) -> _Table:
     reader = _reader(text, separator)
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    decimal_comma = separator != ","
     header: list[str] | None = None
-    end = 0
+    values = array("d")
+    target_cells: list[str] = []
+    lines: list[int] = []
+    ragged: list[tuple[int, int]] = []  # (line, number of fields) of rows of the wrong width
+    not_numeric: dict[int, tuple[int, str]] = {}
+    n_rows = end = 0
     try:
         for row in reader:
             start, end = end + 1, reader.line_num
@@ -1089,94 +1090,124 @@ def _parse(text: str, separator: str, max_rows: int, max_columns: int):
                     'check for a missing closing quote (").'
                 )
             if header is None:
-                header = cells
-                _check_header(header, max_columns)
+                header, width, target_index = _read_header(cells, target, max_columns)
                 continue
-            if len(rows) == max_rows:
+            n_rows += 1
+            if n_rows > max_rows:
                 raise DatasetError(
                     f"the file has more than max_rows={max_rows} data rows; use a sample of "
                     "at most that many."
                 )
-            rows.append(cells)
+            if len(cells) != width:
+                if len(cells) < width or any(cells[width:]) or len(cells) != len(header):
+                    ragged.append((start, len(cells)))
+                    continue
+                cells = cells[:width]  # the header's trailing empty columns are empty here too
+            target_cells.append(cells.pop(target_index))
             lines.append(start)
+            try:
+                values.extend(list(map(float, cells)))
+            except ValueError:
+                for j, cell in enumerate(cells):
+                    number = _to_number(cell, decimal_comma)
+                    if number is None:
+                        not_numeric.setdefault(j, (start, cell))
+                    values.append(math.nan if number is None else number)
     except csv.Error as error:
         raise DatasetError(
             f"could not parse line {reader.line_num}: {error}. Check the quoting."
         ) from None
     if header is None:
         raise DatasetError("the file has no values, only separators and blank lines.")
-    if not rows:
+    if not n_rows:
         raise DatasetError(f"the file has a header line ({', '.join(header)}) but no data rows.")
-    return header, rows, lines
-
-
-def _check_header(header: list[str], max_columns: int) -> None:
-    if len(header) > max_columns:
+    if ragged:
+        (line, fields), where = ragged[0], ", ".join(str(line) for line, _ in ragged[:5])
         raise DatasetError(
-            f"the file has {len(header)} columns; at most max_columns={max_columns} are allowed."
+            f"ragged rows: line {line} has {fields} fields but the header has {width} "
+            f"({len(ragged)} of {n_rows} rows differ, on lines {where}"
+            f"{' …' if len(ragged) > 5 else ''}). The separator looks like "
+            f"{_SEPARATOR_NAMES[separator]}; check for unquoted separators in values and for "
+            "missing or extra fields."
         )
-    if all(_is_number(cell) for cell in header):
+    if n_rows < MIN_ROWS:
         raise DatasetError(
-            f"the first line ({', '.join(header)}) looks like data, not column names: add a "
+            f"the file has only {n_rows} data row{'s' if n_rows > 1 else ''}; at least "
+            f"{MIN_ROWS} are needed to train and test a model."
+        )
+    target_name = header[target_index]
+    feature_names = [name for j, name in enumerate(header[:width]) if j != target_index]
+    return _Table(
+        feature_names=feature_names,
+        target=target_name,
+        X=np.frombuffer(values, dtype=np.float64).reshape(n_rows, len(feature_names)),
+        target_cells=target_cells,
+        lines=lines,
+        not_numeric={feature_names[j]: first for j, first in sorted(not_numeric.items())},
+    )
+
+
+def _read_header(cells: list[str], target, max_columns: int) -> tuple[list[str], int, int]:
+    """Check the column names; return them, the number of columns used and the target's index.
+
+    Trailing empty names (a separator at the end of every line, as some spreadsheets write)
+    are tolerated and their columns ignored as long as they stay empty.
+    """
+    width = len(cells)
+    while width > 1 and not cells[width - 1]:
+        width -= 1
+    if width > max_columns:
+        raise DatasetError(
+            f"the file has {width} columns; at most max_columns={max_columns} are allowed."
+        )
+    if all(_to_number(cell, False) is not None and cell for cell in cells):
+        raise DatasetError(
+            f"the first line ({', '.join(cells)}) looks like data, not column names: add a "
             "header line naming the columns, e.g. x1,x2,label."
         )
-
-
-def _columns(header, rows, lines, separator) -> tuple[list[str], dict[str, list[str]]]:
-    """Check the table's shape; return the column names and the columns (cells) by name."""
-    width = len(header)
-    # a trailing separator on every line (some spreadsheet exports) makes an empty last column
-    while (
-        width > 1
-        and header[width - 1] == ""
-        and all(len(row) == width and row[-1] == "" for row in rows)
-    ):
-        width -= 1
-        header = header[:width]
-        rows = [row[:width] for row in rows]
-    if len(header) < 2:
+    names = cells[:width]
+    if width < 2:
         raise DatasetError(
-            f"the file has a single column ({header[0]!r}); a dataset needs at least one feature "
+            f"the file has a single column ({names[0]!r}); a dataset needs at least one feature "
             "column and a target column, separated by commas, semicolons, tabs or |."
         )
-    ragged = [k for k, row in enumerate(rows) if len(row) != width]
-    if ragged:
-        first = ragged[0]
-        where = ", ".join(str(lines[k]) for k in ragged[:5]) + (" …" if len(ragged) > 5 else "")
+    if "" in names:
         raise DatasetError(
-            f"ragged rows: line {lines[first]} has {len(rows[first])} fields but the header has "
-            f"{width} ({len(ragged)} of {len(rows)} rows differ, on lines {where}). The separator "
-            f"looks like {_SEPARATOR_NAMES[separator]}; check for unquoted separators in values "
-            "and for missing or extra fields."
-        )
-    unnamed = [j + 1 for j, name in enumerate(header) if not name]
-    if unnamed:
-        raise DatasetError(
-            f"column {unnamed[0]} has no name in the header line; name every column."
+            f"column {names.index('') + 1} has no name in the header line; name every column."
         )
     seen: dict[str, int] = {}
-    for j, name in enumerate(header):
+    for j, name in enumerate(names):
         if name in seen:
             raise DatasetError(
                 f"the column name {name!r} appears twice (columns {seen[name] + 1} and {j + 1}); "
                 "column names must be distinct."
             )
         seen[name] = j
-    if len(rows) < MIN_ROWS:
+    target = names[-1] if target is None else target
+    if target not in seen:
+        close = difflib.get_close_matches(target, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         raise DatasetError(
-            f"the file has only {len(rows)} data row{'s' if len(rows) > 1 else ''}; at least "
-            f"{MIN_ROWS} are needed to train and test a model."
+            f"target={target!r} is not a column of the file; the columns are "
+            f"{', '.join(repr(name) for name in names)}.{hint}"
         )
-    columns = zip(*rows, strict=True)
-    return header, {name: list(cells) for name, cells in zip(header, columns, strict=True)}
+    return cells, width, seen[target]
 
 
-def _is_number(cell: str) -> bool:
+def _to_number(cell: str, decimal_comma: bool) -> float | None:
+    """The cell's value, NaN if it marks a missing value, None if it is text."""
     try:
-        float(cell)
+        return float(cell)
     except ValueError:
-        return False
-    return True
+        pass
+    if cell.lower() in _MISSING:
+        return math.nan
+    if decimal_comma and cell.count(",") == 1:
+        try:
+            return float(cell.replace(",", "."))
+        except ValueError:
+            pass
+    return None
 
 
 def _parse_numbers(cells: list[str], decimal_comma: bool) -> tuple[np.ndarray, list[int]]:
@@ -1185,25 +1216,9 @@ def _parse_numbers(cells: list[str], decimal_comma: bool) -> tuple[np.ndarray, l
         return np.fromiter(map(float, cells), np.float64, count=len(cells)), []
     except ValueError:
         pass
-    values = np.empty(len(cells))
-    not_numbers = []
-    for k, cell in enumerate(cells):
-        try:
-            values[k] = float(cell)
-            continue
-        except ValueError:
-            pass
-        values[k] = np.nan
-        if cell.lower() in _MISSING:
-            continue
-        if decimal_comma and cell.count(",") == 1:
-            try:
-                values[k] = float(cell.replace(",", "."))
-                continue
-            except ValueError:
-                pass
-        not_numbers.append(k)
-    return values, not_numbers
+    numbers = [_to_number(cell, decimal_comma) for cell in cells]
+    not_numbers = [k for k, number in enumerate(numbers) if number is None]
+    return np.array([math.nan if n is None else n for n in numbers], dtype=np.float64), not_numbers
 
 
 def _check_finite(columns: dict[str, np.ndarray], lines: list[int]) -> None:

@@ -521,33 +521,72 @@ def test_arbitrary_bytes_give_a_dataset_or_a_dataset_error(raw):
     check_outcome(raw)
 
 
-CELLS = st.one_of(
+ODD_CELLS = st.sampled_from(
+    [
+        "",
+        " ",
+        "NA",
+        "nan",
+        "?",
+        "inf",
+        "-inf",
+        "1e999",
+        "1e200",
+        "x",
+        '"',
+        "1,5",
+        "a;b",
+        " 3 ",
+        "\t",
+        "ÿ",
+        "\r\n",
+        "None",
+        "0x1f",
+        "1_0",
+    ]
+)
+FEATURE_CELLS = st.one_of(
     st.floats().map(repr),
     st.integers(-3, 3).map(str),
-    st.sampled_from(["", " ", "NA", "nan", "?", "inf", "-inf", "1e999", "x", '"', "1,5", "a;b",
-                     " 3 ", "\t", "ÿ", "\r\n", "None", "0x1f"]),
-    st.text(max_size=6),
-)  # fmt: skip
+    st.integers(-3, 3).map(str),
+    ODD_CELLS,
+    st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=5),
+)
+TARGET_CELLS = st.one_of(
+    st.integers(0, 2).map(str), st.sampled_from("abc"), st.floats().map(repr), ODD_CELLS
+)
+DELIMITERS = [",", ";", "\t", "|"]
+
+
+NUMBER_CELLS = st.one_of(st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                        st.integers(-3, 3).map(str))  # fmt: skip
 
 
 @st.composite
 def tables(draw):
+    """Small tables, mostly numbers, with every kind of oddity a spreadsheet can produce."""
     width = draw(st.integers(1, 4))
-    ragged = draw(st.booleans())
-    row = st.lists(CELLS, min_size=1 if ragged else width, max_size=width + 1 if ragged else width)
-    rows = draw(st.lists(row, max_size=16))
-    if draw(st.booleans()):  # a plausible header
+    clean = draw(st.booleans())  # numbers only: exercises the checks after parsing
+    feature = NUMBER_CELLS if clean else FEATURE_CELLS
+    target = st.sampled_from(["0", "1", "2", "a", "b"]) if clean else TARGET_CELLS
+    row = st.tuples(st.lists(feature, min_size=width - 1, max_size=width - 1), target)
+    min_rows = draw(st.sampled_from([0, 10]))
+    rows = draw(st.lists(row.map(lambda cells: [*cells[0], cells[1]]), min_size=min_rows,
+                         max_size=25))  # fmt: skip
+    if rows and draw(st.integers(0, 3)) == 0:  # make one row ragged
+        k = draw(st.integers(0, len(rows) - 1))
+        rows[k] = rows[k][:-1] if draw(st.booleans()) else [*rows[k], "1"]
+    if clean:
         rows = [[f"c{j}" for j in range(width)], *rows]
-    delimiter = draw(st.sampled_from(_delimiters()))
+    elif draw(st.integers(0, 4)):  # usually a header, not always a good one
+        names = st.sampled_from(["a", "b", "c", "label", "", "1"])
+        rows = [draw(st.lists(names, min_size=width, max_size=width, unique=True)), *rows]
+    delimiter = draw(st.sampled_from(DELIMITERS))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator=newline).writerows(rows)
     return out.getvalue().encode(encoding, errors="replace")
-
-
-def _delimiters():
-    return [",", ";", "\t", "|"]
 
 
 @PROPERTY
@@ -567,7 +606,7 @@ def valid_tables(draw):
                           unique=True))  # fmt: skip
     labels = [names[k % len(names)] for k in range(n_rows)]
     labels = draw(st.permutations(labels))
-    delimiter = draw(st.sampled_from(_delimiters()))
+    delimiter = draw(st.sampled_from(DELIMITERS))
     header = [f"feature {j}" for j in range(n_features)] + ["class"]
     rows = [header] + [[repr(v) for v in x] + [label] for x, label in zip(X, labels, strict=True)]
     return csv_bytes(rows, delimiter=delimiter), np.array(X), labels
