@@ -4,15 +4,26 @@ import streamlit as st
 
 from reluscope.ui.sidebar import settings_sidebar
 
+# page file in reluscope/ui/pages/, title, Material icon; the first page is home
+PAGES = (
+    ("compare", "Compare", "compare_arrows"),
+    ("units", "Units", "grid_view"),
+    ("derivatives", "Derivatives", "functions"),
+    ("gradients", "Gradients", "trending_down"),
+    ("boundary", "Decision boundary", "scatter_plot"),
+    ("data", "Data", "table_chart"),
+)
+
 st.set_page_config(page_title="reluscope", page_icon="📉", layout="wide")
 page = st.navigation(
     [
-        st.Page("reluscope/ui/pages/compare.py", title="Compare", icon="📉", default=True),
-        st.Page("reluscope/ui/pages/units.py", title="Units", icon="🧩"),
-        st.Page("reluscope/ui/pages/derivatives.py", title="Derivatives", icon="📐"),
-        st.Page("reluscope/ui/pages/gradients.py", title="Gradients", icon="🌊"),
-        st.Page("reluscope/ui/pages/boundary.py", title="Decision boundary", icon="🗺️"),
-        st.Page("reluscope/ui/pages/data.py", title="Data", icon="🗂️"),
+        st.Page(
+            f"reluscope/ui/pages/{file}.py",
+            title=title,
+            icon=f":material/{icon}:",
+            default=index == 0,
+        )
+        for index, (file, title, icon) in enumerate(PAGES)
     ],
     position="top",
 )

@@ -411,12 +411,19 @@ class _Invalid(Exception):
 
 def _shown(raw) -> str:
     """A raw value made safe to show in a message: short, one line, inside a code span."""
+    if isinstance(raw, (list, tuple)):  # a URL parameter, possibly repeated
+        raw = ", ".join(map(str, raw))
     text = raw if isinstance(raw, str) else repr(raw)
     text = "".join(ch if ch.isprintable() and ch != "`" else " " for ch in text[:200])
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > 40:
         text = text[:39] + "…"
     return f"`{text}`" if text else "an empty value"
+
+
+def _plain(number: float) -> str:
+    """A bound or grid value as people write it: 2147483647, 0.0001, 1."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _last(raw):
@@ -428,7 +435,7 @@ def _last(raw):
 
 def _number(f: Field, raw, caps: Caps | None) -> float:
     raw = _last(raw)
-    allowed = f"a number in [{f.low:g}, {f.upper(caps):g}]"
+    allowed = f"a number in [{_plain(f.low)}, {_plain(f.upper(caps))}]"
     if isinstance(raw, bool):
         raise _Invalid(f.default, "is not a number", allowed)
     try:
@@ -443,17 +450,17 @@ def _number(f: Field, raw, caps: Caps | None) -> float:
 def _coerce_number(f: Field, raw, caps: Caps | None):
     number = _number(f, raw, caps)
     upper = f.upper(caps)
-    allowed = f"a number in [{f.low:g}, {upper:g}]"
+    allowed = f"a number in [{_plain(f.low)}, {_plain(upper)}]"
     reasons, cap = [], None
     if number < f.low:
         number = f.low
-        reasons.append(f"is below the minimum {f.low:g}")
+        reasons.append(f"is below the minimum {_plain(f.low)}")
     elif number > upper:
         if upper < f.high:
             cap = f.cap
-            reasons.append(f"is above the cap of {upper:g} {_CAP_NOUNS[cap]} ({cap})")
+            reasons.append(f"is above the cap of {_plain(upper)} {_CAP_NOUNS[cap]} ({cap})")
         else:
-            reasons.append(f"is above the maximum {upper:g}")
+            reasons.append(f"is above the maximum {_plain(upper)}")
         number = upper
     if f.kind == "int":
         if number != round(number):
@@ -465,8 +472,8 @@ def _coerce_number(f: Field, raw, caps: Caps | None):
             nearest = min(grid, key=lambda g: abs(math.log(g) - math.log(number)))
         else:
             nearest = min(grid, key=lambda g: abs(g - number))
-        reasons.append(f"is not on the scale {', '.join(f'{g:g}' for g in grid)}")
-        allowed = f"one of {', '.join(f'{g:g}' for g in grid)}"
+        allowed = f"one of {', '.join(map(_plain, grid))}"
+        reasons.append("is not one of the slider's values (taking the nearest)")
         number = nearest
     if reasons:
         raise _Invalid(number, " and ".join(reasons), allowed, cap)

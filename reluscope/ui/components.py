@@ -16,7 +16,7 @@ _COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart
 def notices(choice: Choice) -> None:
     """One warning per setting that was corrected or capped, each naming its field."""
     for notice in choice.notices:
-        st.warning(notice.message, icon="⚠️")
+        st.warning(notice.message, icon=":material/warning:")
 
 
 def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:

@@ -30,58 +30,64 @@ if train.task != "classification":
     st.info("The decision boundary is drawn for classification; this dataset is a regression.")
     st.stop()
 
-columns = st.columns(3)
-epoch = columns[0].slider(
-    "Epoch",
-    0,
-    comparison.n_epochs,
-    comparison.n_epochs,
-    key="boundary_epoch",
-    bind="query-params",
-    help="0 is the initialisation, before any update.",
-)
-seed = columns[1].selectbox("Seed", comparison.seeds, key="boundary_seed", bind="query-params")
-positive = 1
-if train.n_classes > 2:
-    positive = columns[2].selectbox(
-        "Probability of class",
-        range(train.n_classes),
-        key="boundary_class",
-        format_func=lambda k: train.class_names[k],
-        bind="query-params",
-    )
 
-low = train.X.min(axis=0) - 0.5
-high = train.X.max(axis=0) + 0.5
-x1, x2 = np.meshgrid(*(np.linspace(low[k], high[k], GRID_POINTS) for k in range(2)))
-points = np.column_stack([x1.ravel(), x2.ravel()])
-extent = (low[0], high[0], low[1], high[1])
-units = comparison.units()
-first = units[(units["layer"] == 1) & (units["epoch"] == epoch) & (units["seed"] == seed)]
-grids, lines = [], []
-for activation in comparison.activations:
-    probability = comparison.predict_proba(activation, seed, epoch, points)
-    if probability.ndim == 2:
-        probability = probability[:, positive]
-    grids.append(
-        pd.DataFrame(
-            {
-                "activation": activation,
-                "x1": points[:, 0],
-                "x2": points[:, 1],
-                "probability": probability,
-            }
+@st.fragment
+def boundary_view(comparison) -> None:
+    """Probability maps at one epoch; the pickers redraw this view only."""
+    train = comparison.train
+    columns = st.columns(3)
+    epoch = columns[0].slider(
+        "Epoch",
+        0,
+        comparison.n_epochs,
+        comparison.n_epochs,
+        key="boundary_epoch",
+        bind="query-params",
+        help="0 is the initialisation, before any update.",
+    )
+    seed = columns[1].selectbox("Seed", comparison.seeds, key="boundary_seed", bind="query-params")
+    positive = 1
+    if train.n_classes > 2:
+        positive = columns[2].selectbox(
+            "Probability of class",
+            range(train.n_classes),
+            key="boundary_class",
+            format_func=lambda k: train.class_names[k],
+            bind="query-params",
         )
+    low = train.X.min(axis=0) - 0.5
+    high = train.X.max(axis=0) + 0.5
+    x1, x2 = np.meshgrid(*(np.linspace(low[k], high[k], GRID_POINTS) for k in range(2)))
+    points = np.column_stack([x1.ravel(), x2.ravel()])
+    extent = (low[0], high[0], low[1], high[1])
+    units = comparison.units()
+    first = units[(units["layer"] == 1) & (units["epoch"] == epoch) & (units["seed"] == seed)]
+    grids, lines = [], []
+    for activation in comparison.activations:
+        probability = comparison.predict_proba(activation, seed, epoch, points)
+        if probability.ndim == 2:
+            probability = probability[:, positive]
+        grids.append(
+            pd.DataFrame(
+                {
+                    "activation": activation,
+                    "x1": points[:, 0],
+                    "x2": points[:, 1],
+                    "probability": probability,
+                }
+            )
+        )
+        W, b = comparison.first_layer(activation, seed, epoch)
+        dead = first[first["activation"] == activation].sort_values("unit")["dead"].to_numpy()
+        lines.append(charts.unit_lines_frame(W, b, extent, dead).assign(activation=activation))
+    labels = np.asarray(train.class_names)[train.y]
+    scatter = pd.DataFrame({"x1": train.X[:, 0], "x2": train.X[:, 1], "label": labels})
+    grid = pd.concat(grids, ignore_index=True)
+    components.show_chart(
+        charts.decision_boundary_chart(grid, scatter, pd.concat(lines, ignore_index=True))
     )
-    W, b = comparison.first_layer(activation, seed, epoch)
-    dead = first[first["activation"] == activation].sort_values("unit")["dead"].to_numpy()
-    lines.append(charts.unit_lines_frame(W, b, extent, dead).assign(activation=activation))
-labels = np.asarray(train.class_names)[train.y]
-scatter = pd.DataFrame({"x1": train.X[:, 0], "x2": train.X[:, 1], "label": labels})
-components.show_chart(
-    charts.decision_boundary_chart(
-        pd.concat(grids, ignore_index=True), scatter, pd.concat(lines, ignore_index=True)
-    )
-)
-if train.n_classes > 2:
-    st.caption(f"Colour: probability of class {train.class_names[positive]}.")
+    if train.n_classes > 2:
+        st.caption(f"Colour: probability of class {train.class_names[positive]}.")
+
+
+boundary_view(comparison)

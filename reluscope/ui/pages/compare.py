@@ -48,14 +48,30 @@ st.dataframe(
         "recoveries": st.column_config.NumberColumn("recoveries", help="Dead → alive events."),
     },
 )
+diverged = summary.loc[summary["diverged"] > 0, "activation"].tolist()
+if diverged:
+    st.warning(
+        f"Training diverged (the loss became infinite or NaN) for {', '.join(diverged)}; their "
+        "curves stop there. A smaller learning rate or bias offset usually helps."
+    )
 if settings.seeds > 1:
     st.caption(f"Means over {settings.seeds} seeds; curves show the mean and a 95 % band.")
 
 epochs = comparison.epochs()
-log_scale = st.toggle("Log-scale loss", key="log_loss", bind="query-params")
-st.subheader("Loss")
-st.caption("Solid: training; dashed: validation. Shaded spans are plateaus of the training loss.")
-components.show_chart(charts.loss_chart(epochs, comparison.plateaus(), log_scale=log_scale))
+
+
+@st.fragment
+def loss_section(epochs, plateaus):
+    """The loss chart; its log-scale toggle redraws this section only."""
+    st.subheader("Loss")
+    log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
+    st.caption(
+        "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
+    )
+    components.show_chart(charts.loss_chart(epochs, plateaus, log_scale=log_scale))
+
+
+loss_section(epochs, comparison.plateaus())
 st.subheader(score_title.capitalize())
 components.show_chart(charts.score_chart(epochs))
 st.subheader("Dead units per hidden layer")

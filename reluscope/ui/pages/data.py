@@ -26,18 +26,25 @@ st.caption(
     "and standard deviation; the other 25 % give the validation curves."
 )
 
-left, right = st.columns([3, 2])
-with left:
+
+@st.fragment
+def scatter(frame, data) -> None:
+    """The scatter; picking its axes redraws this chart only."""
     st.subheader("Scatter")
     features = list(data.feature_names)
     if len(features) == 1:
         x_name, y_name, colour = features[0], data.target_name, None
     else:
         pick = st.columns(2)
-        x_name = pick[0].selectbox("x axis", features, index=0, key="data_x")
-        y_name = pick[1].selectbox("y axis", features, index=1, key="data_y")
+        x_name = pick[0].selectbox("x axis", features, index=0, key="data_x", bind="query-params")
+        y_name = pick[1].selectbox("y axis", features, index=1, key="data_y", bind="query-params")
         colour = data.target_name
     components.show_chart(charts.data_scatter(frame, x_name, y_name, colour))
+
+
+left, right = st.columns([3, 2])
+with left:
+    scatter(frame, data)
 with right:
     if data.task == "classification":
         st.subheader("Class balance")

@@ -20,14 +20,22 @@ st.markdown(
     f"Leaky ReLU keeps slope α = {settings.negative_slope:g} (the sidebar's *negative slope*)."
 )
 components.notices(choice)
-extra = st.multiselect(
-    "Also show",
-    [name for name in ACTIVATIONS if name not in ALWAYS],
-    key="derivatives_extra",
-    bind="query-params",
-)
-curves = charts.activation_curves_frame([*ALWAYS, *extra], negative_slope=settings.negative_slope)
-components.show_chart(charts.activation_curves_chart(curves))
+
+
+@st.fragment
+def curves(negative_slope: float) -> None:
+    """f and f′; picking more activations redraws this chart only."""
+    extra = st.multiselect(
+        "Also show",
+        [name for name in ACTIVATIONS if name not in ALWAYS],
+        key="derivatives_extra",
+        bind="query-params",
+    )
+    frame = charts.activation_curves_frame([*ALWAYS, *extra], negative_slope=negative_slope)
+    components.show_chart(charts.activation_curves_chart(frame))
+
+
+curves(settings.negative_slope)
 
 st.header("Pre-activations of the trained network")
 st.caption(
@@ -35,25 +43,38 @@ st.caption(
     "where f′ < 5 % of its peak."
 )
 comparison, settings, data = services.comparison(choice)
-columns = st.columns(3)
-layers = tuple(range(1, len(settings.hidden_layers) + 1))
-layer = columns[0].selectbox("Hidden layer", layers, key="derivatives_layer", bind="query-params")
-epoch = columns[1].slider(
-    "Epoch",
-    0,
-    comparison.n_epochs,
-    comparison.n_epochs,
-    key="derivatives_epoch",
-    bind="query-params",
-    help="0 is the initialisation, before any update.",
-)
-seed = columns[2].selectbox("Seed", comparison.seeds, key="derivatives_seed", bind="query-params")
-frames = []
-for activation in comparison.activations:
-    z = comparison.preactivations(activation, seed, layer, epoch)
-    frames.append(pd.DataFrame({"activation": activation, "z": np.ravel(z)}))
-components.show_chart(
-    charts.preactivation_histogram(
-        pd.concat(frames, ignore_index=True), negative_slope=settings.negative_slope
+
+
+@st.fragment
+def preactivations(comparison, n_layers: int, negative_slope: float) -> None:
+    """Histograms of z at one layer and epoch; the pickers redraw this view only."""
+    columns = st.columns(3)
+    layer = columns[0].selectbox(
+        "Hidden layer", range(1, n_layers + 1), key="derivatives_layer", bind="query-params"
     )
-)
+    epoch = columns[1].slider(
+        "Epoch",
+        0,
+        comparison.n_epochs,
+        comparison.n_epochs,
+        key="derivatives_epoch",
+        bind="query-params",
+        help="0 is the initialisation, before any update.",
+    )
+    seed = columns[2].selectbox(
+        "Seed", comparison.seeds, key="derivatives_seed", bind="query-params"
+    )
+    frames = [
+        pd.DataFrame(
+            {
+                "activation": activation,
+                "z": np.ravel(comparison.preactivations(activation, seed, layer, epoch)),
+            }
+        )
+        for activation in comparison.activations
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    components.show_chart(charts.preactivation_histogram(frame, negative_slope=negative_slope))
+
+
+preactivations(comparison, len(settings.hidden_layers), settings.negative_slope)

@@ -16,35 +16,43 @@ st.markdown(
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
 
-columns = st.columns(3)
-activation = columns[0].selectbox(
-    "Activation", comparison.activations, key="units_activation", bind="query-params"
-)
-layers = tuple(range(1, len(settings.hidden_layers) + 1))
-layer = columns[1].selectbox("Hidden layer", layers, key="units_layer", bind="query-params")
-seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
 
-units = comparison.units()
-mine = units[(units["activation"] == activation) & (units["seed"] == seed)]
-in_layer = mine[mine["layer"] == layer]
-st.subheader(f"{activation}, hidden layer {layer}: unit states")
-components.show_chart(charts.unit_timeline_chart(in_layer))
+@st.fragment
+def units_view(comparison, n_layers: int) -> None:
+    """Timeline, on-rate and events of one layer; its pickers redraw this view only."""
+    columns = st.columns(3)
+    activation = columns[0].selectbox(
+        "Activation", comparison.activations, key="units_activation", bind="query-params"
+    )
+    layer = columns[1].selectbox(
+        "Hidden layer", range(1, n_layers + 1), key="units_layer", bind="query-params"
+    )
+    seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
+    units = comparison.units()
+    in_layer = units[
+        (units["activation"] == activation) & (units["seed"] == seed) & (units["layer"] == layer)
+    ]
+    st.subheader(f"{activation}, hidden layer {layer}: unit states")
+    components.show_chart(charts.unit_timeline_chart(in_layer))
 
-epoch = st.slider(
-    "Epoch for the on-rate histogram",
-    0,
-    comparison.n_epochs,
-    comparison.n_epochs,
-    key="units_epoch",
-    bind="query-params",
-)
-left, right = st.columns(2)
-with left:
-    st.subheader("On-rate")
-    st.caption("Share of training inputs on which each unit's z > 0.")
-    components.show_chart(charts.on_rate_histogram(in_layer, epoch=epoch))
-with right:
-    st.subheader("Deaths and recoveries")
-    st.caption("Units dying (down) and coming back (up) per epoch, all activations, this layer.")
-    layer_rows = comparison.layers()
-    components.show_chart(charts.events_chart(layer_rows[layer_rows["layer"] == layer]))
+    epoch = st.slider(
+        "Epoch for the on-rate histogram",
+        0,
+        comparison.n_epochs,
+        comparison.n_epochs,
+        key="units_epoch",
+        bind="query-params",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.subheader("On-rate")
+        st.caption("Share of training inputs on which each unit's z > 0.")
+        components.show_chart(charts.on_rate_histogram(in_layer, epoch=epoch))
+    with right:
+        st.subheader("Deaths and recoveries")
+        st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
+        layers = comparison.layers()
+        components.show_chart(charts.events_chart(layers[layers["layer"] == layer]))
+
+
+units_view(comparison, len(settings.hidden_layers))
