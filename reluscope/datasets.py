@@ -564,7 +564,7 @@ _REAL = {
 }
 
 
-def _real(name, n_samples, noise, random_state):
+def _real(name, n_samples, random_state):
     import sklearn.datasets
 
     loader, target_name = _REAL[name]
@@ -606,7 +606,7 @@ class DatasetInfo:
     description: str
     parameters: Mapping[str, Parameter]
     real: bool = False
-    generate: Callable = field(repr=False, compare=False, default=None)
+    generate: Callable | None = field(repr=False, compare=False, default=None)
 
 
 _N_SAMPLES = _param(500, _int_in(MIN_PER_CLASS * 2, MAX_ROWS))
@@ -625,7 +625,7 @@ def _real_info(name, n_rows, description) -> DatasetInfo:
             None,
             f"None (all {n_rows} rows) or an integer in [{MIN_PER_CLASS * 3}, {n_rows}] "
             "(a stratified random subset)",
-            lambda v: None if v is None else _int_in(MIN_PER_CLASS * 3, n_rows)[0](v),
+            _int_in(MIN_PER_CLASS * 3, n_rows)[0],
         ),
         # real data is used as measured; accepting 0 lets callers pass one noise setting to all
         "noise": Parameter(
@@ -744,7 +744,7 @@ def make_dataset(
     random_state = _check_random_state(random_state)
     if info.real:
         X, y, feature_names, target_name, class_names = _real(
-            name, values["n_samples"], values["noise"], random_state
+            name, values["n_samples"], random_state
         )
         described = f"{info.description}; scikit-learn {name}"
         if values["n_samples"] is not None:
@@ -877,55 +877,102 @@ def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset
         raise DatasetError("the file is empty; expected a header line and rows of values.")
     separator = _sniff_separator(text)
     table = _read_table(text, separator, target, max_rows, max_columns)
-    target, labels, lines = table.target, table.target_cells, table.lines
     if table.not_numeric:
-        bad = [
-            f"{name!r} (line {line}: {cell!r})" for name, (line, cell) in table.not_numeric.items()
-        ]
+        bad = [f"{name!r} (line {line}: {cell!r})"
+               for name, (line, cell) in table.not_numeric.items()]  # fmt: skip
         raise DatasetError(
             f"feature columns must hold numbers, but {_listing(bad, 5)} "
             f"{'does' if len(bad) == 1 else 'do'} not. Remove those columns, encode them as "
             "numbers, or choose one of them as the target."
         )
-    target_values, target_bad = _parse_numbers(labels, separator != ",")
-    numeric_target = not target_bad
-    if task == "regression" and not numeric_target:
-        raise DatasetError(
-            f"task='regression' needs a numeric target, but {target!r} holds text such as "
-            f"{labels[target_bad[0]]!r} (line {lines[target_bad[0]]})."
-        )
-    checked = {name: table.X[:, j] for j, name in enumerate(table.feature_names)}
-    checked[target] = (
-        target_values if numeric_target
-        else np.where([cell.lower() in _MISSING for cell in labels], np.nan, 0.0)
-    )  # fmt: skip
-    _check_finite(checked, lines)
-
-    name = Path(file_name).stem if file_name else "uploaded"
-    origin = f"'{file_name}'" if file_name else "an uploaded file"
-    if task is None:
-        task = "regression"
-        if not numeric_target or (
-            np.all(target_values == np.round(target_values))
-            and np.unique(target_values).size <= MAX_INFERRED_CLASSES
-        ):
-            task = "classification"
-    description = (
-        f"{task} on {len(labels)} rows × {len(table.feature_names)} features from {origin} "
-        f"({_SEPARATOR_NAMES[separator]}-separated)"
-    )
-    fields = {"feature_names": table.feature_names, "target_name": target, "name": name,
-              "description": description}  # fmt: skip
+    numbers = _numeric_target(table, task, decimal_comma=separator != ",")
+    task = task or _infer_task(numbers)
     if task == "regression":
-        if np.ptp(target_values) == 0:
-            raise DatasetError(
-                f"the target {target!r} is constant (every value is {labels[0]}); there is "
-                "nothing to learn. Choose another target column."
-            )
-        return Dataset(table.X, target_values, task, **fields)
-    class_names, codes = _encode_labels(labels, target_values if numeric_target else None)
-    _check_classes(class_names, codes, target, numeric_target, lines)
-    return Dataset(table.X, codes, task, class_names=class_names, **fields)
+        y, class_names = _regression_target(table, numbers), ()
+    else:
+        y, class_names = _classification_target(table, numbers)
+    origin = f"'{file_name}'" if file_name else "an uploaded file"
+    return Dataset(
+        table.X, y, task, table.feature_names, table.target, class_names,
+        name=Path(file_name).stem if file_name else "uploaded",
+        description=f"{task} on {len(y)} rows × {len(table.feature_names)} features from "
+        f"{origin} ({_SEPARATOR_NAMES[separator]}-separated)",
+    )  # fmt: skip
+
+
+def _numeric_target(table: _Table, task, decimal_comma: bool) -> np.ndarray | None:
+    """The target's values of shape (n_rows,) if they are all numbers, else None (text labels).
+
+    Also checks every column for missing, infinite and huge values.
+    """
+    labels = table.target_cells
+    numbers, text_cells = _parse_numbers(labels, decimal_comma)
+    if task == "regression" and text_cells:
+        first = text_cells[0]
+        raise DatasetError(
+            f"task='regression' needs a numeric target, but {table.target!r} holds text such as "
+            f"{labels[first]!r} (line {table.lines[first]})."
+        )
+    columns = {name: table.X[:, j] for j, name in enumerate(table.feature_names)}
+    columns[table.target] = (
+        np.where([cell.lower() in _MISSING for cell in labels], np.nan, 0.0) if text_cells
+        else numbers
+    )  # fmt: skip
+    _check_finite(columns, table.lines)
+    return None if text_cells else numbers
+
+
+def _infer_task(numbers: np.ndarray | None) -> str:
+    """Text labels, or few distinct integers, make a classification target."""
+    if numbers is None:
+        return "classification"
+    few_integers = (
+        np.all(numbers == np.round(numbers)) and np.unique(numbers).size <= MAX_INFERRED_CLASSES
+    )
+    return "classification" if few_integers else "regression"
+
+
+def _regression_target(table: _Table, numbers: np.ndarray) -> np.ndarray:
+    if np.ptp(numbers) == 0:
+        raise DatasetError(
+            f"the target {table.target!r} is constant (every value is "
+            f"{table.target_cells[0]}); there is nothing to learn. Choose another target column."
+        )
+    return numbers
+
+
+def _classification_target(table: _Table, numbers: np.ndarray | None):
+    """int64 codes of shape (n_rows,) and the class names: labels as written, sorted."""
+    if numbers is not None:  # numeric order, so that 2 comes before 10
+        uniques, codes = np.unique(numbers, return_inverse=True)
+        class_names = tuple(_format_number(float(v)) for v in uniques)
+    else:
+        uniques, codes = np.unique(np.array(table.target_cells, dtype=str), return_inverse=True)
+        class_names = tuple(str(v) for v in uniques)
+    target = table.target
+    if len(class_names) == 1:
+        raise DatasetError(
+            f"the target {target!r} has a single class ({class_names[0]!r}); classification "
+            "needs at least two. Choose another target column."
+        )
+    if len(class_names) > MAX_CLASSES:
+        hint = " If it is a measurement, pass task='regression'." if numbers is not None else ""
+        raise DatasetError(
+            f"the target {target!r} has {len(class_names)} distinct labels; classification "
+            f"allows at most {MAX_CLASSES}. Is it an identifier rather than a class?{hint}"
+        )
+    counts = np.bincount(codes, minlength=len(class_names))
+    lonely = np.flatnonzero(counts < 2)
+    if lonely.size:
+        line = table.lines[int(np.argmax(codes == lonely[0]))]
+        others = f" (and {lonely.size - 1} more classes too)" if lonely.size > 1 else ""
+        raise DatasetError(
+            f"class {class_names[lonely[0]]!r} of the target {target!r} has a single row "
+            f"(line {line}){others}; every class needs at least 2 rows for a stratified "
+            "train/test split. Fix the label, remove the row, or pass task='regression' if the "
+            "target is a measurement."
+        )
+    return codes, class_names
 
 
 def _read_bytes(source, max_bytes: int) -> tuple[bytes, str | None]:
@@ -1090,7 +1137,8 @@ def _read_table(text: str, separator: str, target, max_rows: int, max_columns: i
                     'check for a missing closing quote (").'
                 )
             if header is None:
-                header, width, target_index = _read_header(cells, target, max_columns)
+                header, target_index = _read_header(cells, target, max_columns)
+                width = len(header)
                 continue
             n_rows += 1
             if n_rows > max_rows:
@@ -1099,10 +1147,10 @@ def _read_table(text: str, separator: str, target, max_rows: int, max_columns: i
                     "at most that many."
                 )
             if len(cells) != width:
-                if len(cells) < width or any(cells[width:]) or len(cells) != len(header):
+                if len(cells) < width or any(cells[width:]):
                     ragged.append((start, len(cells)))
                     continue
-                cells = cells[:width]  # the header's trailing empty columns are empty here too
+                cells = cells[:width]  # trailing empty fields (a separator at the end) hold nothing
             target_cells.append(cells.pop(target_index))
             lines.append(start)
             try:
@@ -1136,7 +1184,7 @@ def _read_table(text: str, separator: str, target, max_rows: int, max_columns: i
             f"{MIN_ROWS} are needed to train and test a model."
         )
     target_name = header[target_index]
-    feature_names = [name for j, name in enumerate(header[:width]) if j != target_index]
+    feature_names = [name for j, name in enumerate(header) if j != target_index]
     return _Table(
         feature_names=feature_names,
         target=target_name,
@@ -1147,11 +1195,11 @@ def _read_table(text: str, separator: str, target, max_rows: int, max_columns: i
     )
 
 
-def _read_header(cells: list[str], target, max_columns: int) -> tuple[list[str], int, int]:
-    """Check the column names; return them, the number of columns used and the target's index.
+def _read_header(cells: list[str], target, max_columns: int) -> tuple[list[str], int]:
+    """Check the column names; return them and the target's index.
 
     Trailing empty names (a separator at the end of every line, as some spreadsheets write)
-    are tolerated and their columns ignored as long as they stay empty.
+    are dropped; their columns must then be empty too.
     """
     width = len(cells)
     while width > 1 and not cells[width - 1]:
@@ -1191,7 +1239,7 @@ def _read_header(cells: list[str], target, max_columns: int) -> tuple[list[str],
             f"target={target!r} is not a column of the file; the columns are "
             f"{', '.join(repr(name) for name in names)}.{hint}"
         )
-    return cells, width, seen[target]
+    return names, seen[target]
 
 
 def _to_number(cell: str, decimal_comma: bool) -> float | None:
@@ -1256,37 +1304,3 @@ def _listing(items: list[str], limit: int) -> str:
 
 def _format_number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(float(value))
-
-
-def _encode_labels(labels: list[str], numbers: np.ndarray | None):
-    """Sorted class names and int64 codes of shape (n_rows,)."""
-    if numbers is not None:
-        uniques, codes = np.unique(numbers, return_inverse=True)
-        return tuple(_format_number(float(v)) for v in uniques), codes
-    uniques, codes = np.unique(np.array(labels, dtype=object).astype(str), return_inverse=True)
-    return tuple(str(v) for v in uniques), codes
-
-
-def _check_classes(class_names, codes, target, numeric_target, lines) -> None:
-    if len(class_names) == 1:
-        raise DatasetError(
-            f"the target {target!r} has a single class ({class_names[0]!r}); classification "
-            "needs at least two. Choose another target column."
-        )
-    if len(class_names) > MAX_CLASSES:
-        hint = " If it is a measurement, pass task='regression'." if numeric_target else ""
-        raise DatasetError(
-            f"the target {target!r} has {len(class_names)} distinct labels; classification "
-            f"allows at most {MAX_CLASSES}. Is it an identifier rather than a class?{hint}"
-        )
-    counts = np.bincount(codes, minlength=len(class_names))
-    lonely = np.flatnonzero(counts < 2)
-    if lonely.size:
-        line = lines[int(np.argmax(codes == lonely[0]))]
-        raise DatasetError(
-            f"class {class_names[lonely[0]]!r} of the target {target!r} has a single row "
-            f"(line {line})"
-            f"{f' (and {lonely.size - 1} more classes too)' if lonely.size > 1 else ''}; every "
-            "class needs at least 2 rows for a stratified train/test split. Fix the label, "
-            "remove the row, or pass task='regression' if the target is a measurement."
-        )
