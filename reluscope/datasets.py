@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
 import math
 import os
@@ -1233,6 +1232,8 @@ def _read_header(cells: list[str], target, max_columns: int) -> tuple[list[str],
         seen[name] = j
     target = names[-1] if target is None else target
     if target not in seen:
+        import difflib  # only needed for this message
+
         close = difflib.get_close_matches(target, names, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise DatasetError(

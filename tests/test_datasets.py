@@ -277,6 +277,14 @@ def test_split_is_a_stratified_deterministic_partition():
     assert data.split(test_size=40)[1].n_samples == 40
 
 
+def test_subset_keeps_the_names_and_all_classes():
+    data = make_dataset("blobs", n_samples=40, random_state=0, n_classes=4)
+    first = data.subset(data.y == 0, "class 0 only")
+    assert first.n_samples == 10 and first.n_classes == 4 and set(first.y) == {0}
+    assert first.description == "class 0 only" and first.feature_names == data.feature_names
+    assert np.array_equal(data.subset(np.array([3, 1])).X, data.X[[3, 1]])
+
+
 def test_split_of_regression_data_is_not_stratified_but_complete():
     data = make_dataset("sine", n_samples=100, random_state=0)
     train, test = data.split(test_size=0.3)
@@ -354,6 +362,7 @@ EXPECTED_X = np.array([[i, i * 0.5] for i in range(12)], dtype=float)
         csv_bytes(two_class_rows()).replace(b",", b", "),  # spaces after separators
         b"\n\n" + csv_bytes(two_class_rows()).replace(b"\n", b"\n\n") + b",,\n,,\n",
         csv_bytes([[*row, ""] for row in two_class_rows()]),  # trailing separator
+        csv_bytes([*two_class_rows()[:1], *([*row, "", ""] for row in two_class_rows()[1:])]),
     ],
 )  # fmt: skip
 def test_common_dialects_just_work(raw):
@@ -486,6 +495,26 @@ def test_each_problem_gets_a_specific_message(raw, kwargs, fragments):
     message = error_of(raw, **kwargs)
     for fragment in fragments:
         assert fragment in message, message
+
+
+def test_caps_are_inclusive_and_large_files_are_sniffed_correctly():
+    assert load_csv(csv_bytes(ROWS), max_rows=12, max_columns=3).n_samples == 12
+    rows = [["p", "q", "r", "class"]]
+    rows += [[f"{k / 3:.9f}", str(k), "-1.5", str(k % 3)] for k in range(4000)]
+    raw = csv_bytes(rows, delimiter=";")
+    assert len(raw) > ds._SNIFF_CHARS  # the separator is guessed from a cut sample
+    data = load_csv(raw)
+    assert data.X.shape == (4000, 3) and data.n_classes == 3
+
+
+def test_an_unexpected_failure_still_becomes_a_dataset_error(monkeypatch):
+    def broken(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ds, "_sniff_separator", broken)
+    with pytest.raises(DatasetError, match="internal error: RuntimeError: boom") as caught:
+        load_csv(csv_bytes(ROWS))
+    assert isinstance(caught.value.__cause__, RuntimeError)
 
 
 def test_paths_that_are_not_files_get_a_message(tmp_path):
