@@ -50,6 +50,7 @@ __all__ = [
     "Parameter",
     "Standardization",
     "bundled_datasets",
+    "bundled_description",
     "dataset_info",
     "load_bundled",
     "load_csv",
