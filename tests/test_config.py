@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 
@@ -303,3 +304,15 @@ def test_importing_config_stays_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_readme_example_link_is_valid():
+    from pathlib import Path
+    from urllib.parse import parse_qs
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    (query,) = re.findall(r"`\?([^`]+)`", readme)
+    raw = parse_qs(query)
+    settings_, notices = validate(raw)
+    assert notices == [] and set(raw) <= set(FIELDS)
+    assert settings_.activations == ("relu", "leaky_relu")
