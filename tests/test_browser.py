@@ -1,0 +1,390 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against
+``streamlit run app.py`` on a free loopback port.
+
+Skipped, loudly, when Chromium or Playwright is missing; a failure instead when
+``RELUSCOPE_E2E=required`` (CI sets it). Screenshots go to a temporary folder whose path is
+printed; the time of the first page load and of a retrain after a settings change are printed
+(measured, not asserted: this machine is shared and noisy).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT = 180  # seconds: a loaded CI machine imports slowly
+RUN_TIMEOUT_MS = 300_000  # a page run, training included
+VIEWPORT = {"width": 1280, "height": 1600}
+# page title in the navigation -> a heading the page draws
+PAGES = {
+    "Compare": "Compare activations",
+    "Units": "Units",
+    "Derivatives": "Derivatives",
+    "Gradients": "Gradients",
+    "Decision boundary": "Decision boundary",
+    "Data": "Data",
+}
+
+# the page finished its run (it has a title) and every chart on it has been drawn
+APP_IDLE = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid=stMain] h1')) return false;
+  const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+  return charts.every(c => c.querySelector('svg, canvas'));
+}"""
+# one fingerprint per chart on the page (length and hash of its drawing)
+CHART_FINGERPRINTS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+  .map(c => {
+    const drawing = c.querySelector('svg, canvas');
+    if (!drawing) return '';
+    const text = drawing.tagName === 'CANVAS' ? drawing.toDataURL() : drawing.outerHTML;
+    let hash = 0;
+    for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+    return text.length + ':' + hash;
+  })"""
+# the run finished and chart ``index`` differs from ``before``
+CHART_CHANGED = (
+    "([before, index]) => {"
+    f" const now = ({CHART_FINGERPRINTS})();"
+    f" return ({APP_IDLE})() && now.length > index && now[index] !== before[index];"
+    "}"
+)
+
+
+def _unavailable(reason: str):
+    """Skip loudly, or fail when the environment requires the browser tests."""
+    if os.environ.get("RELUSCOPE_E2E") == "required":
+        pytest.fail(f"RELUSCOPE_E2E=required but {reason}", pytrace=False)
+    pytest.skip(
+        f"BROWSER TESTS SKIPPED: {reason}. Install Debian's Chromium (apt-get install chromium); "
+        "set RELUSCOPE_E2E=required to make this a failure."
+    )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("no `chromium` executable on PATH")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the `playwright` Python package is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, tmp_path_factory) -> str:
+    """``streamlit run app.py`` on a free loopback port, its log in a temporary file."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(f"{url}/_stcore/health"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not become healthy on {url}; log {log_path}:\n"
+                    + log_path.read_text()[-3000:],
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium_path, tmp_path_factory):
+    """Headless Chromium with a fresh profile directory."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=chromium_path,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
+            accept_downloads=True,
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nbrowser screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture
+def page(browser_context):
+    """A new tab (a new Streamlit session); browser errors are collected in ``page.errors``."""
+    tab = browser_context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+    tab.on(
+        "console",
+        lambda message: (
+            tab.errors.append(f"console: {message.text}")
+            if message.type == "error"
+            and "Failed to load resource" not in message.text  # no network here
+            and "metrics" not in message.text.lower()
+            else None
+        ),
+    )
+    tab.set_default_timeout(RUN_TIMEOUT_MS)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def report(capsys, record_property):
+    """Print a measurement past pytest's capture, and record it in the JUnit report."""
+
+    def emit(name: str, seconds: float) -> None:
+        record_property(name, f"{seconds:.3f}")
+        with capsys.disabled():
+            print(f"\n[browser timing] {name}: {seconds:.2f} s")
+
+    return emit
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def open_app(page, url: str) -> float:
+    """Load ``url`` and wait until its run finished and its charts are drawn; seconds taken."""
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
+    wait_idle(page)
+    return time.perf_counter() - start
+
+
+def wait_idle(page) -> None:
+    """Wait for :data:`APP_IDLE` twice, so a pause between two runs (a rerun) is not taken."""
+    page.wait_for_function(APP_IDLE, polling=50)
+    page.wait_for_timeout(250)
+    page.wait_for_function(APP_IDLE, polling=50)
+
+
+def chart_fingerprints(page) -> list[str]:
+    return page.evaluate(CHART_FINGERPRINTS)
+
+
+def wait_for_chart_change(page, before: list[str], index: int) -> None:
+    page.wait_for_function(CHART_CHANGED, arg=[before, index], polling=50)
+
+
+def assert_healthy(page) -> None:
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    errors = page.locator("[data-testid=stAlertContentError]")
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert page.errors == []
+
+
+def sidebar_widget(page, testid: str, label: str):
+    return page.locator(f"[data-testid=stSidebar] [data-testid={testid}]").filter(has_text=label)
+
+
+def slider_text(page, label: str) -> str:
+    return (
+        sidebar_widget(page, "stSlider", label)
+        .get_by_role("slider")
+        .get_attribute("aria-valuetext")
+    )
+
+
+def selected_activations(page) -> list[str]:
+    tags = sidebar_widget(page, "stMultiSelect", "Activations").locator("[data-tag]")
+    return [tag.get_attribute("aria-label") for tag in tags.all()]
+
+
+def legend_labels(chart) -> set[str]:
+    return set(chart.locator("svg text").all_text_contents())
+
+
+def chart_under(page, heading: str):
+    """The first chart after the heading that contains ``heading``."""
+    return page.locator(
+        f"xpath=//h3[contains(., '{heading}')]/following::*[@data-testid='stVegaLiteChart'][1]"
+    )
+
+
+def download_history(page) -> pd.DataFrame:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download history (CSV)").click()
+    return pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
+
+
+def born_dead_share(history: pd.DataFrame, activation: str) -> float:
+    born = history[(history["activation"] == activation) & (history["epoch"] == 0)]
+    return float(born["dead"].sum() / born["units"].sum())
+
+
+# --- tests ---------------------------------------------------------------------------------
+
+
+def test_home_page_loads(page, app_url, screenshots, report):
+    seconds = open_app(page, app_url)  # first in the file: a cold start, training included
+    report("first page load (default view, training included)", seconds)
+    assert page.get_by_role("heading", name="Compare activations").is_visible()
+    charts = page.locator("[data-testid=stVegaLiteChart]")
+    assert charts.count() == 3  # loss, accuracy, dead units
+    assert {"relu", "leaky_relu", "tanh", "sigmoid"} <= legend_labels(charts.first)
+    assert page.locator("[data-testid=stDataFrame]").count() >= 1  # the summary row per activation
+    assert_healthy(page)
+    page.screenshot(path=screenshots / "home.png")
+
+
+def test_changing_bias_offset_and_activations_updates_the_charts(
+    page, app_url, screenshots, report
+):
+    open_app(page, app_url)
+    history_before = download_history(page)
+    dead_chart = 2  # loss, accuracy, dead units
+    before = chart_fingerprints(page)
+
+    bias = sidebar_widget(page, "stSlider", "Bias offset").get_by_role("slider")
+    bias.focus()
+    start = time.perf_counter()
+    bias.press("PageDown")  # 0 -> -2: a tenth of the range
+    wait_for_chart_change(page, before, dead_chart)
+    report(
+        "settings change -> updated charts (bias offset, 4 activations x 1 seed)",
+        time.perf_counter() - start,
+    )
+    assert slider_text(page, "Bias offset") == "-2.00"
+    assert "bias_offset=-2" in page.url
+    history_after = download_history(page)
+    # a negative bias offset kills ReLU units at birth
+    assert born_dead_share(history_after, "relu") > born_dead_share(history_before, "relu")
+    assert_healthy(page)
+    page.screenshot(path=screenshots / "bias-offset-minus-2.png")
+
+    before = chart_fingerprints(page)
+    sidebar_widget(page, "stMultiSelect", "Activations").locator("input").click()
+    start = time.perf_counter()
+    page.get_by_role("option", name="elu", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_chart_change(page, before, 0)
+    report(
+        "settings change -> updated charts (add elu: 5 activations)", time.perf_counter() - start
+    )
+    assert selected_activations(page) == ["relu", "leaky_relu", "tanh", "sigmoid", "elu"]
+    assert "activations=elu" in page.url
+    assert "elu" in legend_labels(chart_under(page, "Loss"))
+    assert "elu" in legend_labels(chart_under(page, "Dead units"))
+    assert_healthy(page)
+    page.screenshot(path=screenshots / "with-elu.png")
+
+
+DEEP_LINK = {
+    "dataset": "circles",
+    "n_samples": "160",
+    "hidden_layers": "8x4",
+    "activations": ["relu", "tanh"],
+    "bias_offset": "-1.5",
+    "solver": "adam",
+    "learning_rate": "0.01",
+    "epochs": "15",
+    "seed": "7",
+    "seeds": "2",
+}
+
+
+def test_a_deep_link_restores_the_widgets(page, app_url, screenshots):
+    open_app(page, f"{app_url}/?{urlencode(DEEP_LINK, doseq=True)}")
+    assert slider_text(page, "Bias offset") == "-1.50"
+    assert slider_text(page, "Epochs") == "15"
+    assert slider_text(page, "Samples") == "160"
+    assert slider_text(page, "Number of seeds") == "2"
+    assert selected_activations(page) == ["relu", "tanh"]
+    assert sidebar_widget(page, "stTextInput", "Hidden layers").locator("input").input_value() == (
+        "8x4"
+    )
+    assert sidebar_widget(page, "stTextInput", "Seed").first.locator("input").input_value() == "7"
+    dataset = sidebar_widget(page, "stSelectbox", "Dataset").get_by_role("combobox")
+    assert dataset.input_value() == "circles"
+    assert page.locator("[data-testid=stAlertContentWarning]").count() == 0
+    labels = legend_labels(chart_under(page, "Loss"))
+    assert {"relu", "tanh"} <= labels and "sigmoid" not in labels
+    assert_healthy(page)
+    page.screenshot(path=screenshots / "deep-link.png")
+
+
+@pytest.mark.parametrize("title", list(PAGES))
+def test_every_page_draws_without_an_exception(page, app_url, screenshots, title):
+    open_app(page, app_url)
+    page.get_by_role("link", name=title).click()
+    page.locator("[data-testid=stMain] h1").filter(has_text=PAGES[title]).wait_for()
+    wait_idle(page)
+    assert_healthy(page)
+    assert page.locator("[data-testid=stVegaLiteChart]").count() >= 1
+    page.screenshot(path=screenshots / f"page-{title.lower().replace(' ', '-')}.png")
