@@ -40,6 +40,7 @@ __all__ = [
     "Settings",
     "cap_work",
     "coerce",
+    "estimate_stored",
     "estimate_work",
     "validate",
 ]
@@ -57,7 +58,8 @@ class Caps:
     """Compute caps of the hosted demo; the dashboard enforces them whatever the input.
 
     ``max_work`` bounds :func:`estimate_work` (multiply-adds of one training run, all models
-    together); when a run would exceed it the number of epochs is reduced.
+    together) and ``max_stored`` :func:`estimate_stored` (numbers kept per run, about 8 bytes
+    each); a run that would exceed either trains fewer epochs.
     """
 
     max_samples: int = 2000
@@ -67,6 +69,7 @@ class Caps:
     max_seeds: int = 5
     max_activations: int = 6
     max_work: float = 4e9
+    max_stored: float = 1e7
 
 
 CAPS = Caps()
@@ -623,14 +626,18 @@ def coerce(name: str, raw, *, caps: Caps | None = CAPS, strict: bool = False):
         return value, Notice(name, message, raw, problem.allowed, problem.cap)
 
 
+def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
+    sizes = (n_features, *settings.hidden_layers, n_outputs)
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))
+
+
 def estimate_work(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> float:
     """Rough multiply-adds of one training run (all models), the unit of ``Caps.max_work``.
 
     Forward and backward passes on every training sample each epoch (about 3× the parameter
     count), plus a fixed per-update overhead that dominates tiny batches.
     """
-    sizes = (n_features, *settings.hidden_layers, n_outputs)
-    parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in itertools.pairwise(sizes))
+    parameters = _parameters(settings, n_features, n_outputs)
     n_train = math.ceil(settings.n_samples * (1 - TEST_SIZE))
     models = len(settings.activations) * settings.seeds
     updates = math.ceil(n_train / min(settings.batch_size, n_train))
@@ -642,21 +649,32 @@ def estimate_work(settings: Settings, n_features: int = 2, n_outputs: int = 1) -
 _UPDATE_OVERHEAD = 50_000
 
 
+def estimate_stored(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> int:
+    """Numbers kept for the per-epoch views (every model's parameters at every epoch), the
+    unit of ``Caps.max_stored``."""
+    models = len(settings.activations) * settings.seeds
+    return models * _parameters(settings, n_features, n_outputs) * (settings.epochs + 1)
+
+
 def cap_work(
     settings: Settings, n_features: int = 2, n_outputs: int = 1, *, caps: Caps | None = CAPS
 ) -> tuple[Settings, Notice | None]:
-    """Reduce the epochs so that :func:`estimate_work` stays within ``caps.max_work``."""
+    """Reduce the epochs so that one run stays within ``caps.max_work`` and ``caps.max_stored``."""
     if caps is None:
         return settings, None
     work = estimate_work(settings, n_features, n_outputs)
-    if work <= caps.max_work:
+    stored = estimate_stored(settings, n_features, n_outputs)
+    by_work = math.floor(settings.epochs * caps.max_work / work)
+    by_storage = math.floor((settings.epochs + 1) * caps.max_stored / stored) - 1
+    epochs = max(1, min(settings.epochs, by_work, by_storage))
+    if epochs == settings.epochs:
         return settings, None
-    epochs = max(1, math.floor(settings.epochs * caps.max_work / work))
+    cap, what = ("max_work", "compute") if by_work <= by_storage else ("max_stored", "memory")
     message = (
-        f"epochs: this network, data and number of runs exceed the compute cap (max_work) "
-        f"at {settings.epochs} epochs; training {epochs} epochs instead."
+        f"epochs: this network, data and number of runs exceed the {what} cap ({cap}) at "
+        f"{settings.epochs} epochs; training {epochs} epochs instead."
     )
-    notice = Notice("epochs", message, settings.epochs, f"at most {epochs} epochs", "max_work")
+    notice = Notice("epochs", message, settings.epochs, f"at most {epochs} epochs", cap)
     return replace(settings, epochs=epochs), notice
 
 

@@ -57,6 +57,7 @@ def within_caps(s: Settings, caps: Caps = CAPS) -> bool:
         and 1 <= s.seeds <= caps.max_seeds
         and 1 <= len(s.activations) <= caps.max_activations
         and (config.estimate_work(s) <= caps.max_work or s.epochs == 1)
+        and (config.estimate_stored(s) <= caps.max_stored or s.epochs == 1)
     )
 
 
@@ -254,8 +255,8 @@ def test_the_work_cap_reduces_epochs_and_says_so():
     raw = {"hidden_layers": "64x64x64", "n_samples": "2000", "seeds": "2", "epochs": "500"}
     settings_, notices = validate(raw)
     assert settings_.epochs < 500 and within_caps(settings_)
-    (notice,) = [n for n in notices if n.cap == "max_work"]
-    assert notice.field == "epochs" and "max_work" in notice.message
+    (notice,) = [n for n in notices if n.cap in ("max_work", "max_stored")]
+    assert notice.field == "epochs" and notice.cap in notice.message
     # more features cost more work, so fewer epochs fit
     wider, _ = config.cap_work(dataclasses.replace(settings_, epochs=500), n_features=30)
     assert wider.epochs < settings_.epochs
@@ -316,3 +317,15 @@ def test_the_readme_example_link_is_valid():
     settings_, notices = validate(raw)
     assert notices == [] and set(raw) <= set(FIELDS)
     assert settings_.activations == ("relu", "leaky_relu")
+
+
+def test_the_memory_cap_bounds_what_a_run_keeps():
+    raw = {"hidden_layers": "64x64x64x64", "n_samples": "50", "seeds": "5", "epochs": "500",
+           "activations": "relu,tanh,sigmoid,elu,gelu,silu"}  # fmt: skip
+    settings_, notices = validate(raw)
+    assert (
+        config.estimate_stored(settings_)
+        <= CAPS.max_stored
+        < config.estimate_stored(dataclasses.replace(settings_, epochs=settings_.epochs + 1))
+    )
+    assert [n.cap for n in notices if n.field == "epochs"] == ["max_stored"]

@@ -134,7 +134,8 @@ def n_outputs(data) -> int:
     return data.n_classes if data.task == "classification" and data.n_classes > 2 else 1
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# max_size bounds memory: one comparison keeps every model's weights at every epoch
+@st.cache_data(max_entries=16, max_size="512MB", show_spinner=False)
 def _train(settings: Settings, dataset_key: str, _dataset, _progress=None):
     from reluscope.experiment import compare
 

@@ -126,7 +126,8 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     state[_URL_NOTICES] = {
         n.field: (n, expected[n.field])
         for n in notices
-        if n.cap != "max_work"  # the work cap depends on the data; the widget keeps its value
+        # the run-size caps depend on the data; the widget keeps its value
+        if n.cap not in ("max_work", "max_stored")
     }
     return expected
 
