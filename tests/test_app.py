@@ -307,3 +307,34 @@ def test_other_kinds_of_data_draw_every_page(dataset):
     # sample count and noise only apply to generated data
     generated = dataset == "sine"
     assert at.sidebar.slider(key="n_samples").disabled is not generated
+
+
+def test_long_training_shows_a_progress_bar(monkeypatch, trainings):
+    import reluscope.ui.services as services
+
+    drawn = []
+    monkeypatch.setattr(services, "PROGRESS_DELAY", 0.0)
+    original = services._ProgressBar._draw
+    monkeypatch.setattr(
+        services._ProgressBar, "_draw", lambda self, f: (drawn.append(f), original(self, f))
+    )
+    at = run_app({**QUICK, "epochs": "200"})
+    assert_healthy(at)
+    assert drawn and all(0.0 <= f <= 1.0 for f in drawn)
+    # the bar is gone once the charts are there, and a cache hit draws none
+    assert not at.get("progress")
+    drawn.clear()
+    at.toggle(key="log_loss").set_value(True).run()
+    assert_healthy(at)
+    assert drawn == [] and len(trainings) == 1
+
+
+def test_a_file_above_the_sample_cap_is_subsampled_with_a_notice(trainings):
+    n_rows = CAPS.max_samples + 500
+    rows = "".join(f"{i % 13},{(i * 7) % 11},{'ab'[i % 2]}\n" for i in range(n_rows))
+    at = run_app({**QUICK, "dataset": "upload"})
+    at.sidebar.file_uploader[0].set_value(("big.csv", ("a,b,label\n" + rows).encode(), "text/csv"))
+    at.run()
+    assert_healthy(at)
+    assert any(text.startswith("dataset: ") and "max_samples" in text for text in warnings(at))
+    assert len(trainings) == 1
