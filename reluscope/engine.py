@@ -119,12 +119,15 @@ class StackedNetwork:
         shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in pairwise(self.layer_units)]
         sizes = [rows * cols for rows, cols in shapes]
         self.n_parameters = sum(sizes)
+        self.layer_starts = np.cumsum([0, *sizes[:-1]])  # where each layer's block begins
         self.flat = np.zeros((self.n_models, self.n_parameters), dtype=self.dtype)
         self.layers = self.layer_views(self.flat)
         # 1 on weights, 0 on biases: the L2 penalty and its gradient touch weights only
         self.weight_mask = self.layer_mask()
         # runs of consecutive models sharing an activation: one call per run and layer
         self.groups = _activation_groups(self.activations)
+        # W without its bias row, transposed: what δ is multiplied by on the way back
+        self.backward_weights = [layer[:, :-1, :].transpose(0, 2, 1) for layer in self.layers]
 
     def layer_views(self, flat):
         """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer."""
@@ -183,11 +186,12 @@ class StackedNetwork:
         """
         layers = self.layers if layers is None else layers
         current = inputs
-        for weights, z, a in zip(layers[:-1], buffers.z, buffers.a, strict=True):
+        for weights, z, a, hidden in zip(
+            layers[:-1], buffers.z, buffers.a, buffers.hidden, strict=True
+        ):
             np.matmul(current, weights, out=z)
-            units = z.shape[-1]
-            for models, activation in self.groups:
-                activation.forward_into(z[models], a[models, :, :units])
+            for activation, z_part, a_part, _ in hidden:
+                activation.forward_into(z_part, a_part)
             current = a
         out = buffers.output if out is None else out
         if self.output == "identity":
@@ -210,20 +214,18 @@ class StackedNetwork:
         δ are multiplied by f′(z), which is kept in ``buffers.slope``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
-        n_hidden = len(buffers.z)
-        for layer in range(n_hidden, -1, -1):
-            previous = inputs if layer == 0 else buffers.a[layer - 1]
-            np.matmul(previous.transpose(0, 2, 1), delta, out=grads[layer])
-            if layer == 0:
-                break
-            z, a = buffers.z[layer - 1], buffers.a[layer - 1]
-            units = z.shape[-1]
-            slope = buffers.slope[layer - 1]
-            for models, activation in self.groups:
-                activation.derivative_into(z[models], a[models, :, :units], slope[models])
-            incoming = self.layers[layer][:, :-1, :].transpose(0, 2, 1)
-            delta = np.matmul(delta, incoming, out=buffers.delta[layer - 1])
-            delta *= slope
+        for layer in range(len(buffers.z), 0, -1):
+            np.matmul(buffers.a_t[layer - 1], delta, out=grads[layer])
+            for activation, z, a, slope in buffers.hidden[layer - 1]:
+                activation.derivative_into(z, a, slope)
+            incoming = self.backward_weights[layer]
+            if incoming.shape[1] == 1:
+                # one output: δ·Wᵀ is an outer product, a broadcast multiply (the same numbers)
+                delta = np.multiply(delta, incoming, out=buffers.delta[layer - 1])
+            else:
+                delta = np.matmul(delta, incoming, out=buffers.delta[layer - 1])
+            delta *= buffers.slope[layer - 1]
+        np.matmul(inputs.transpose(0, 2, 1), delta, out=grads[0])
 
 
 def _activation_groups(activations):
@@ -246,11 +248,22 @@ class Buffers:
         self.n = n
         self.z = [np.empty((k, n, u), dtype) for u in hidden]
         self.a = [np.ones((k, n, u + 1), dtype) for u in hidden]  # trailing ones: the bias input
+        self.a_t = [a.transpose(0, 2, 1) for a in self.a]
+        self.ones = np.ones((1, 1, n), dtype)  # a row of ones: column sums as matrix products
         self.slope = [np.empty((k, n, u), dtype) for u in hidden]
         self.delta = [np.empty((k, n, u), dtype) for u in hidden]
         self.z_out = np.empty((k, n, n_out), dtype)
         self.output = np.empty((k, n, n_out), dtype)
         self.delta_out = np.empty((k, n, n_out), dtype)
+        # per hidden layer, per run of models sharing an activation: (activation, z, a, f′(z))
+        # views made once here rather than on every pass
+        self.hidden = [
+            [
+                (activation, z[models], a[models, :, :-1], slope[models])
+                for models, activation in network.groups
+            ]
+            for z, a, slope in zip(self.z, self.a, self.slope, strict=True)
+        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,14 +399,35 @@ def train_stack(
     inputs_full = network.augment(X)
     targets_full = np.asarray(targets, dtype=dtype)[None]
     alpha = float(config.alpha)
+    # α on weights, 0 on biases: the L2 penalty's gradient is one multiply of the parameters
+    alpha_mask = alpha * network.weight_mask
     grads_flat = np.empty_like(network.flat)
     grads = network.layer_views(grads_flat)
     penalty = np.empty_like(network.flat)
-    train_buffers = Buffers(network, batch_size)
-    last_buffers = Buffers(network, n - (n // batch_size) * batch_size or batch_size)
-    record_buffers = None if single_batch else Buffers(network, n)
     epoch_outputs = np.empty((k, n, network.layer_units[-1]), dtype)
     order = np.tile(np.arange(n), (k, 1))
+    if config.shuffle:
+        inputs_epoch = np.empty((k, *inputs_full.shape[1:]), dtype)
+        targets_epoch = np.empty((k, *targets_full.shape[1:]), dtype)
+    else:
+        inputs_epoch, targets_epoch = inputs_full, targets_full
+    batches = [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    buffers_by_size = {size: Buffers(network, size) for size in {b.stop - b.start for b in batches}}
+    # α‖W‖² at each batch, for scikit-learn's running loss
+    penalty_terms = np.zeros((len(batches), k))
+    # every per-batch view made once: the epoch's arrays are refilled in place
+    steps = [
+        (
+            inputs_epoch[:, batch],
+            targets_epoch[:, batch],
+            epoch_outputs[:, batch],
+            buffers_by_size[batch.stop - batch.start],
+            batch.stop - batch.start,
+            penalty_term,
+        )
+        for batch, penalty_term in zip(batches, penalty_terms, strict=True)
+    ]
+    record_buffers = steps[0][3] if single_batch else Buffers(network, n)
     eval_data = None
     if eval_set is not None and config.diagnostics:
         eval_data = (
@@ -407,7 +441,7 @@ def train_stack(
         """Record the current parameters' diagnostics, once per parameter state."""
         if not config.diagnostics or state.recorded:
             return
-        entry = _record(network, buffers, outputs, batch_targets, grads, 1.0 / n, eval_data)
+        entry = _record(network, buffers, outputs, batch_targets, grads_flat, 1.0 / n, eval_data)
         if config.keep_parameters:
             entry["parameters"] = network.flat.copy()
         state.records.append(entry)
@@ -415,10 +449,9 @@ def train_stack(
 
     def full_pass_record():
         if config.diagnostics and not state.recorded:
-            buffers = record_buffers or train_buffers
-            outputs = network.forward(inputs_full, buffers)
-            network.backward(inputs_full, targets_full, outputs, buffers, grads)
-            record(buffers, outputs, targets_full)
+            outputs = network.forward(inputs_full, record_buffers)
+            network.backward(inputs_full, targets_full, outputs, record_buffers, grads)
+            record(record_buffers, outputs, targets_full)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if not single_batch:
@@ -432,32 +465,23 @@ def train_stack(
                     permutation = np.arange(n)
                     rng.shuffle(permutation)
                     order[model] = order[model][permutation]
-                inputs_epoch = inputs_full[0][order]
-                targets_epoch = targets_full[0][order]
-            else:
-                inputs_epoch, targets_epoch = inputs_full, targets_full
-            penalty_sum = np.zeros(k)
-            for start in range(0, n, batch_size):
-                stop = min(start + batch_size, n)
-                buffers = train_buffers if stop - start == batch_size else last_buffers
-                batch_inputs = inputs_epoch[:, start:stop]
-                batch_targets = targets_epoch[:, start:stop]
-                outputs = network.forward(batch_inputs, buffers, out=epoch_outputs[:, start:stop])
+                np.take(inputs_full[0], order, axis=0, out=inputs_epoch)
+                np.take(targets_full[0], order, axis=0, out=targets_epoch)
+            for batch_inputs, batch_targets, outputs, buffers, size, penalty_term in steps:
+                network.forward(batch_inputs, buffers, out=outputs)
                 network.backward(batch_inputs, batch_targets, outputs, buffers, grads)
                 if single_batch:
                     # this pass holds every z and gradient of the parameters before the update
                     record(buffers, outputs, batch_targets)
                 if alpha:
-                    np.multiply(network.flat, network.weight_mask, out=penalty)
-                    penalty_sum += np.einsum("kp,kp->k", penalty, network.flat)
-                    penalty *= alpha
+                    np.multiply(network.flat, alpha_mask, out=penalty)
+                    np.vecdot(penalty, network.flat, out=penalty_term)
                     grads_flat += penalty
-                grads_flat /= stop - start
-                optimizer.step(network.flat, grads_flat)
-                state.recorded = False
+                optimizer.step(network.flat, grads_flat, size)
+            state.recorded = False
             epoch_loss = (
                 sample_losses_sum(epoch_outputs, targets_epoch, network.output)
-                + 0.5 * alpha * penalty_sum
+                + 0.5 * penalty_terms.sum(axis=0)
             ) / n
             state.n_iter += 1
             state.samples_seen += n
@@ -502,16 +526,17 @@ def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
         optimizer.freeze(model)
 
 
-def _unit_stats(z, slope, activation):
+def _unit_stats(z, slope, activation, ones):
     """on-rate, inactive, dead, saturated of (k, n, units) arrays, each (k, units).
 
     The definitions are ``reluscope.diagnostics.unit_states``; this is its fast path on the
-    engine's buffers, where f′(z) is already computed.
+    engine's buffers, where f′(z) is already computed. ``ones`` is a (1, 1, n) row of ones.
     """
     n = z.shape[1]
     if activation.zero_gradient_below_zero:
-        # ReLU: f′(z) is exactly 1 where z > 0 and 0 elsewhere, so it counts the positives
-        on_rate = slope.sum(axis=1) / n
+        # ReLU: f′(z) is exactly 1 where z > 0 and 0 elsewhere, so its column sums count the
+        # positives (exactly: integers), and a matrix-vector product is the fastest column sum
+        on_rate = np.matmul(ones, slope)[:, 0] / n
         inactive = on_rate == 0.0
         return on_rate, inactive, inactive, inactive
     positives = np.count_nonzero(z > 0.0, axis=1)
@@ -524,15 +549,15 @@ def _unit_stats(z, slope, activation):
     )
 
 
-def _record(network, buffers, outputs, targets, grads, scale, eval_data):
+def _record(network, buffers, outputs, targets, grads_flat, scale, eval_data):
     """Diagnostics of the state held in ``buffers`` (a full-training-set pass)."""
     n_samples = outputs.shape[1]
+    squares = np.square(grads_flat)
     entry = {
         "loss": sample_losses_sum(outputs, targets, network.output) / n_samples,
         "score": scores(outputs, targets, network.output),
-        "grad_norm": np.stack(
-            [np.sqrt(np.einsum("kij,kij->k", g, g)) * scale for g in grads], axis=1
-        ),
+        # one sum per layer's block of the flat gradient
+        "grad_norm": np.sqrt(np.add.reduceat(squares, network.layer_starts, axis=1)) * scale,
     }
     if eval_data is not None:
         val_inputs, val_targets, val_buffers = eval_data
@@ -541,14 +566,16 @@ def _record(network, buffers, outputs, targets, grads, scale, eval_data):
             sample_losses_sum(val_outputs, val_targets, network.output) / (val_inputs.shape[1])
         )
         entry["val_score"] = scores(val_outputs, val_targets, network.output)
+    ones = buffers.ones
     on_rate, dead, inactive, saturated, mean_activation = [], [], [], [], []
     for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
-        stats = [_unit_stats(z[models], slope[models], act) for models, act in network.groups]
+        stats = [_unit_stats(z[models], slope[models], act, ones) for models, act in network.groups]
         for position, collected in enumerate((on_rate, inactive, dead, saturated)):
             collected.append(np.concatenate([stat[position] for stat in stats], axis=0))
-        # the trailing column of ones (the bias input) is taken out of the sum
+        # column sums of a, as one matrix-vector product; the trailing ones column is left out
         units = z.shape[-1]
-        mean_activation.append((a.sum(axis=(1, 2)) - n_samples) / (n_samples * units))
+        column_sums = np.matmul(ones, a)[:, 0, :units]
+        mean_activation.append(column_sums.sum(axis=-1) / (n_samples * units))
     entry.update(
         on_rate=np.concatenate(on_rate, axis=1).astype(np.float32),
         dead=np.concatenate(dead, axis=1),
