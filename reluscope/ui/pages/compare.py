@@ -80,7 +80,7 @@ components.show_chart(charts.dead_fraction_chart(comparison.layers()))
 
 st.download_button(
     "Download history (CSV)",
-    components.history_csv(comparison),
+    lambda: components.history_csv(comparison),  # made on click, not on every run
     file_name="reluscope-history.csv",
     mime="text/csv",
     on_click="ignore",
