@@ -540,6 +540,55 @@ def _positive_int(name, value, low=1, high=None):
     return int(number)
 
 
+def _check_training(epochs, batch_size, momentum, alpha, dtype, test_size):
+    """Validate the shared training settings; returns (epochs, batch_size) as ints."""
+    epochs = _positive_int("epochs", epochs, 1, int(_config_field("epochs").high))
+    batch_size = _positive_int("batch_size", batch_size, 1)
+    if dtype not in ("float64", "float32"):
+        raise InvalidParameterError("dtype", dtype, "float64 or float32")
+    if isinstance(test_size, bool) or not (
+        isinstance(test_size, (int, float)) and 0.0 <= test_size < 1.0
+    ):
+        raise InvalidParameterError("test_size", test_size, "a fraction in [0, 1)")
+    for name, value, high in (("momentum", momentum, 1.0), ("alpha", alpha, math.inf)):
+        if isinstance(value, bool) or not (
+            isinstance(value, (int, float)) and 0.0 <= value <= high and math.isfinite(value)
+        ):
+            allowed = "a number in [0, 1]" if high == 1.0 else "a finite number ≥ 0"
+            raise InvalidParameterError(name, value, allowed)
+    return epochs, batch_size
+
+
+def _check_execution(group_size, jobs, backend, scheduler):
+    """Validate how the sweep runs; returns (group_size, jobs) with ``-1`` jobs resolved."""
+    group_size = _positive_int("group_size", group_size, 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs == 0 or jobs < -1:
+        raise InvalidParameterError("jobs", jobs, "an integer ≥ 1, or -1 for one per CPU")
+    if backend not in BACKENDS:
+        raise InvalidParameterError("backend", backend, f"one of {', '.join(BACKENDS)}")
+    if scheduler is not None and backend != "dask":
+        raise InvalidParameterError("scheduler", scheduler, "only with backend='dask'")
+    if jobs == -1:
+        import os
+
+        jobs = os.cpu_count() or 1
+    return group_size, int(jobs)
+
+
+def _group_runs(points, group_size):
+    """Stacks to train: ((hidden, solver), [run, …]) with at most ``group_size`` runs each.
+
+    Runs of one (hidden, solver) are consecutive in grid order, so activations stay
+    contiguous inside a stack (the engine makes one call per run of equal activations).
+    """
+    by_key: dict = {}
+    for run, point in enumerate(points):
+        by_key.setdefault((point["hidden"], point["solver"]), []).append(run)
+    return [
+        (key, chunk) for key, runs in by_key.items() for chunk in _split_evenly(runs, group_size)
+    ]
+
+
 def run_sweep(
     grid: SweepGrid | Mapping | None = None,
     *,
@@ -611,29 +660,8 @@ def run_sweep(
         Naming the first bad argument. Dataset problems raise ``DatasetError``.
     """
     grid = SweepGrid.coerce(grid)
-    epochs = _positive_int("epochs", epochs, 1, int(_config_field("epochs").high))
-    batch_size = _positive_int("batch_size", batch_size, 1)
-    group_size = _positive_int("group_size", group_size, 1)
-    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs == 0 or jobs < -1:
-        raise InvalidParameterError("jobs", jobs, "an integer ≥ 1, or -1 for one per CPU")
-    if backend not in BACKENDS:
-        raise InvalidParameterError("backend", backend, f"one of {', '.join(BACKENDS)}")
-    if scheduler is not None and backend != "dask":
-        raise InvalidParameterError("scheduler", scheduler, "only with backend='dask'")
-    if dtype not in ("float64", "float32"):
-        raise InvalidParameterError("dtype", dtype, "float64 or float32")
-    if not (isinstance(test_size, (int, float)) and 0.0 <= test_size < 1.0):
-        raise InvalidParameterError("test_size", test_size, "a fraction in [0, 1)")
-    for name, value, low in (("momentum", momentum, 0.0), ("alpha", alpha, 0.0)):
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= low):
-            raise InvalidParameterError(name, value, f"a finite number ≥ {low:g}")
-    if momentum > 1:
-        raise InvalidParameterError("momentum", momentum, "a number in [0, 1]")
-    if jobs == -1:
-        import os
-
-        jobs = os.cpu_count() or 1
-
+    epochs, batch_size = _check_training(epochs, batch_size, momentum, alpha, dtype, test_size)
+    group_size, jobs = _check_execution(group_size, jobs, backend, scheduler)
     data = _dataset(dataset, n_samples, noise, data_seed)
     if test_size > 0:
         train, test = data.split(test_size=test_size, random_state=data_seed)
@@ -659,14 +687,7 @@ def run_sweep(
         for hidden in grid.hidden
         for solver in grid.solvers
     }
-    # consecutive runs of one (hidden, solver) share a stack; activations stay contiguous
-    groups = []
-    by_key: dict = {}
-    for run, point in enumerate(points):
-        by_key.setdefault((point["hidden"], point["solver"]), []).append(run)
-    for key, runs in by_key.items():
-        groups.extend((key, chunk) for chunk in _split_evenly(runs, group_size))
-
+    groups = _group_runs(points, group_size)
     started = time.perf_counter()
     summaries = _execute(
         groups, specs, configs, train, eval_set, curves, jobs, backend, scheduler, progress

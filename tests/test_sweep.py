@@ -365,6 +365,21 @@ def test_cli_bad_values_exit_2_naming_the_flag(arguments, flag, capsys):
     assert "Traceback" not in error
 
 
+def test_progress_bar_draws_one_line():
+    import io
+
+    from reluscope.commands.sweep import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(40, stream=stream, width=10)
+    bar(0.5)
+    bar(1.0)
+    bar.close()
+    text = stream.getvalue()
+    assert "[#####-----]  50%  20/40 runs" in text
+    assert "[##########] 100%  40/40 runs" in text and text.endswith("\n")
+
+
 @pytest.mark.parametrize("arguments", [["--backend", "spark"], ["--n-samples", "many"]])
 def test_cli_malformed_flags_exit_2_from_argparse(arguments, capsys):
     with pytest.raises(SystemExit) as caught:

@@ -86,14 +86,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="hold out this share for final_val_* columns (default: 0)",
     )
     grid = parser.add_argument_group("grid (comma-separated lists)")
-    grid.add_argument("--activations", default="relu,leaky_relu,tanh,sigmoid", metavar="LIST")
+    grid.add_argument(
+        "--activations",
+        default="relu,leaky_relu,tanh,sigmoid",
+        metavar="LIST",
+        help="e.g. relu,leaky_relu,elu (default: relu,leaky_relu,tanh,sigmoid)",
+    )
     grid.add_argument(
         "--bias-offsets",
         default="0",
         metavar="LIST",
         help="added to every hidden bias at initialisation (default: 0)",
     )
-    grid.add_argument("--learning-rates", default="0.05", metavar="LIST", help="(default: 0.05)")
+    grid.add_argument(
+        "--learning-rates", default="0.05", metavar="LIST", help="step sizes (default: 0.05)"
+    )
     grid.add_argument(
         "--negative-slopes",
         default="0.01",
