@@ -191,6 +191,10 @@ def test_hostile_query_values_warn_by_field_and_never_raise(trainings):
         n: widget_value(f, getattr(expected, n)) for n, f in FIELDS.items()
     }
     assert trainings and within_caps(settings_of(at))
+    # on the next run the address bar is cleaned: only validated values remain
+    at.run()
+    assert_healthy(at)
+    assert config.validate(at.query_params) == (expected, [])
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ _STATE = "reluscope.choice"  # session-state key of this run's Choice
 _URL_CHECKED = "reluscope.url_checked"
 _URL_NOTICES = "reluscope.url_notices"
 _PENDING = "reluscope.pending_corrections"
+_RESYNC = "reluscope.resync_url"
 UPLOAD_KEY = "upload_file"
 TARGET_KEY = "upload_target"
 TASK_KEY = "upload_task"
@@ -190,8 +191,16 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
     by every page; pages read the result with :func:`current`.
     """
     state = st.session_state
-    for name, value in state.pop(_PENDING, {}).items():
+    pending = state.pop(_PENDING, {})
+    for name, value in pending.items():
         state[name] = value  # corrections of the URL's values, before the widgets exist
+    # Streamlit writes a programmatic value to the URL only once the widget has finished a run;
+    # so on the next run, set each correction the user has not changed again, to fix the URL
+    for name, value in state.pop(_RESYNC, {}).items():
+        if state.get(name) == value:
+            state[name] = value
+    if pending:
+        state[_RESYNC] = pending
     corrections = _check_url_once(caps)
 
     values, upload = {}, None
