@@ -120,6 +120,8 @@ class StackedNetwork:
         sizes = [rows * cols for rows, cols in shapes]
         self.n_parameters = sum(sizes)
         self.layer_starts = np.cumsum([0, *sizes[:-1]])  # where each layer's block begins
+        # sup |f′| of each model's activation: the reference for "saturated"
+        self.peak_slopes = np.array([[act.peak_slope] for act in self.activations])
         self.flat = np.zeros((self.n_models, self.n_parameters), dtype=self.dtype)
         self.layers = self.layer_views(self.flat)
         # 1 on weights, 0 on biases: the L2 penalty and its gradient touch weights only
@@ -526,38 +528,52 @@ def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
         optimizer.freeze(model)
 
 
-def _unit_stats(z, slope, activation, ones):
-    """on-rate, inactive, dead, saturated of (k, n, units) arrays, each (k, units).
+def _unit_stats(network, buffers):
+    """Per-unit on-rate, inactive, dead, saturated, each (K, hidden units), and per-layer mean
+    activation (K, hidden layers) of the state held in ``buffers``.
 
     The definitions are ``reluscope.diagnostics.unit_states``; this is its fast path on the
-    engine's buffers, where f′(z) is already computed. ``ones`` is a (1, 1, n) row of ones.
+    engine's buffers, where f′(z) is already computed. Column sums over the samples are
+    matrix-vector products with a row of ones, the fastest column sum.
     """
-    n = z.shape[1]
-    if activation.zero_gradient_below_zero:
-        # ReLU: f′(z) is exactly 1 where z > 0 and 0 elsewhere, so its column sums count the
-        # positives (exactly: integers), and a matrix-vector product is the fastest column sum
-        on_rate = np.matmul(ones, slope)[:, 0] / n
-        inactive = on_rate == 0.0
-        return on_rate, inactive, inactive, inactive
-    positives = np.count_nonzero(z > 0.0, axis=1)
-    largest = (slope if activation.monotone else np.abs(slope)).max(axis=1)
-    return (
-        positives / n,
-        positives == 0,
-        largest == 0.0,
-        largest < SATURATION_FRACTION * activation.peak_slope,
-    )
+    n, ones = buffers.n, buffers.ones
+    relu_like = all(activation.zero_gradient_below_zero for _, activation in network.groups)
+    monotone = all(activation.monotone for _, activation in network.groups)
+    positives, largest, mean_activation = [], [], []
+    for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
+        mean_activation.append(np.matmul(ones, a)[:, 0, :-1].sum(axis=-1) / (n * z.shape[-1]))
+        if relu_like:
+            # f′(z) is exactly 1 where z > 0 and 0 elsewhere: its column sums count the positives
+            positives.append(np.matmul(ones, slope)[:, 0])
+        else:
+            positives.append(np.count_nonzero(z > 0.0, axis=1))
+            largest.append((slope if monotone else np.abs(slope)).max(axis=1))
+    positives = np.concatenate(positives, axis=1)
+    inactive = positives == 0
+    if relu_like:  # dead and saturated are inactive
+        dead = saturated = inactive
+    else:
+        largest = np.concatenate(largest, axis=1)
+        dead = largest == 0.0
+        saturated = largest < SATURATION_FRACTION * network.peak_slopes
+    return {
+        "on_rate": (positives / n).astype(np.float32),
+        "inactive": inactive,
+        "dead": dead,
+        "saturated": saturated,
+        "mean_activation": np.stack(mean_activation, axis=1),
+    }
 
 
 def _record(network, buffers, outputs, targets, grads_flat, scale, eval_data):
     """Diagnostics of the state held in ``buffers`` (a full-training-set pass)."""
     n_samples = outputs.shape[1]
-    squares = np.square(grads_flat)
     entry = {
         "loss": sample_losses_sum(outputs, targets, network.output) / n_samples,
         "score": scores(outputs, targets, network.output),
         # one sum per layer's block of the flat gradient
-        "grad_norm": np.sqrt(np.add.reduceat(squares, network.layer_starts, axis=1)) * scale,
+        "grad_norm": np.sqrt(np.add.reduceat(np.square(grads_flat), network.layer_starts, axis=1))
+        * scale,
     }
     if eval_data is not None:
         val_inputs, val_targets, val_buffers = eval_data
@@ -566,21 +582,5 @@ def _record(network, buffers, outputs, targets, grads_flat, scale, eval_data):
             sample_losses_sum(val_outputs, val_targets, network.output) / (val_inputs.shape[1])
         )
         entry["val_score"] = scores(val_outputs, val_targets, network.output)
-    ones = buffers.ones
-    on_rate, dead, inactive, saturated, mean_activation = [], [], [], [], []
-    for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
-        stats = [_unit_stats(z[models], slope[models], act, ones) for models, act in network.groups]
-        for position, collected in enumerate((on_rate, inactive, dead, saturated)):
-            collected.append(np.concatenate([stat[position] for stat in stats], axis=0))
-        # column sums of a, as one matrix-vector product; the trailing ones column is left out
-        units = z.shape[-1]
-        column_sums = np.matmul(ones, a)[:, 0, :units]
-        mean_activation.append(column_sums.sum(axis=-1) / (n_samples * units))
-    entry.update(
-        on_rate=np.concatenate(on_rate, axis=1).astype(np.float32),
-        dead=np.concatenate(dead, axis=1),
-        inactive=np.concatenate(inactive, axis=1),
-        saturated=np.concatenate(saturated, axis=1),
-        mean_activation=np.stack(mean_activation, axis=1),
-    )
+    entry.update(_unit_stats(network, buffers))
     return entry
