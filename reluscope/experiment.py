@@ -35,6 +35,10 @@ class RunResult:
 def encode_targets(y, task: str):
     """Targets as the engine wants them, and the output layer that goes with them.
 
+    Classification follows scikit-learn's ``LabelBinarizer``: one column (the larger class)
+    for two classes, one-hot columns for more. Written here so sweeps need not import
+    scikit-learn.
+
     Returns
     -------
     targets : ndarray (n_samples, n_outputs)
@@ -43,14 +47,30 @@ def encode_targets(y, task: str):
     """
     y = np.asarray(y)
     if task == "regression":
-        targets = y.reshape(len(y), -1).astype(np.float64)
-        return targets, "identity", None
-    from sklearn.preprocessing import LabelBinarizer
+        return y.reshape(len(y), -1).astype(np.float64), "identity", None
+    classes, codes = np.unique(y, return_inverse=True)
+    if classes.size <= 2:
+        return (codes == 1)[:, None], "logistic", classes
+    return np.eye(classes.size, dtype=bool)[codes], "softmax", classes
 
-    binarizer = LabelBinarizer().fit(y)
-    targets = binarizer.transform(y).astype(bool)
-    output = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
-    return targets, output, binarizer.classes_
+
+def _encode_like(y, classes, task):
+    """Encode validation targets with the training set's classes."""
+    if task == "regression":
+        return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    codes = np.searchsorted(classes, np.asarray(y))
+    if classes.size <= 2:
+        return (codes == 1)[:, None]
+    return np.eye(classes.size, dtype=bool)[codes]
+
+
+def random_state_of(seed):
+    """scikit-learn's ``check_random_state`` without importing scikit-learn."""
+    if seed is None:
+        return np.random.mtrand._rand
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    return np.random.RandomState(seed)
 
 
 def train_runs(
@@ -77,28 +97,18 @@ def train_runs(
     eval_set : (X_val, y_val) or None
     progress : callable(epochs_done, epochs_total) or None
     """
-    from sklearn.utils import check_random_state
-
     if not specs:
         raise InvalidParameterError("specs", specs, "at least one run")
     X = np.asarray(X, dtype=config.dtype)
-    targets, output, _ = encode_targets(y, task)
-    if output == "softmax" or output == "logistic":
-        classes = np.unique(np.asarray(y))
-        if classes.size < 2:
-            raise InvalidParameterError("y", f"{classes.size} class", "at least two classes")
+    targets, output, classes = encode_targets(y, task)
+    if classes is not None and classes.size < 2:
+        raise InvalidParameterError("y", f"{classes.size} class", "at least two classes")
     evaluation = None
     if eval_set is not None:
         X_val, y_val = eval_set
-        if task == "regression":
-            val_targets = np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1)
-        else:
-            from sklearn.preprocessing import LabelBinarizer
-
-            val_targets = LabelBinarizer().fit(np.asarray(y)).transform(y_val).astype(bool)
-        evaluation = (np.asarray(X_val, dtype=config.dtype), val_targets)
+        evaluation = (np.asarray(X_val, dtype=config.dtype), _encode_like(y_val, classes, task))
     layer_units = [X.shape[1], *config.hidden_layer_sizes, targets.shape[1]]
-    random_states = [check_random_state(spec.random_state) for spec in specs]
+    random_states = [random_state_of(spec.random_state) for spec in specs]
     state = build_state(layer_units, specs, config, output, random_states)
     train_stack(state, X, targets, config, random_states, eval_set=evaluation, progress=progress)
     names = [spec.get_activation().name for spec in specs]

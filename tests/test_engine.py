@@ -138,3 +138,17 @@ def test_frozen_model_stops_while_others_train(moons):
     slow, fast = train_runs(X, y, specs, config)
     assert slow.history.n_epochs < fast.history.n_epochs
     assert len(slow.history.epochs()) == slow.history.n_epochs + 1
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_target_encoding_matches_scikit_learn_label_binarizer(n_classes):
+    from sklearn.preprocessing import LabelBinarizer
+
+    from reluscope.experiment import encode_targets
+
+    y = np.array(["b", "a", "c", "a", "b", "c"])[: 4 if n_classes == 2 else 6]
+    y = np.where(y == "c", "a", y) if n_classes == 2 else y
+    targets, output, classes = encode_targets(y, "classification")
+    np.testing.assert_array_equal(targets, LabelBinarizer().fit_transform(y).astype(bool))
+    assert output == ("logistic" if n_classes == 2 else "softmax")
+    assert list(classes) == sorted(set(y))
