@@ -342,3 +342,15 @@ def test_a_file_above_the_sample_cap_is_subsampled_with_a_notice(trainings):
     assert_healthy(at)
     assert any(text.startswith("dataset: ") and "max_samples" in text for text in warnings(at))
     assert len(trainings) == 1
+
+
+@pytest.mark.parametrize("page", ["units", "derivatives", "boundary"])
+def test_view_options_survive_a_smaller_network(page):
+    at = run_app({**QUICK, "hidden_layers": "8x8x8", "epochs": "30"}, page)
+    at.slider(key=f"{page}_epoch").set_value(25).run()
+    if page != "boundary":
+        at.selectbox(key=f"{page}_layer").set_value(3).run()
+    at.sidebar.slider(key="epochs").set_value(10)
+    at.sidebar.text_input(key="hidden_layers").set_value("8").run()
+    assert_healthy(at)
+    assert len(at.get("vega_lite_chart")) >= PAGES[page] - 1

@@ -7,7 +7,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["history_csv", "notices", "show_chart"]
+__all__ = ["epoch_slider", "history_csv", "notices", "show_chart"]
 
 # multi-panel charts keep their own panel sizes; single views stretch to the page width
 _COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
@@ -31,3 +31,18 @@ def history_csv(comparison) -> bytes:
     layers = comparison.layers()
     history = layers.merge(epochs, on=["activation", "seed", "epoch"], how="left")
     return history.to_csv(index=False).encode()
+
+
+def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:
+    """A slider over epochs 0..n (default the last), bound to the URL; the value is in range
+    even when a link or an earlier run left the slider past the epochs now trained."""
+    epoch = where.slider(
+        label,
+        0,
+        comparison.n_epochs,
+        comparison.n_epochs,
+        key=key,
+        bind="query-params",
+        help="0 is the initialisation, before any update.",
+    )
+    return min(int(epoch), comparison.n_epochs)

@@ -36,15 +36,7 @@ def boundary_view(comparison) -> None:
     """Probability maps at one epoch; the pickers redraw this view only."""
     train = comparison.train
     columns = st.columns(3)
-    epoch = columns[0].slider(
-        "Epoch",
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key="boundary_epoch",
-        bind="query-params",
-        help="0 is the initialisation, before any update.",
-    )
+    epoch = components.epoch_slider(comparison, "boundary_epoch", where=columns[0])
     seed = columns[1].selectbox("Seed", comparison.seeds, key="boundary_seed", bind="query-params")
     positive = 1
     if train.n_classes > 2:

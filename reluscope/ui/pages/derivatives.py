@@ -52,15 +52,7 @@ def preactivations(comparison, n_layers: int, negative_slope: float) -> None:
     layer = columns[0].selectbox(
         "Hidden layer", range(1, n_layers + 1), key="derivatives_layer", bind="query-params"
     )
-    epoch = columns[1].slider(
-        "Epoch",
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key="derivatives_epoch",
-        bind="query-params",
-        help="0 is the initialisation, before any update.",
-    )
+    epoch = components.epoch_slider(comparison, "derivatives_epoch", where=columns[1])
     seed = columns[2].selectbox(
         "Seed", comparison.seeds, key="derivatives_seed", bind="query-params"
     )

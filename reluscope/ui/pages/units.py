@@ -35,14 +35,7 @@ def units_view(comparison, n_layers: int) -> None:
     st.subheader(f"{activation}, hidden layer {layer}: unit states")
     components.show_chart(charts.unit_timeline_chart(in_layer))
 
-    epoch = st.slider(
-        "Epoch for the on-rate histogram",
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key="units_epoch",
-        bind="query-params",
-    )
+    epoch = components.epoch_slider(comparison, "units_epoch", "Epoch for the on-rate histogram")
     left, right = st.columns(2)
     with left:
         st.subheader("On-rate")
