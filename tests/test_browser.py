@@ -38,23 +38,25 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 180  # seconds: a loaded CI machine imports slowly
 RUN_TIMEOUT_MS = 300_000  # a page run, training included
 VIEWPORT = {"width": 1280, "height": 1600}
-# page title in the navigation -> a heading the page draws
+# page title in the navigation -> (its heading, the Altair charts it draws by default)
 PAGES = {
-    "Compare": "Compare activations",
-    "Units": "Units",
-    "Derivatives": "Derivatives",
-    "Gradients": "Gradients",
-    "Decision boundary": "Decision boundary",
-    "Data": "Data",
+    "Compare": ("Compare activations", 3),
+    "Units": ("Units", 3),
+    "Derivatives": ("Derivatives", 2),
+    "Gradients": ("Gradients", 1),
+    "Decision boundary": ("Decision boundary", 1),
+    "Data": ("Data", 2),
 }
+HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units
 
-# the page finished its run (it has a title) and every chart on it has been drawn
-APP_IDLE = """() => {
+# the page finished its run (it has a title) and at least ``n`` charts are drawn (charts load
+# lazily, so they can appear a moment after the run ends)
+APP_IDLE = """(n) => {
   const app = document.querySelector('[data-testid=stApp]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (!document.querySelector('[data-testid=stMain] h1')) return false;
   const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
-  return charts.every(c => c.querySelector('svg, canvas'));
+  return charts.length >= n && charts.every(c => c.querySelector('svg, canvas'));
 }"""
 # one fingerprint per chart on the page (length and hash of its drawing)
 CHART_FINGERPRINTS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
@@ -70,7 +72,7 @@ CHART_FINGERPRINTS = """() => [...document.querySelectorAll('[data-testid=stVega
 CHART_CHANGED = (
     "([before, index]) => {"
     f" const now = ({CHART_FINGERPRINTS})();"
-    f" return ({APP_IDLE})() && now.length > index && now[index] !== before[index];"
+    f" return ({APP_IDLE})(before.length) && now[index] !== before[index];"
     "}"
 )
 
@@ -217,20 +219,20 @@ def report(capsys, record_property):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def open_app(page, url: str) -> float:
-    """Load ``url`` and wait until its run finished and its charts are drawn; seconds taken."""
+def open_app(page, url: str, charts: int = HOME_CHARTS) -> float:
+    """Load ``url``, wait until its run finished and ``charts`` charts are drawn; seconds taken."""
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
-    wait_idle(page)
+    wait_idle(page, charts)
     return time.perf_counter() - start
 
 
-def wait_idle(page) -> None:
+def wait_idle(page, charts: int) -> None:
     """Wait for :data:`APP_IDLE` twice, so a pause between two runs (a rerun) is not taken."""
-    page.wait_for_function(APP_IDLE, polling=50)
+    page.wait_for_function(APP_IDLE, arg=charts, polling=50)
     page.wait_for_timeout(250)
-    page.wait_for_function(APP_IDLE, polling=50)
+    page.wait_for_function(APP_IDLE, arg=charts, polling=50)
 
 
 def chart_fingerprints(page) -> list[str]:
@@ -296,7 +298,7 @@ def test_home_page_loads(page, app_url, screenshots, report):
     report("first page load (default view, training included)", seconds)
     assert page.get_by_role("heading", name="Compare activations").is_visible()
     charts = page.locator("[data-testid=stVegaLiteChart]")
-    assert charts.count() == 3  # loss, accuracy, dead units
+    assert charts.count() == HOME_CHARTS
     assert {"relu", "leaky_relu", "tanh", "sigmoid"} <= legend_labels(charts.first)
     assert page.locator("[data-testid=stDataFrame]").count() >= 1  # the summary row per activation
     assert_healthy(page)
@@ -383,8 +385,20 @@ def test_a_deep_link_restores_the_widgets(page, app_url, screenshots):
 def test_every_page_draws_without_an_exception(page, app_url, screenshots, title):
     open_app(page, app_url)
     page.get_by_role("link", name=title).click()
-    page.locator("[data-testid=stMain] h1").filter(has_text=PAGES[title]).wait_for()
-    wait_idle(page)
+    heading, charts = PAGES[title]
+    page.locator("[data-testid=stMain] h1").filter(has_text=heading).wait_for()
+    wait_idle(page, charts)
     assert_healthy(page)
-    assert page.locator("[data-testid=stVegaLiteChart]").count() >= 1
+    assert page.locator("[data-testid=stVegaLiteChart]").count() == charts
     page.screenshot(path=screenshots / f"page-{title.lower().replace(' ', '-')}.png")
+
+
+def test_clicking_a_legend_entry_highlights_it(page, app_url, screenshots):
+    open_app(page, app_url)
+    loss = chart_under(page, "Loss")
+    before = chart_fingerprints(page)
+    loss.locator("svg text").filter(has_text="leaky_relu").first.click()
+    wait_for_chart_change(page, before, 0)  # the other activations fade
+    assert chart_fingerprints(page)[1:] == before[1:]  # a view change: nothing reran
+    assert_healthy(page)
+    loss.screenshot(path=screenshots / "legend-highlight.png")
