@@ -1035,10 +1035,15 @@ def class_balance_chart(frame: pd.DataFrame, target: str) -> alt.Chart:
 _FRACTION_VALUES = ("dead_fraction_init", "dead_fraction_final", "inactive_fraction_final")
 
 
+# run settings besides the heatmap's axes; a phase diagram must not average over them
+_RUN_VARIANTS = ("solver", "hidden", "init", "negative_slope")
+
+
 def phase_diagram_chart(
     frame: pd.DataFrame,
     value: str = "dead_fraction_final",
-    panel_width: int = 220,
+    row: str | None = None,
+    panel_width: int = 200,
     height: int = 200,
 ):
     """Bias offset × learning rate heatmap of ``value``, one panel per activation.
@@ -1046,15 +1051,39 @@ def phase_diagram_chart(
     Parameters
     ----------
     frame : DataFrame
-        One row per run (sweep output): ``activation, bias_offset, learning_rate, value`` and
-        usually ``seed``. Cells show the mean over seeds; the tooltip adds the 95 % interval.
+        One row per run (the sweep's run table): ``activation, bias_offset, learning_rate,
+        value`` and usually ``seed``. Cells show the mean over seeds; the tooltip adds the
+        95 % interval and, with a ``diverged`` column, how many runs diverged (their infinite
+        or missing values are left out of the mean).
     value : str, default "dead_fraction_final"
         E.g. ``"final_loss"``; fractions get a fixed [0, 1] colour scale.
+    row : str, optional
+        A further setting that varies in ``frame`` (``solver``, ``hidden``, ``init`` or
+        ``negative_slope``): one row of panels per value. Any other that varies is an error,
+        rather than a silent average over different settings.
     """
     _require(frame, ["activation", "bias_offset", "learning_rate", value], "phase diagram")
+    keys = ["activation", "bias_offset", "learning_rate", *([row] if row else [])]
+    _require(frame, keys, "phase diagram")
+    mixed = [
+        column
+        for column in _RUN_VARIANTS
+        if column in frame
+        and column != row
+        and (frame.groupby("activation")[column].nunique() > 1).any()
+    ]
+    if mixed:
+        raise ValueError(
+            f"the runs mix several values of {', '.join(mixed)}; filter them to one, or pass "
+            f"row={mixed[0]!r} for one row of panels per value."
+        )
     is_fraction = value in _FRACTION_VALUES or value.endswith("_fraction")
-    bounds = (0.0, 1.0) if is_fraction else None
-    summary = summarize(frame, ["activation", "bias_offset", "learning_rate"], value, bounds=bounds)
+    summary = summarize(frame, keys, value, bounds=(0.0, 1.0) if is_fraction else None)
+    tooltip_extra = []
+    if "diverged" in frame:
+        diverged = frame.groupby(keys, dropna=False)["diverged"].sum().rename("diverged")
+        summary = summary.merge(diverged.reset_index(), on=keys, how="left")
+        tooltip_extra = [alt.Tooltip("diverged:Q", title="runs diverged")]
     title = value.replace("_", " ")
     fmt = ".1%" if is_fraction else ".3g"
     color_scale = (
@@ -1072,18 +1101,28 @@ def phase_diagram_chart(
                 axis=alt.Axis(format="~g", labelAngle=0),
             ),
             y=alt.Y("bias_offset:O", title="bias offset", sort="descending"),
-            color=alt.Color("mean:Q", title=f"mean {title}", scale=color_scale),
+            color=alt.Color(
+                "mean:Q",
+                title=f"mean {title}",
+                scale=color_scale,
+                legend=_legend(direction="horizontal", gradientLength=220),
+            ),
             tooltip=[
                 alt.Tooltip("activation:N"),
+                *([alt.Tooltip(f"{row}:N")] if row else []),
                 alt.Tooltip("bias_offset:Q", title="bias offset"),
                 alt.Tooltip("learning_rate:Q", title="learning rate", format="~g"),
                 *_stat_tooltip(title, fmt),
+                *tooltip_extra,
             ],
         )
         .properties(width=panel_width, height=height)
     )
     order = activation_scale(summary["activation"].unique()).domain
-    return heat.facet(column=alt.Column("activation:N", title=None, sort=order))
+    column = alt.Column("activation:N", title=None, sort=order)
+    if row:
+        return heat.facet(column=column, row=alt.Row(f"{row}:N", title=row.replace("_", " ")))
+    return heat.facet(column=column)
 
 
 def _with_interval(frame: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -1207,13 +1246,14 @@ def recovery_chart(
     Parameters
     ----------
     frame : DataFrame
-        ``activation, negative_slope, solver`` and ``value`` per run (or ``recovered`` and
-        ``born_inactive`` counts, from which the share is computed); bars show the mean over
-        runs with a 95 % interval. A missing negative slope (ReLU) counts as 0.
+        ``activation, negative_slope, solver`` and ``value`` per run, or the sweep's run
+        table (``born_inactive`` and ``recovered_inactive`` counts give the share; runs with
+        no born-inactive unit are left out). Bars show the mean over runs with a 95 %
+        interval. A missing negative slope (ReLU) counts as 0.
     """
-    if value not in frame and {"recovered", "born_inactive"} <= set(frame.columns):
-        share = frame["recovered"] / frame["born_inactive"].where(frame["born_inactive"] > 0)
-        frame = frame.assign(**{value: share})
+    if value not in frame and {"recovered_inactive", "born_inactive"} <= set(frame.columns):
+        born = frame["born_inactive"].where(frame["born_inactive"] > 0)
+        frame = frame.assign(**{value: frame["recovered_inactive"] / born})
     _require(frame, ["activation", "negative_slope", "solver", value], "recovery chart")
     frame = frame.assign(negative_slope=frame["negative_slope"].fillna(0.0))
     summary = summarize(frame, ["solver", "activation", "negative_slope"], value, bounds=(0.0, 1.0))
@@ -1246,8 +1286,12 @@ def recovery_chart(
         .add_params(selection)
     )
     whiskers = base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q", color=alt.value("black"))
+    # the share written over each bar, so that a share of 0 is visible too
+    labels = base.mark_text(dy=-8, fontSize=10).encode(
+        y="mean:Q", text=alt.Text("mean:Q", format=".0%"), color=alt.value("black")
+    )
     return (
-        alt.layer(bars, whiskers)
+        alt.layer(bars, whiskers, labels)
         .properties(height=height)
         .facet(
             column=alt.Column(

@@ -564,6 +564,23 @@ def test_phase_diagram_chart():
     assert "domain" not in loss["spec"]["encoding"]["color"]["scale"]
 
 
+def test_phase_diagram_refuses_to_average_over_other_settings():
+    mixed = pd.concat([sweep_frame().assign(solver="sgd"), sweep_frame().assign(solver="adam")])
+    with pytest.raises(ValueError, match="solver"):
+        charts.phase_diagram_chart(mixed)
+    spec = charts.phase_diagram_chart(mixed, row="solver").to_dict()
+    assert spec["facet"]["row"]["field"] == "solver"
+
+
+def test_phase_diagram_counts_diverged_runs():
+    runs = sweep_frame().assign(diverged=False)
+    runs.loc[0, ["final_loss", "diverged"]] = [np.inf, True]
+    chart = charts.phase_diagram_chart(runs, "final_loss")
+    cell = chart.data.iloc[0]
+    assert (cell["n"], cell["diverged"]) == (2, 1)  # the diverged run is left out of the mean
+    assert "diverged" in tooltip_fields(chart.to_dict()["spec"])
+
+
 def test_born_dead_chart_wilson_intervals_and_dashed_theory():
     mc = pd.DataFrame(
         {"depth": [1, 2], "width": [3, 3], "probability": [0.0, 0.5], "n_trials": 100}
@@ -600,7 +617,7 @@ def test_recovery_chart():
             "activation": ["relu", "leaky_relu", "leaky_relu", "relu"],
             "negative_slope": [np.nan, 0.1, 0.1, np.nan],
             "solver": ["sgd", "sgd", "adam", "adam"],
-            "recovered": [0, 1, 9, 0],
+            "recovered_inactive": [0, 1, 9, 0],
             "born_inactive": [10, 10, 10, 0],
         }
     )
