@@ -128,8 +128,11 @@ class StackedNetwork:
         self.weight_mask = self.layer_mask()
         # runs of consecutive models sharing an activation: one call per run and layer
         self.groups = _activation_groups(self.activations)
+        self.keeps_one = [activation(np.ones(1))[0] == 1.0 for _, activation in self.groups]
         # W without its bias row, transposed: what δ is multiplied by on the way back
         self.backward_weights = [layer[:, :-1, :].transpose(0, 2, 1) for layer in self.layers]
+        # with one output, the output layer's weights as a row, bias included (see ``backward``)
+        self.output_row = self.layers[-1].transpose(0, 2, 1)
 
     def layer_views(self, flat):
         """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer."""
@@ -189,10 +192,10 @@ class StackedNetwork:
         layers = self.layers if layers is None else layers
         current = inputs
         for weights, z, a, hidden in zip(
-            layers[:-1], buffers.z, buffers.a, buffers.hidden, strict=True
+            layers[:-1], buffers.z, buffers.a, buffers.forward_parts, strict=True
         ):
             np.matmul(current, weights, out=z)
-            for activation, z_part, a_part, _ in hidden:
+            for activation, z_part, a_part in hidden:
                 activation.forward_into(z_part, a_part)
             current = a
         out = buffers.output if out is None else out
@@ -216,17 +219,18 @@ class StackedNetwork:
         δ are multiplied by f′(z), which is kept in ``buffers.slope``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
+        for activation, z, a, slope in buffers.derivative_parts:
+            activation.derivative_into(z, a, slope)
         for layer in range(len(buffers.z), 0, -1):
             np.matmul(buffers.a_t[layer - 1], delta, out=grads[layer])
-            for activation, z, a, slope in buffers.hidden[layer - 1]:
-                activation.derivative_into(z, a, slope)
-            incoming = self.backward_weights[layer]
-            if incoming.shape[1] == 1:
-                # one output: δ·Wᵀ is an outer product, a broadcast multiply (the same numbers)
-                delta = np.multiply(delta, incoming, out=buffers.delta[layer - 1])
+            if layer == len(buffers.z) and delta.shape[-1] == 1:
+                # one output: δ·Wᵀ is an outer product, a broadcast multiply (the same numbers);
+                # the bias weight lands in the spare column, where it is harmless
+                np.multiply(delta, self.output_row, out=buffers.delta_wide[layer - 1])
             else:
-                delta = np.matmul(delta, incoming, out=buffers.delta[layer - 1])
-            delta *= buffers.slope[layer - 1]
+                np.matmul(delta, self.backward_weights[layer], out=buffers.delta[layer - 1])
+            buffers.delta_wide[layer - 1] *= buffers.slope_wide[layer - 1]
+            delta = buffers.delta[layer - 1]
         np.matmul(inputs.transpose(0, 2, 1), delta, out=grads[0])
 
 
@@ -241,31 +245,66 @@ def _activation_groups(activations):
 
 
 class Buffers:
-    """Work arrays of one network for batches of ``n`` samples (owned here, not threaded)."""
+    """Work arrays of one network for batches of ``n`` samples (owned here, not threaded).
+
+    Every hidden layer's z, a, f′(z) and δ is a (K, n, units + 1) array: in ``a`` the spare
+    last column is the ones that multiply the bias, in ``z`` it holds 1, elsewhere it is unused.
+    So elementwise work runs over whole contiguous arrays (numpy is much slower on the
+    row-strided views without that column), and each kind of array of all layers lies in one
+    flat buffer, so f′ of every layer is one call. ``z``, ``slope`` and ``delta`` are the views
+    without the spare column.
+    """
 
     def __init__(self, network: StackedNetwork, n: int):
         k, dtype = network.n_models, network.dtype
         hidden = network.layer_units[1:-1]
         n_out = network.layer_units[-1]
         self.n = n
-        self.z = [np.empty((k, n, u), dtype) for u in hidden]
-        self.a = [np.ones((k, n, u + 1), dtype) for u in hidden]  # trailing ones: the bias input
+        z_flat, z_wide = _layer_arrays(k, n, hidden, dtype)
+        a_flat, self.a = _layer_arrays(k, n, hidden, dtype)
+        slope_flat, self.slope_wide = _layer_arrays(k, n, hidden, dtype)
+        _, self.delta_wide = _layer_arrays(k, n, hidden, dtype)
+        for array in (*z_wide, *self.a):
+            array[..., -1] = 1.0
+        self.z = [z[..., :-1] for z in z_wide]
+        self.slope = [slope[..., :-1] for slope in self.slope_wide]
+        self.delta = [delta[..., :-1] for delta in self.delta_wide]
         self.a_t = [a.transpose(0, 2, 1) for a in self.a]
         self.ones = np.ones((1, 1, n), dtype)  # a row of ones: column sums as matrix products
-        self.slope = [np.empty((k, n, u), dtype) for u in hidden]
-        self.delta = [np.empty((k, n, u), dtype) for u in hidden]
         self.z_out = np.empty((k, n, n_out), dtype)
         self.output = np.empty((k, n, n_out), dtype)
         self.delta_out = np.empty((k, n, n_out), dtype)
-        # per hidden layer, per run of models sharing an activation: (activation, z, a, f′(z))
-        # views made once here rather than on every pass
-        self.hidden = [
+        # per hidden layer, per run of models sharing an activation: (activation, z, a); f runs
+        # over the spare column too when f(1) = 1 keeps the ones there
+        self.forward_parts = [
             [
-                (activation, z[models], a[models, :, :-1], slope[models])
+                (activation, z[models], a[models])
+                if network.keeps_one[group]
+                else (activation, z[models, :, :-1], a[models, :, :-1])
+                for group, (models, activation) in enumerate(network.groups)
+            ]
+            for z, a in zip(z_wide, self.a, strict=True)
+        ]
+        # (activation, z, a, f′(z)): one call over every layer's flat buffer for one activation
+        if len(network.groups) == 1:
+            self.derivative_parts = [(network.activations[0], z_flat, a_flat, slope_flat)]
+        else:
+            self.derivative_parts = [
+                (activation, z[models], a[models], slope[models])
+                for z, a, slope in zip(z_wide, self.a, self.slope_wide, strict=True)
                 for models, activation in network.groups
             ]
-            for z, a, slope in zip(self.z, self.a, self.slope, strict=True)
-        ]
+
+
+def _layer_arrays(k, n, hidden, dtype):
+    """One flat zeroed buffer and its per-layer (k, n, units + 1) views."""
+    flat = np.zeros(k * n * sum(units + 1 for units in hidden), dtype)
+    views, offset = [], 0
+    for units in hidden:
+        size = k * n * (units + 1)
+        views.append(flat[offset : offset + size].reshape(k, n, units + 1))
+        offset += size
+    return flat, views
 
 
 # --------------------------------------------------------------------------------------------
