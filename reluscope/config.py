@@ -68,8 +68,13 @@ class Caps:
     max_epochs: int = 500
     max_seeds: int = 5
     max_activations: int = 6
-    max_work: float = 4e9
+    max_work: float = 6e9
     max_stored: float = 1e7
+    # the lab page's live sweep (16x16 on moons, 300 samples): runs in one sweep, and runs ×
+    # epochs, its compute budget (about 5 s on one core); it also keeps max_epochs,
+    # max_seeds and max_activations
+    max_sweep_runs: int = 64
+    max_sweep_run_epochs: int = 4800
 
 
 CAPS = Caps()
@@ -646,7 +651,7 @@ def estimate_work(settings: Settings, n_features: int = 2, n_outputs: int = 1) -
 
 
 # multiply-adds that cost as much time as the fixed overhead of one update (NumPy call overhead)
-_UPDATE_OVERHEAD = 50_000
+_UPDATE_OVERHEAD = 200_000
 
 
 def estimate_stored(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> int:
