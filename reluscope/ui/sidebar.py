@@ -5,7 +5,8 @@ always holds the current settings and a shared link restores them. Streamlit its
 drops URL values a widget cannot take; this module reads the raw query parameters on a
 session's first run, validates them with :func:`reluscope.config.validate` and, where the
 widget disagrees with the validated value, writes that value into the widget and reruns once —
-so the widgets show what is trained, and a warning names every field that was changed.
+so the widgets show what is trained, a warning names every field that was changed, and the
+address bar holds the validated values from the next run on.
 """
 
 from __future__ import annotations
