@@ -12,6 +12,7 @@ PAGES = (
     ("gradients", "Gradients", "trending_down"),
     ("boundary", "Decision boundary", "scatter_plot"),
     ("data", "Data", "table_chart"),
+    ("lab", "Lab", "science"),
 )
 
 st.set_page_config(page_title="reluscope", page_icon="📉", layout="wide")

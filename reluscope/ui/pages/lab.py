@@ -1,0 +1,240 @@
+"""Lab: the dying-ReLU results of the literature, measured here with the theory drawn over them."""
+
+import streamlit as st
+
+from reluscope import charts
+from reluscope.activations import ACTIVATIONS
+from reluscope.config import CAPS
+from reluscope.sweep import recovery_table
+from reluscope.ui import components, lab_services
+from reluscope.ui.services import USER_ERRORS
+
+LIVE_REQUEST = "reluscope.lab.live_sweep"  # session-state key of the last valid live sweep
+# a missing or unreadable shipped table is an OSError; the core's errors name the bad field
+LAB_ERRORS = (*USER_ERRORS, OSError, ValueError)
+
+st.title("Lab: why ReLUs die")
+st.markdown(
+    "Each section below reproduces a result about **dying ReLUs** and draws the closed form "
+    "over the measurement where the literature gives one. A ReLU unit whose pre-activation is "
+    "≤ 0 on every training input outputs 0, gets zero gradient and stops learning: it is "
+    "**dead**. These experiments have their own controls; the sidebar's settings belong to the "
+    "other pages."
+)
+
+
+def _failed(what: str, error: Exception) -> None:
+    st.error(f"**{what}** {error}", icon=":material/error:")
+
+
+# --- phase diagram ----------------------------------------------------------------------------
+
+
+def _phase_chart(runs, value: str, key: str) -> None:
+    components.show_chart(
+        charts.phase_diagram_chart(lab_services.phase_frame(runs, value), value), key=key
+    )
+    note = lab_services.diverged_note(runs)
+    if note:
+        st.caption(note)
+
+
+def _live_sweep_form() -> lab_services.LiveSweep | None:
+    """The form; returns the sweep to show (the one just submitted or the last valid one)."""
+    with st.form("lab_sweep_form"):
+        activations = st.multiselect(
+            "Activations",
+            ACTIVATIONS,
+            default=["relu", "leaky_relu"],
+            max_selections=CAPS.max_activations,
+            key="lab_sweep_activations",
+        )
+        columns = st.columns(2)
+        bias_offsets = columns[0].text_input(
+            "Bias offsets",
+            "-3, -1, 0",
+            max_chars=200,
+            key="lab_sweep_bias_offsets",
+            help="Numbers separated by commas, added to every hidden bias at initialisation.",
+        )
+        learning_rates = columns[1].text_input(
+            "Learning rates",
+            "0.01, 0.2",
+            max_chars=200,
+            key="lab_sweep_learning_rates",
+            help="Numbers separated by commas.",
+        )
+        seeds = columns[0].number_input(
+            "Seeds", 1, CAPS.max_seeds, 2, key="lab_sweep_seeds", help="Seeds 0, 1, … per cell."
+        )
+        epochs = columns[1].number_input("Epochs", 1, CAPS.max_epochs, 40, key="lab_sweep_epochs")
+        submitted = st.form_submit_button("Run sweep", icon=":material/play_arrow:")
+    st.caption(
+        f"At most {CAPS.max_sweep_runs} runs (activations × bias offsets × learning rates × "
+        f"seeds) and {CAPS.max_sweep_run_epochs} runs × epochs in this demo; each run trains "
+        f"the shipped sweep's network ({lab_services.LIVE_SWEEP_HIDDEN}, SGD with momentum "
+        f"{lab_services.SHIPPED_MOMENTUM['sweep']:g}, batch "
+        f"{lab_services.LIVE_SWEEP_DATA['batch_size']}) on the same moons data."
+    )
+    if submitted:
+        try:
+            st.session_state[LIVE_REQUEST] = lab_services.live_sweep_request(
+                activations, bias_offsets, learning_rates, seeds, epochs
+            )
+        except LAB_ERRORS as error:
+            st.session_state.pop(LIVE_REQUEST, None)
+            _failed("The sweep was not run.", error)
+    return st.session_state.get(LIVE_REQUEST)
+
+
+@st.fragment
+def phase_section() -> None:
+    """The shipped phase diagram and the live sweep; the toggle redraws this section only."""
+    st.header("Phase diagram: bias offset × learning rate")
+    st.markdown(
+        "Each cell trains a small network on the moons data from He-normal weights with every "
+        "hidden bias shifted by the *bias offset*, and reports the share of hidden units dead "
+        "on the whole training set after training (mean over seeds; hover for the 95 % "
+        "interval). A negative offset kills ReLU units at birth; a large learning rate kills "
+        "them during training — the CS231n notes warn that “as much as 40 % of your network "
+        "can be dead if the learning rate is set too high”. Leaky ReLU, tanh and sigmoid units "
+        "are never dead in this sense: their gradient is never exactly zero."
+    )
+    show_loss = st.toggle(
+        "Show the final training loss instead",
+        key="lab_phase_loss",
+        help="Diverged runs are left out of both.",
+    )
+    value = "final_loss" if show_loss else "dead_fraction_final"
+    try:
+        runs = lab_services.precomputed("sweep")
+        caption = lab_services.describe_sweep(runs, lab_services.SHIPPED_MOMENTUM["sweep"])
+        st.caption(f"Precomputed default sweep — {caption} (regenerate: see data/README.md)")
+        _phase_chart(runs, value, key="lab_phase_chart")
+    except LAB_ERRORS as error:
+        _failed("The precomputed sweep could not be shown.", error)
+
+    with st.expander("Run a small live sweep", icon=":material/tune:", key="lab_sweep_expander"):
+        request = _live_sweep_form()
+        if request is not None:
+            try:
+                live = lab_services.live_sweep(request)
+                caption = lab_services.describe_sweep(live, lab_services.SHIPPED_MOMENTUM["sweep"])
+                st.caption(f"Live sweep — {caption}")
+                _phase_chart(live, value, key="lab_live_chart")
+            except LAB_ERRORS as error:
+                _failed("The sweep failed.", error)
+
+
+phase_section()
+
+
+# --- born dead --------------------------------------------------------------------------------
+
+_INPUTS = {"one point": False, f"{lab_services.DATA_POINTS} uniform points": True}
+
+
+@st.fragment
+def born_dead_section() -> None:
+    st.header("Born dead: deep, narrow ReLU networks collapse at initialisation")
+    st.markdown(
+        "With zero biases and symmetric weights, each unit of a layer is zero at a given input "
+        "with probability ½, so a layer of N units is all zero with probability 2^−N — and once "
+        "a layer is all zero, the network's output is a constant and no gradient reaches the "
+        "layers below. Lu, Shin, Su & Karniadakis (2020, arXiv:1903.06733) derive "
+        "P(born dead) = 1 − ∏ₗ (1 − 2^−Nₗ) at one input: the dashed curves. The points draw "
+        "He-normal networks and count those whose output is constant (95 % Wilson intervals). "
+        "On a whole data set the event is rarer, so there the formula is an upper bound."
+    )
+    columns = st.columns(3)
+    inputs = columns[0].segmented_control(
+        "Inputs", list(_INPUTS), default="one point", required=True, key="lab_born_inputs"
+    )
+    n_trials = columns[1].select_slider(
+        "Networks per point", lab_services.TRIALS, value=500, key="lab_born_trials"
+    )
+    widths = columns[2].multiselect(
+        "Widths",
+        lab_services.BORN_DEAD_WIDTHS,
+        default=list(lab_services.BORN_DEAD_WIDTHS),
+        key="lab_born_widths",
+    )
+    if not widths:
+        st.warning("Pick at least one width.", icon=":material/warning:")
+        return
+    try:
+        measured, theory = lab_services.born_dead_frames(
+            tuple(sorted(widths)), n_trials, _INPUTS[inputs]
+        )
+        components.show_chart(charts.born_dead_chart(measured, theory), key="lab_born_chart")
+    except LAB_ERRORS as error:
+        _failed("The Monte-Carlo estimate failed.", error)
+        return
+    st.caption(
+        f"Depth 1 … {lab_services.MAX_DEPTH} hidden layers of equal width; {n_trials} networks "
+        "per point, each point from its own seed."
+    )
+
+
+born_dead_section()
+
+
+# --- bias kill --------------------------------------------------------------------------------
+
+
+@st.fragment
+def bias_kill_section() -> None:
+    st.header("Bias-offset kill: a negative bias kills first-layer units at birth")
+    st.markdown(
+        "A first-layer ReLU unit is dead on the data iff its bias b ≤ −maxₓ w·x. For inputs on "
+        "a circle of radius R and weights w ~ N(0, σ²I) — He-normal on two inputs has σ = 1 — "
+        "‖w‖ is Rayleigh-distributed and P(dead) = 1 − exp(−b²/(2R²σ²)) (dashed; "
+        "REFERENCES: b = −1 → 0.393, −2 → 0.865, −3 → 0.989). The points are the share of "
+        "sampled units dead on 360 points of the circle. Under plain gradient descent such a "
+        "unit gets exactly zero gradient and stays dead for good."
+    )
+    columns = st.columns(2)
+    n_units = columns[0].select_slider(
+        "Units sampled per bias", lab_services.UNITS, value=1000, key="lab_kill_units"
+    )
+    radius = columns[1].select_slider(
+        "Radius R of the input circle",
+        lab_services.RADII,
+        value=1.0,
+        format_func="{:g}".format,
+        key="lab_kill_radius",
+    )
+    try:
+        measured, theory = lab_services.bias_kill_frames(n_units, radius)
+        components.show_chart(charts.bias_kill_chart(measured, theory), key="lab_kill_chart")
+    except LAB_ERRORS as error:
+        _failed("The estimate failed.", error)
+        return
+    st.caption(
+        "The same weights at every bias, so the measured curve is monotone; only b/(Rσ) "
+        "matters — double the radius and the same bias kills far fewer units."
+    )
+
+
+bias_kill_section()
+
+
+# --- recovery ---------------------------------------------------------------------------------
+
+st.header("Recovery needs more than a leak")
+st.markdown(
+    "A strongly negative bias offset leaves most units of a layer **inactive** at birth "
+    "(pre-activation ≤ 0 on every input). A ReLU unit there is dead: exactly zero gradient. A "
+    "leaky unit still gets a gradient scaled by its slope α (Maas, Hannun & Ng 2013 use "
+    "α = 0.01) — but does it come back? The bars show the share of born-inactive units that "
+    "are active again at the end of training, by activation, slope and optimiser (mean over "
+    "seeds, 95 % interval)."
+)
+try:
+    recovery = lab_services.recovery_runs(lab_services.precomputed("recovery"))
+    st.markdown(lab_services.recovery_finding(recovery_table(recovery)))
+    components.show_chart(charts.recovery_chart(recovery), key="lab_recovery_chart")
+    caption = lab_services.describe_sweep(recovery, lab_services.SHIPPED_MOMENTUM["recovery"])
+    st.caption(f"Precomputed — {caption} (regenerate: see data/README.md)")
+except LAB_ERRORS as error:
+    _failed("The precomputed recovery table could not be shown.", error)

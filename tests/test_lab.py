@@ -1,0 +1,281 @@
+"""The lab page (reluscope/ui/pages/lab.py) and its services, through Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import reluscope.sweep
+import reluscope.theory
+from reluscope.config import CAPS
+from reluscope.errors import InvalidParameterError
+from reluscope.sweep import load_precomputed, recovery_table
+from reluscope.ui import lab_services
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = str(ROOT / "reluscope" / "ui" / "pages" / "lab.py")
+TIMEOUT = 300  # seconds per run: a loaded CI machine is slow
+SECTIONS = (
+    "Phase diagram",
+    "Born dead",
+    "Bias-offset kill",
+    "Recovery needs more than a leak",
+)
+# a live sweep that trains in well under a second
+TINY = {"lab_sweep_bias_offsets": "-3, 0", "lab_sweep_learning_rates": "0.1"}
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def run_page() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.run()
+    return at
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def headers(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def phase_color_title(spec: dict) -> str:
+    return spec["spec"]["encoding"]["color"]["title"]
+
+
+def live_captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if c.value.startswith("Live sweep")]
+
+
+def submit_sweep(at: AppTest, **values) -> AppTest:
+    for key, value in values.items():
+        widget = at.number_input if key in ("lab_sweep_seeds", "lab_sweep_epochs") else None
+        if widget is None:
+            widget = at.multiselect if key == "lab_sweep_activations" else at.text_input
+        widget(key=key).set_value(value)
+    (button,) = at.get("form_submit_button")
+    button.click()
+    return at.run()
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_the_lab_is_registered_and_draws_from_the_app():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"epochs": "5", "n_samples": "100", "hidden_layers": "4"})
+    at.run()
+    at.switch_page("reluscope/ui/pages/lab.py").run()
+    assert_healthy(at)
+    assert [h.value.split(":")[0] for h in at.header] == [s.split(":")[0] for s in SECTIONS]
+
+
+def test_the_page_draws_its_four_sections_without_an_error():
+    at = run_page()
+    assert_healthy(at)
+    shown = headers(at)
+    assert len(shown) == 4
+    for section, header in zip(SECTIONS, shown, strict=True):
+        assert header.startswith(section), (section, header)
+    specs = chart_specs(at)
+    assert len(specs) == 4  # phase diagram, born dead, bias kill, recovery
+    assert "facet" in specs[0] and phase_color_title(specs[0]) == "mean dead fraction final"
+    # the shipped sweep's settings are stated, read from its table
+    assert any(c.value.startswith("Precomputed default sweep — ") for c in at.caption)
+    # the finding is computed from the shipped recovery table
+    finding = lab_services.recovery_finding(recovery_table(load_precomputed("recovery")))
+    assert finding in [m.value for m in at.markdown]
+
+
+def test_the_toggle_switches_the_phase_diagram_to_the_final_loss():
+    at = run_page()
+    at.toggle(key="lab_phase_loss").set_value(True).run()
+    assert_healthy(at)
+    assert phase_color_title(chart_specs(at)[0]) == "mean final loss"
+    at.toggle(key="lab_phase_loss").set_value(False).run()
+    assert phase_color_title(chart_specs(at)[0]) == "mean dead fraction final"
+
+
+def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
+    drawn, calls = [], []
+    original_draw = lab_services._ProgressBar._draw
+    monkeypatch.setattr(
+        lab_services._ProgressBar,
+        "_draw",
+        lambda self, f: (drawn.append(f), original_draw(self, f)),
+    )
+    original_sweep = reluscope.sweep.run_sweep
+
+    def recording(grid, **kwargs):
+        calls.append((grid, kwargs))
+        return original_sweep(grid, **kwargs)
+
+    monkeypatch.setattr(reluscope.sweep, "run_sweep", recording)
+    at = run_page()
+    assert live_captions(at) == [] and calls == []
+    submit_sweep(at, lab_sweep_epochs=4, lab_sweep_seeds=1, **TINY)
+    assert_healthy(at)
+    (caption,) = live_captions(at)
+    assert "2 bias offsets (-3, 0)" in caption and "4 runs" in caption
+    assert len(chart_specs(at)) == 5
+    assert drawn and all(0.0 <= f <= 1.0 for f in drawn)
+    assert not at.get("progress")  # the bar is gone once the result is there
+    ((grid, kwargs),) = calls
+    assert kwargs["epochs"] == 4 and grid["hidden"] == "16x16"
+    # the result stays on show through other interactions, from the cache
+    at.toggle(key="lab_phase_loss").set_value(True).run()
+    assert_healthy(at)
+    assert len(live_captions(at)) == 1 and len(calls) == 1
+    assert phase_color_title(chart_specs(at)[1]) == "mean final loss"
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"lab_sweep_bias_offsets": "<script>alert(1)</script>"}, "bias_offsets"),
+        ({"lab_sweep_bias_offsets": "1e309, nan"}, "bias_offsets"),
+        ({"lab_sweep_learning_rates": "0x10; rm -rf /"}, "learning_rates"),
+        ({"lab_sweep_learning_rates": ""}, "learning_rates"),
+        ({"lab_sweep_activations": []}, "activations"),
+        # 2 activations × 11 offsets × 2 rates × 2 seeds = 88 runs > max_sweep_runs
+        ({"lab_sweep_bias_offsets": ",".join(str(b) for b in range(-5, 6))}, "max_sweep_runs"),
+        # 2 × 3 × 2 × 5 = 60 runs × 500 epochs > max_sweep_run_epochs
+        ({"lab_sweep_seeds": 5, "lab_sweep_epochs": 500}, "max_sweep_run_epochs"),
+    ],
+)
+def test_hostile_or_oversized_sweeps_are_refused_with_a_message(values, field, monkeypatch):
+    calls = []
+    monkeypatch.setattr(reluscope.sweep, "run_sweep", lambda *a, **k: calls.append(a))
+    at = run_page()
+    submit_sweep(at, **values)
+    assert not at.exception
+    (error,) = at.error
+    assert "The sweep was not run." in error.value and field in error.value
+    assert calls == [] and live_captions(at) == []
+    # the rest of the page is still there, and a good sweep runs afterwards
+    assert len(headers(at)) == 4 and len(chart_specs(at)) == 4
+    monkeypatch.undo()
+    submit_sweep(
+        at,
+        lab_sweep_activations=["relu"],
+        lab_sweep_seeds=1,
+        lab_sweep_epochs=3,
+        **TINY,
+    )
+    assert_healthy(at)
+    assert len(live_captions(at)) == 1
+
+
+def test_born_dead_and_bias_kill_controls(monkeypatch):
+    at = run_page()
+    at.segmented_control(key="lab_born_inputs").set_value("200 uniform points").run()
+    assert_healthy(at)
+    at.select_slider(key="lab_kill_radius").set_value(2.0).run()
+    assert_healthy(at)
+    at.multiselect(key="lab_born_widths").set_value([]).run()
+    assert not at.exception
+    assert any("at least one width" in w.value for w in at.warning)
+    assert len(chart_specs(at)) == 3  # the other sections still draw
+
+
+def test_errors_from_the_core_are_shown_and_the_page_keeps_working(monkeypatch):
+    def missing(name):
+        raise FileNotFoundError(f"no such file: data/precomputed/{name}_default.csv")
+
+    def failing(*args, **kwargs):
+        raise InvalidParameterError("widths", args[0], "something else")
+
+    monkeypatch.setattr(reluscope.sweep, "load_precomputed", missing)
+    monkeypatch.setattr(reluscope.theory, "simulate_born_dead", failing)
+    at = run_page()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 3, errors
+    assert any("precomputed sweep" in e and "no such file" in e for e in errors)
+    assert any("recovery" in e for e in errors)
+    assert any("widths" in e for e in errors)
+    assert len(headers(at)) == 4 and len(chart_specs(at)) == 1  # the bias-kill chart
+    # the live sweep still works
+    submit_sweep(at, lab_sweep_seeds=1, lab_sweep_epochs=3, **TINY)
+    assert not at.exception and len(live_captions(at)) == 1
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def test_the_recovery_finding_follows_the_shipped_numbers():
+    table = recovery_table(load_precomputed("recovery"))
+    leaky = table[(table["activation"] == "leaky_relu") & (table["negative_slope"] == 0.1)]
+    by_solver = leaky.set_index("solver")
+    relu = table[table["activation"] == "relu"]
+    finding = lab_services.recovery_finding(table)
+    for solver in ("sgd", "adam"):
+        row = by_solver.loc[solver]
+        assert f"{row.recovered_inactive} of {row.born_inactive}" in finding
+    assert "plain SGD (no momentum) **almost none**" in finding
+    assert "Adam **nearly all**" in finding
+    assert relu["recovered_dead"].sum() == 0 and "Born-dead ReLUs stay dead" in finding
+    assert "the optimiser decides" in finding
+
+
+def test_the_finding_changes_with_the_data():
+    table = recovery_table(load_precomputed("recovery"))
+    # pretend plain SGD brought most leaky units back: no claim that the optimiser decides
+    sgd = (table["solver"] == "sgd") & (table["activation"] == "leaky_relu")
+    changed = table.copy()
+    changed.loc[sgd, "recovered_inactive"] = 150
+    changed.loc[sgd, "recovered_share"] = 150 / 211
+    finding = lab_services.recovery_finding(changed)
+    assert "plain SGD (no momentum) **most**" in finding
+    assert "the optimiser decides" not in finding
+
+
+def test_live_sweep_requests_are_checked_against_the_caps():
+    request = lab_services.live_sweep_request(["relu", "tanh"], "-3, 0", "0.01", 2, 20)
+    assert request.n_runs == 8 and request.bias_offsets == (-3.0, 0.0)
+    with pytest.raises(InvalidParameterError, match="max_seeds"):
+        lab_services.live_sweep_request(["relu"], "0", "0.01", CAPS.max_seeds + 1, 5)
+    with pytest.raises(InvalidParameterError, match="max_epochs"):
+        lab_services.live_sweep_request(["relu"], "0", "0.01", 1, CAPS.max_epochs + 1)
+    with pytest.raises(InvalidParameterError, match="epochs"):
+        lab_services.live_sweep_request(["relu"], "0", "0.01", 1, float("nan"))
+    many = ",".join(str(b) for b in range(-10, 11))
+    with pytest.raises(InvalidParameterError, match="max_sweep_runs"):
+        lab_services.live_sweep_request(["relu", "tanh"], many, "0.01,0.1", 1, 5)
+
+
+def test_the_monte_carlo_frames_reproduce_the_references():
+    measured, theory = lab_services.born_dead_frames((2, 3, 5, 10), 500, False)
+    deepest = theory[theory["depth"] == 10].set_index("width")["probability"].round(4)
+    assert deepest.to_dict() == {2: 0.9437, 3: 0.7369, 5: 0.272, 10: 0.0097}
+    points = measured.merge(theory, on=["width", "depth"], suffixes=("", "_theory"))
+    inside = points["ci_low"].le(points["probability_theory"]) & points["ci_high"].ge(
+        points["probability_theory"]
+    )
+    assert inside.mean() >= 0.85  # 95 % intervals: a few of 40 may miss
+    on_data, _ = lab_services.born_dead_frames((3,), 500, True)
+    at_10 = on_data.loc[on_data["depth"] == 10].iloc[0]
+    assert at_10["ci_low"] <= 0.57 <= at_10["ci_high"]  # Lu et al.: ≈ 0.57 on 200 points
+    kill, closed = lab_services.bias_kill_frames(1000)
+    assert kill["dead_fraction"].is_monotonic_decreasing
+    near = closed.set_index(closed["bias_offset"].round(2))["probability"]
+    assert round(near[-1.0], 3) == 0.393 and round(near[-2.0], 3) == 0.865
+    with pytest.raises(InvalidParameterError, match="n_trials"):
+        lab_services.born_dead_frames((3,), 10**7, False)
