@@ -1044,7 +1044,8 @@ def phase_diagram_chart(
     value: str = "dead_fraction_final",
     row: str | None = None,
     panel_width: int = 200,
-    height: int = 200,
+    height: int = 180,
+    columns: int = 2,
 ):
     """Bias offset × learning rate heatmap of ``value``, one panel per activation.
 
@@ -1061,6 +1062,8 @@ def phase_diagram_chart(
         A further setting that varies in ``frame`` (``solver``, ``hidden``, ``init`` or
         ``negative_slope``): one row of panels per value. Any other that varies is an error,
         rather than a silent average over different settings.
+    columns : int, default 2
+        Panels per line (without ``row``), so four activations fit a laptop or phone screen.
     """
     _require(frame, ["activation", "bias_offset", "learning_rate", value], "phase diagram")
     keys = ["activation", "bias_offset", "learning_rate", *([row] if row else [])]
@@ -1119,10 +1122,12 @@ def phase_diagram_chart(
         .properties(width=panel_width, height=height)
     )
     order = activation_scale(summary["activation"].unique()).domain
-    column = alt.Column("activation:N", title=None, sort=order)
     if row:
-        return heat.facet(column=column, row=alt.Row(f"{row}:N", title=row.replace("_", " ")))
-    return heat.facet(column=column)
+        return heat.facet(
+            column=alt.Column("activation:N", title=None, sort=order),
+            row=alt.Row(f"{row}:N", title=row.replace("_", " ")),
+        )
+    return heat.facet(facet=alt.Facet("activation:N", title=None, sort=order), columns=columns)
 
 
 def _with_interval(frame: pd.DataFrame, value: str) -> pd.DataFrame:

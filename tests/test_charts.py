@@ -552,8 +552,8 @@ def sweep_frame():
 def test_phase_diagram_chart():
     chart = charts.phase_diagram_chart(sweep_frame())
     spec = chart.to_dict()
-    assert spec["facet"]["column"]["field"] == "activation"
-    assert spec["facet"]["column"]["sort"] == ["relu", "leaky_relu"]
+    assert spec["facet"]["field"] == "activation" and spec["columns"] == 2
+    assert spec["facet"]["sort"] == ["relu", "leaky_relu"]
     enc = spec["spec"]["encoding"]
     assert enc["x"]["field"] == "learning_rate" and enc["y"]["field"] == "bias_offset"
     assert enc["color"]["field"] == "mean" and enc["color"]["scale"]["domain"] == [0, 1]
