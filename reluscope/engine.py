@@ -191,12 +191,10 @@ class StackedNetwork:
         """
         layers = self.layers if layers is None else layers
         current = inputs
-        for weights, z, a, hidden in zip(
-            layers[:-1], buffers.z, buffers.a, buffers.forward_parts, strict=True
-        ):
+        for weights, (z, a, parts) in zip(layers[:-1], buffers.forward_plan, strict=True):
             np.matmul(current, weights, out=z)
-            for activation, z_part, a_part in hidden:
-                activation.forward_into(z_part, a_part)
+            for forward_into, z_part, a_part in parts:
+                forward_into(z_part, a_part)
             current = a
         out = buffers.output if out is None else out
         if self.output == "identity":
@@ -219,18 +217,21 @@ class StackedNetwork:
         δ are multiplied by f′(z), which is kept in ``buffers.slope``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
-        for activation, z, a, slope in buffers.derivative_parts:
-            activation.derivative_into(z, a, slope)
-        for layer in range(len(buffers.z), 0, -1):
-            np.matmul(buffers.a_t[layer - 1], delta, out=grads[layer])
-            if layer == len(buffers.z) and delta.shape[-1] == 1:
+        for derivative_into, z, a, slope in buffers.derivative_parts:
+            derivative_into(z, a, slope)
+        top = len(buffers.z)
+        for layer, (a_t, delta_narrow, delta_wide, slope_wide) in zip(
+            range(top, 0, -1), buffers.backward_plan, strict=True
+        ):
+            np.matmul(a_t, delta, out=grads[layer])
+            if layer == top and delta.shape[-1] == 1:
                 # one output: δ·Wᵀ is an outer product, a broadcast multiply (the same numbers);
                 # the bias weight lands in the spare column, where it is harmless
-                np.multiply(delta, self.output_row, out=buffers.delta_wide[layer - 1])
+                np.multiply(delta, self.output_row, out=delta_wide)
             else:
-                np.matmul(delta, self.backward_weights[layer], out=buffers.delta[layer - 1])
-            buffers.delta_wide[layer - 1] *= buffers.slope_wide[layer - 1]
-            delta = buffers.delta[layer - 1]
+                np.matmul(delta, self.backward_weights[layer], out=delta_narrow)
+            delta_wide *= slope_wide
+            delta = delta_narrow
         np.matmul(inputs.transpose(0, 2, 1), delta, out=grads[0])
 
 
@@ -274,26 +275,36 @@ class Buffers:
         self.z_out = np.empty((k, n, n_out), dtype)
         self.output = np.empty((k, n, n_out), dtype)
         self.delta_out = np.empty((k, n, n_out), dtype)
-        # per hidden layer, per run of models sharing an activation: (activation, z, a); f runs
-        # over the spare column too when f(1) = 1 keeps the ones there
-        self.forward_parts = [
-            [
-                (activation, z[models], a[models])
-                if network.keeps_one[group]
-                else (activation, z[models, :, :-1], a[models, :, :-1])
-                for group, (models, activation) in enumerate(network.groups)
-            ]
+        # what each pass walks through, made once here rather than on every pass.
+        # forward, per hidden layer: z, a and per run of models sharing an activation
+        # (f, z, a), f running over the spare column too when f(1) = 1 keeps the ones there
+        self.forward_plan = [
+            (
+                z[..., :-1],
+                a,
+                [
+                    (activation.forward_into, z[models], a[models])
+                    if network.keeps_one[group]
+                    else (activation.forward_into, z[models, :, :-1], a[models, :, :-1])
+                    for group, (models, activation) in enumerate(network.groups)
+                ],
+            )
             for z, a in zip(z_wide, self.a, strict=True)
         ]
-        # (activation, z, a, f′(z)): one call over every layer's flat buffer for one activation
+        # (f′, z, a, f′(z)): one call over every layer's flat buffer for one activation
         if len(network.groups) == 1:
-            self.derivative_parts = [(network.activations[0], z_flat, a_flat, slope_flat)]
+            derivative = network.activations[0].derivative_into
+            self.derivative_parts = [(derivative, z_flat, a_flat, slope_flat)]
         else:
             self.derivative_parts = [
-                (activation, z[models], a[models], slope[models])
+                (activation.derivative_into, z[models], a[models], slope[models])
                 for z, a, slope in zip(z_wide, self.a, self.slope_wide, strict=True)
                 for models, activation in network.groups
             ]
+        # backward, from the top hidden layer down: Aᵀ, δ, δ with its spare column, f′(z)
+        self.backward_plan = list(
+            zip(self.a_t, self.delta, self.delta_wide, self.slope_wide, strict=True)
+        )[::-1]
 
 
 def _layer_arrays(k, n, hidden, dtype):
