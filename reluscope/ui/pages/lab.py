@@ -97,8 +97,10 @@ def phase_section() -> None:
         "on the whole training set after training (mean over seeds; hover for the 95 % "
         "interval). A negative offset kills ReLU units at birth; a large learning rate kills "
         "them during training — the CS231n notes warn that “as much as 40 % of your network "
-        "can be dead if the learning rate is set too high”. Leaky ReLU, tanh and sigmoid units "
-        "are never dead in this sense: their gradient is never exactly zero."
+        "can be dead if the learning rate is set too high”. A leaky unit is never dead in this "
+        "sense (its slope is never zero); a tanh or sigmoid unit only when it saturates so far "
+        "that f′ rounds to exactly 0 in floating point, which a very large learning rate can "
+        "do to tanh units."
     )
     show_loss = st.toggle(
         "Show the final training loss instead",
@@ -187,11 +189,11 @@ def bias_kill_section() -> None:
     st.header("Bias-offset kill: a negative bias kills first-layer units at birth")
     st.markdown(
         "A first-layer ReLU unit is dead on the data iff its bias b ≤ −maxₓ w·x. For inputs on "
-        "a circle of radius R and weights w ~ N(0, σ²I) — He-normal on two inputs has σ = 1 — "
-        "‖w‖ is Rayleigh-distributed and P(dead) = 1 − exp(−b²/(2R²σ²)) (dashed; "
-        "REFERENCES: b = −1 → 0.393, −2 → 0.865, −3 → 0.989). The points are the share of "
-        "sampled units dead on 360 points of the circle. Under plain gradient descent such a "
-        "unit gets exactly zero gradient and stays dead for good."
+        "a circle of radius R and weights w ~ N(0, σ²I) — He-normal (He et al. 2015) on two "
+        "inputs has σ = 1 — ‖w‖ is Rayleigh-distributed and P(dead) = 1 − exp(−b²/(2R²σ²)) "
+        "(dashed; at R = σ = 1: b = −1 → 0.393, −2 → 0.865, −3 → 0.989). The points are the "
+        "share of sampled units dead on 360 points of the circle. Under plain gradient descent "
+        "such a unit gets exactly zero gradient and stays dead for good."
     )
     columns = st.columns(2)
     n_units = columns[0].select_slider(
