@@ -261,10 +261,15 @@ class Buffers:
         hidden = network.layer_units[1:-1]
         n_out = network.layer_units[-1]
         self.n = n
-        z_flat, z_wide = _layer_arrays(k, n, hidden, dtype)
-        a_flat, self.a = _layer_arrays(k, n, hidden, dtype)
-        slope_flat, self.slope_wide = _layer_arrays(k, n, hidden, dtype)
-        _, self.delta_wide = _layer_arrays(k, n, hidden, dtype)
+        # one allocation for all four: NumPy gives blocks of 4 MB and more transparent huge
+        # pages, which makes the first pass over fresh memory much cheaper (fewer page faults)
+        z_flat, a_flat, slope_flat, delta_flat = np.zeros(
+            (4, k * n * sum(units + 1 for units in hidden)), dtype
+        )
+        z_wide = _layer_views(z_flat, k, n, hidden)
+        self.a = _layer_views(a_flat, k, n, hidden)
+        self.slope_wide = _layer_views(slope_flat, k, n, hidden)
+        self.delta_wide = _layer_views(delta_flat, k, n, hidden)
         for array in (*z_wide, *self.a):
             array[..., -1] = 1.0
         self.z = [z[..., :-1] for z in z_wide]
@@ -307,15 +312,14 @@ class Buffers:
         )[::-1]
 
 
-def _layer_arrays(k, n, hidden, dtype):
-    """One flat zeroed buffer and its per-layer (k, n, units + 1) views."""
-    flat = np.zeros(k * n * sum(units + 1 for units in hidden), dtype)
+def _layer_views(flat, k, n, hidden):
+    """Per-layer (k, n, units + 1) views, one after the other, of a flat buffer."""
     views, offset = [], 0
     for units in hidden:
         size = k * n * (units + 1)
         views.append(flat[offset : offset + size].reshape(k, n, units + 1))
         offset += size
-    return flat, views
+    return views
 
 
 # --------------------------------------------------------------------------------------------
