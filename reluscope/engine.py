@@ -564,8 +564,12 @@ def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
             stacklevel=3,
         )
     if config.learning_rate == "invscaling" and config.solver == "sgd":
-        optimizer.learning_rate[state.active] = (
-            lr_init[state.active] / (state.samples_seen + 1) ** config.power_t
+        optimizer.set_learning_rate(
+            np.where(
+                state.active[:, None],
+                lr_init / (state.samples_seen + 1) ** config.power_t,
+                optimizer.learning_rate,
+            )
         )
     worse = epoch_loss > state.best_loss - config.tol
     state.no_improvement = np.where(worse, state.no_improvement + 1, 0)
@@ -574,7 +578,7 @@ def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
     if config.learning_rate == "adaptive" and config.solver == "sgd":
         rates = optimizer.learning_rate[:, 0]
         shrink = stopping & (rates > 1e-6)
-        rates[shrink] /= 5.0
+        optimizer.set_learning_rate(np.where(shrink, rates / 5.0, rates))
         state.no_improvement[shrink] = 0
         stopping &= ~shrink
     for model in np.flatnonzero(stopping | newly_diverged):

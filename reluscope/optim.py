@@ -18,22 +18,51 @@ import numpy as np
 __all__ = ["SGD", "Adam"]
 
 
-class SGD:
+class _Optimizer:
+    """Per-model learning rates, changed only through ``set_learning_rate`` and ``freeze`` so
+    that what is derived from them can be cached."""
+
+    def __init__(self, learning_rate, dtype):
+        self._learning_rate = np.array(learning_rate, dtype=dtype).reshape(-1, 1)
+        self._changed()
+
+    @property
+    def learning_rate(self):
+        """Learning rate of each model, (K, 1), read-only."""
+        view = self._learning_rate.view()
+        view.flags.writeable = False
+        return view
+
+    def set_learning_rate(self, rates):
+        self._learning_rate[:] = np.reshape(rates, (-1, 1))
+        self._changed()
+
+    def freeze(self, model_index):
+        """Stop updating one model of the stack (its parameters stay bit-for-bit)."""
+        self._learning_rate[model_index] = 0.0
+        self._changed()
+
+    def _changed(self):
+        pass
+
+
+class SGD(_Optimizer):
     """SGD with (Nesterov) momentum: v ← μv − ηg; θ ← θ + v (or θ + μv − ηg with Nesterov)."""
 
     def __init__(self, shape, dtype, learning_rate, momentum=0.9, nesterov=True):
-        self.learning_rate = np.array(learning_rate, dtype=dtype).reshape(-1, 1)
+        super().__init__(learning_rate, dtype)
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov) and self.momentum > 0
         # holds μ·v between steps: that product is what both update rules start from
         self._momentum_velocity = np.zeros(shape, dtype=dtype)
-        self._rate = np.empty_like(self.learning_rate)
         self._scaled_grad = np.empty(shape, dtype=dtype)
         self._update = np.empty(shape, dtype=dtype)
 
     def step(self, params, grad_sum, batch_size):
         """One update from the gradient summed over ``batch_size`` samples."""
-        rate = np.divide(self.learning_rate, batch_size, out=self._rate)
+        rate = self._rates.get(batch_size)
+        if rate is None:
+            rate = self._rates[batch_size] = self._learning_rate / batch_size
         scaled = np.multiply(grad_sum, rate, out=self._scaled_grad)  # ηg
         if self.momentum == 0.0:
             params -= scaled
@@ -48,21 +77,23 @@ class SGD:
             velocity *= self.momentum
 
     def freeze(self, model_index):
-        """Stop updating one model of the stack (its parameters stay bit-for-bit)."""
-        self.learning_rate[model_index] = 0.0
+        super().freeze(model_index)
         self._momentum_velocity[model_index] = 0.0
 
+    def _changed(self):
+        self._rates = {}  # batch size → η / batch size, per model
 
-class Adam:
+
+class Adam(_Optimizer):
     """Adam (Kingma & Ba 2015) with scikit-learn's bias-corrected step size."""
 
     def __init__(self, shape, dtype, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-        self.learning_rate = np.array(learning_rate, dtype=dtype).reshape(-1, 1)
+        super().__init__(learning_rate, dtype)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.t = 0
         self.first_moment = np.zeros(shape, dtype=dtype)
         self.second_moment = np.zeros(shape, dtype=dtype)
-        self._step_size = np.empty_like(self.learning_rate)
+        self._step_size = np.empty_like(self._learning_rate)
         self._work = np.empty(shape, dtype=dtype)
         self._update = np.empty(shape, dtype=dtype)
 
@@ -78,7 +109,7 @@ class Adam:
         v += work
         # scikit-learn's order of operations: (η·√(1 − β₂ᵗ)) / (1 − β₁ᵗ), then (η_t·m) / (√v + ε)
         step_size = np.multiply(
-            self.learning_rate, math.sqrt(1.0 - self.beta_2**self.t), out=self._step_size
+            self._learning_rate, math.sqrt(1.0 - self.beta_2**self.t), out=self._step_size
         )
         step_size /= 1.0 - self.beta_1**self.t
         np.sqrt(v, out=work)
@@ -86,6 +117,3 @@ class Adam:
         update = np.multiply(m, step_size, out=self._update)
         update /= work
         params -= update
-
-    def freeze(self, model_index):
-        self.learning_rate[model_index] = 0.0
