@@ -120,6 +120,9 @@ class StackedNetwork:
         sizes = [rows * cols for rows, cols in shapes]
         self.n_parameters = sum(sizes)
         self.layer_starts = np.cumsum([0, *sizes[:-1]])  # where each layer's block begins
+        hidden = self.layer_units[1:-1]
+        # two or more hidden layers of one width: the layers between them have one shape
+        self.equal_hidden = len(hidden) >= 2 and len(set(hidden)) == 1
         # sup |f′| of each model's activation: the reference for "saturated"
         self.peak_slopes = np.array([[act.peak_slope] for act in self.activations])
         self.flat = np.zeros((self.n_models, self.n_parameters), dtype=self.dtype)
@@ -135,14 +138,23 @@ class StackedNetwork:
         self.output_row = self.layers[-1].transpose(0, 2, 1)
 
     def layer_views(self, flat):
-        """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer."""
-        views, offset = [], 0
+        """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer, as a ``LayerViews``."""
+        views, offset = LayerViews(), 0
         for fan_in, fan_out in pairwise(self.layer_units):
             size = (fan_in + 1) * fan_out
             views.append(
                 flat[:, offset : offset + size].reshape(flat.shape[0], fan_in + 1, fan_out)
             )
             offset += size
+        if self.equal_hidden:
+            hidden = self.layer_units[1:-1]
+            start = self.layer_starts[1]
+            stop = start + (len(hidden) - 1) * (hidden[0] + 1) * hidden[0]
+            views.between_hidden = (
+                flat[:, start:stop]
+                .reshape(flat.shape[0], len(hidden) - 1, hidden[0] + 1, hidden[0])
+                .transpose(1, 0, 2, 3)
+            )
         return views
 
     def layer_mask(self):
@@ -220,10 +232,10 @@ class StackedNetwork:
         for derivative_into, z, a, slope in buffers.derivative_parts:
             derivative_into(z, a, slope)
         top = len(buffers.z)
-        for layer, (a_t, delta_narrow, delta_wide, slope_wide) in zip(
-            range(top, 0, -1), buffers.backward_plan, strict=True
+        np.matmul(buffers.a_t[-1], delta, out=grads[top])
+        for layer, (delta_narrow, delta_wide, slope_wide) in zip(
+            range(top, 0, -1), buffers.delta_plan, strict=True
         ):
-            np.matmul(a_t, delta, out=grads[layer])
             if layer == top and delta.shape[-1] == 1:
                 # one output: δ·Wᵀ is an outer product, a broadcast multiply (the same numbers);
                 # the bias weight lands in the spare column, where it is harmless
@@ -232,7 +244,22 @@ class StackedNetwork:
                 np.matmul(delta, self.backward_weights[layer], out=delta_narrow)
             delta_wide *= slope_wide
             delta = delta_narrow
+        between_hidden = getattr(grads, "between_hidden", None)
+        if between_hidden is not None:
+            # hidden layers of one width: the layers between them in one batched product
+            np.matmul(buffers.a_t_stacked, buffers.delta_stacked, out=between_hidden)
+        else:
+            for layer in range(1, top):
+                np.matmul(buffers.a_t[layer - 1], buffers.delta[layer], out=grads[layer])
         np.matmul(inputs.transpose(0, 2, 1), delta, out=grads[0])
+
+
+class LayerViews(list):
+    """Per-layer views into a (K, P) parameter-shaped buffer. With two or more hidden layers
+    of one width, ``between_hidden`` is also the layers between hidden layers as one
+    (hidden layers − 1, K, width + 1, width) view."""
+
+    between_hidden = None
 
 
 def _activation_groups(activations):
@@ -306,10 +333,12 @@ class Buffers:
                 for z, a, slope in zip(z_wide, self.a, self.slope_wide, strict=True)
                 for models, activation in network.groups
             ]
-        # backward, from the top hidden layer down: Aᵀ, δ, δ with its spare column, f′(z)
-        self.backward_plan = list(
-            zip(self.a_t, self.delta, self.delta_wide, self.slope_wide, strict=True)
-        )[::-1]
+        # backward, from the top hidden layer down: δ, δ with its spare column, f′(z)
+        self.delta_plan = list(zip(self.delta, self.delta_wide, self.slope_wide, strict=True))[::-1]
+        if network.equal_hidden:  # every layer's Aᵀ and δ as one stacked array (see backward)
+            stacked = (len(hidden), k, n, hidden[0] + 1)
+            self.a_t_stacked = a_flat.reshape(stacked)[:-1].transpose(0, 1, 3, 2)
+            self.delta_stacked = delta_flat.reshape(stacked)[1:, ..., :-1]
 
 
 def _layer_views(flat, k, n, hidden):
