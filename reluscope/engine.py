@@ -522,11 +522,13 @@ def train_stack(
         )
     lr_init = optimizer.learning_rate.copy()
 
-    def record(buffers, outputs, batch_targets):
+    def record(buffers, outputs, batch_targets, loss_sum):
         """Record the current parameters' diagnostics, once per parameter state."""
         if not config.diagnostics or state.recorded:
             return
-        entry = _record(network, buffers, outputs, batch_targets, grads_flat, 1.0 / n, eval_data)
+        entry = _record(
+            network, buffers, outputs, batch_targets, loss_sum, grads_flat, 1.0 / n, eval_data
+        )
         if config.keep_parameters:
             entry["parameters"] = network.flat.copy()
         state.records.append(entry)
@@ -536,7 +538,8 @@ def train_stack(
         if config.diagnostics and not state.recorded:
             outputs = network.forward(inputs_full, record_buffers)
             network.backward(inputs_full, targets_full, outputs, record_buffers, grads)
-            record(record_buffers, outputs, targets_full)
+            loss_sum = sample_losses_sum(outputs, targets_full, network.output)
+            record(record_buffers, outputs, targets_full, loss_sum)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if not single_batch:
@@ -556,18 +559,19 @@ def train_stack(
                 network.forward(batch_inputs, buffers, out=outputs)
                 network.backward(batch_inputs, batch_targets, outputs, buffers, grads)
                 if single_batch:
-                    # this pass holds every z and gradient of the parameters before the update
-                    record(buffers, outputs, batch_targets)
+                    # this pass holds every z, gradient and loss of the parameters before the
+                    # update: the record and the epoch's loss share them
+                    loss_sum = sample_losses_sum(outputs, batch_targets, network.output)
+                    record(buffers, outputs, batch_targets, loss_sum)
                 if alpha:
                     np.multiply(network.flat, alpha_mask, out=penalty)
                     np.vecdot(penalty, network.flat, out=penalty_term)
                     grads_flat += penalty
                 optimizer.step(network.flat, grads_flat, size)
             state.recorded = False
-            epoch_loss = (
-                sample_losses_sum(epoch_outputs, targets_epoch, network.output)
-                + 0.5 * penalty_terms.sum(axis=0)
-            ) / n
+            if not single_batch:
+                loss_sum = sample_losses_sum(epoch_outputs, targets_epoch, network.output)
+            epoch_loss = (loss_sum + 0.5 * penalty_terms.sum(axis=0)) / n
             state.n_iter += 1
             state.samples_seen += n
             state.loss_curve.append(epoch_loss)
@@ -652,11 +656,12 @@ def _unit_stats(network, buffers):
     }
 
 
-def _record(network, buffers, outputs, targets, grads_flat, scale, eval_data):
-    """Diagnostics of the state held in ``buffers`` (a full-training-set pass)."""
+def _record(network, buffers, outputs, targets, loss_sum, grads_flat, scale, eval_data):
+    """Diagnostics of the state held in ``buffers`` (a full-training-set pass, whose summed
+    loss is ``loss_sum``)."""
     n_samples = outputs.shape[1]
     entry = {
-        "loss": sample_losses_sum(outputs, targets, network.output) / n_samples,
+        "loss": loss_sum / n_samples,
         "score": scores(outputs, targets, network.output),
         # one sum per layer's block of the flat gradient
         "grad_norm": np.sqrt(np.add.reduceat(np.square(grads_flat), network.layer_starts, axis=1))
