@@ -232,7 +232,8 @@ class StackedNetwork:
         for derivative_into, z, a, slope in buffers.derivative_parts:
             derivative_into(z, a, slope)
         top = len(buffers.z)
-        np.matmul(buffers.a_t[-1], delta, out=grads[top])
+        inputs_t = inputs.transpose(0, 2, 1)
+        np.matmul(buffers.a_t[-1] if top else inputs_t, delta, out=grads[top])
         for layer, (delta_narrow, delta_wide, slope_wide) in zip(
             range(top, 0, -1), buffers.delta_plan, strict=True
         ):
@@ -251,7 +252,8 @@ class StackedNetwork:
         else:
             for layer in range(1, top):
                 np.matmul(buffers.a_t[layer - 1], buffers.delta[layer], out=grads[layer])
-        np.matmul(inputs.transpose(0, 2, 1), delta, out=grads[0])
+        if top:
+            np.matmul(inputs_t, delta, out=grads[0])
 
 
 class LayerViews(list):
