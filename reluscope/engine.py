@@ -134,6 +134,13 @@ class StackedNetwork:
         self.keeps_one = [activation(np.ones(1))[0] == 1.0 for _, activation in self.groups]
         # W without its bias row, transposed: what δ is multiplied by on the way back
         self.backward_weights = [layer[:, :-1, :].transpose(0, 2, 1) for layer in self.layers]
+        if self.equal_hidden:
+            # between hidden layers of one width, a contiguous copy instead of the transposed
+            # view, refreshed by each backward pass in one call: a product with the view is
+            # much slower for narrow layers (OpenBLAS)
+            self._transposed_source = self.layers.between_hidden[:, :, :-1, :].transpose(0, 1, 3, 2)
+            self._transposed = np.empty(self._transposed_source.shape, self.dtype)
+            self.backward_weights[1:-1] = list(self._transposed)
         # with one output, the output layer's weights as a row, bias included (see ``backward``)
         self.output_row = self.layers[-1].transpose(0, 2, 1)
 
@@ -229,6 +236,8 @@ class StackedNetwork:
         δ are multiplied by f′(z), which is kept in ``buffers.slope``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
+        if self.equal_hidden:
+            np.copyto(self._transposed, self._transposed_source)
         for derivative_into, z, a, slope in buffers.derivative_parts:
             derivative_into(z, a, slope)
         top = len(buffers.z)
