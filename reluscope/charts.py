@@ -144,8 +144,19 @@ def _legend(title=alt.Undefined, **kwargs) -> alt.Legend:
     return alt.Legend(title=title, orient="bottom", **kwargs)
 
 
+def _count_x(field: str, title: str) -> alt.X:
+    """An x axis of whole numbers (epochs, layers): no tick at 1.5."""
+    return alt.X(f"{field}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d"))
+
+
+def _note(text: str) -> alt.Title:
+    """A one-line note above a chart, set like a subtitle (Vega draws no subtitle under an
+    empty title)."""
+    return alt.Title(text, anchor="start", fontSize=12, fontWeight="normal", color="#666")
+
+
 def _epoch_x() -> alt.X:
-    return alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d"))
+    return _count_x("epoch", "epoch")
 
 
 def _legend_selection(field: str = "activation") -> alt.Parameter:
@@ -666,32 +677,69 @@ def activation_curves_frame(
     return pd.concat(blocks, ignore_index=True)
 
 
+# Leaky ReLU lies on ReLU for z > 0 and within α·|z| of it below: it is drawn dashed and on
+# top of a wider ReLU, so that both stay visible
+_CURVE_DASHES = {"leaky_relu": [6, 3]}
+_CURVE_WIDTHS = {"relu": 4.5}
+_CURVE_WIDTH = 2.0
+
+
+def _by_activation(channel, names: Sequence[str], styles: dict, default, **kwargs):
+    """``channel`` (e.g. ``alt.StrokeDash``) giving each name its entry of ``styles``."""
+    scale = alt.Scale(domain=list(names), range=[styles.get(n, default) for n in names])
+    return channel("activation:N", title="activation", scale=scale, sort=list(names), **kwargs)
+
+
+def _flat_negative_slopes(frame: pd.DataFrame) -> str | None:
+    """The note "f′ for z < 0: 0 (relu), …" for the activations whose f′ is constant there."""
+    below = frame[frame["z"] < 0].groupby("activation", sort=False)["derivative"]
+    flat = below.agg(["min", "max"]).query("min == max")["min"]
+    if flat.empty:
+        return None
+    return "f′ for z < 0: " + ", ".join(f"{slope:g} ({name})" for name, slope in flat.items())
+
+
 def activation_curves_chart(frame: pd.DataFrame, panel_width: int = 300, height: int = 240):
-    """f (left) and f′ (right) of each activation, from :func:`activation_curves_frame`."""
+    """f (left) and f′ (right) of each activation, from :func:`activation_curves_frame`.
+
+    Leaky ReLU is dashed and drawn over a wider ReLU; a note above gives the slope for z < 0 of
+    each activation whose slope is constant there (0 for ReLU, α for leaky ReLU).
+    """
     _require(frame, ["activation", "z", "value", "derivative"], "activation curves")
     long = frame.rename(columns={"value": "f(z)", "derivative": "f′(z)"}).melt(
         id_vars=["activation", "z"], value_vars=["f(z)", "f′(z)"], var_name="curve"
     )
+    # Vega draws the lines in the order of the data: dashed ones last, on top
+    long = long.sort_values(
+        "activation", key=lambda names: names.isin(list(_CURVE_DASHES)), kind="stable"
+    )
+    names = activation_scale(long["activation"].unique()).domain
     selection = _legend_selection()
     lines = (
         alt.Chart(long)
-        .mark_line(strokeWidth=2)
+        # transparent points: the tooltip gives the value under the pointer, not the line's first
+        .mark_line(point="transparent")
         .encode(
             x=alt.X("z:Q", title="pre-activation z"),
             y=alt.Y("value:Q", title=None),
             color=_activation_color(long),
-            opacity=_highlight(selection),
+            strokeDash=_by_activation(alt.StrokeDash, names, _CURVE_DASHES, [1, 0]),
+            strokeWidth=_by_activation(alt.StrokeWidth, names, _CURVE_WIDTHS, _CURVE_WIDTH),
+            # not opacity, which would make the transparent points visible
+            strokeOpacity=_highlight(selection),
             tooltip=[
                 alt.Tooltip("activation:N"),
                 alt.Tooltip("curve:N"),
                 alt.Tooltip("z:Q", format=".2f"),
-                alt.Tooltip("value:Q", format=".3f"),
+                alt.Tooltip("value:Q", format=".3~g"),
             ],
         )
         .add_params(selection)
         .properties(width=panel_width, height=height)
     )
-    return lines.facet(column=alt.Column("curve:N", title=None)).resolve_scale(y="independent")
+    chart = lines.facet(column=alt.Column("curve:N", title=None)).resolve_scale(y="independent")
+    note = _flat_negative_slopes(frame)
+    return chart.properties(title=_note(note)) if note else chart
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -939,38 +987,50 @@ def _boundary_panel(grid, data, lines, name, probability_title) -> alt.LayerChar
     labels = data.assign(label=data["label"].astype(str))
     points = (
         alt.Chart(labels)
-        .mark_point(filled=True, size=30, stroke="black", strokeWidth=0.6, clip=True)
+        .mark_point(filled=True, size=36, strokeWidth=1, clip=True)
         .encode(
             x="x1:Q",
             y="x2:Q",
             fill=alt.Fill("label:N", title="class", scale=alt.Scale(range=_CLASS_FILLS)),
+            stroke=alt.Stroke("label:N", title="class", scale=alt.Scale(range=_CLASS_STROKES)),
             shape=alt.Shape("label:N", title="class"),
             tooltip=["x1:Q", "x2:Q", alt.Tooltip("label:N", title="class")],
         )
     )
     layers = [heat, points]
     if lines is not None and len(lines):
-        layers.append(_unit_lines_layer(lines))
+        layers.insert(1, _unit_lines_layer(lines))  # under the data
     return alt.layer(*layers, title=name or alt.Undefined)
 
 
-# white and black read on both ends of the probability colours; more classes get hues
+# each class filled and outlined in contrasting colours, so that its points read on both ends
+# of the probability colours and on the white between them; more classes get hues
 _CLASS_FILLS = ["#ffffff", "#111111", "#e41a1c", "#4daf4a", "#984ea3", "#ffff33"]
+_CLASS_STROKES = ["#111111", "#ffffff", "#ffffff", "#ffffff", "#ffffff", "#111111"]
+# channel: (live unit, dead unit); live lines thin and faint, dead ones grey, dashed, opaque
+_UNIT_LINE_STYLES = {
+    "stroke": ("#111111", "#b0b0b0"),
+    "strokeWidth": (0.8, 1.6),
+    "opacity": (0.35, 1.0),
+    "strokeDash": ([1, 0], [5, 3]),
+}
 
 
 def _unit_lines_layer(lines: pd.DataFrame) -> alt.Chart:
     _require(lines, ["unit", "x1", "x2", "x1_end", "x2_end", "dead"], "unit lines")
-    dead = alt.datum.dead
+    styles = {
+        channel: alt.when(alt.datum.dead).then(alt.value(dead)).otherwise(alt.value(live))
+        for channel, (live, dead) in _UNIT_LINE_STYLES.items()
+    }
     return (
         alt.Chart(lines)
-        .mark_rule(strokeWidth=1.5, clip=True)
+        .mark_rule(clip=True)
         .encode(
             x="x1:Q",
             y="x2:Q",
             x2="x1_end:Q",
             y2="x2_end:Q",
-            stroke=alt.when(dead).then(alt.value("#9a9a9a")).otherwise(alt.value("#222222")),
-            strokeDash=alt.when(dead).then(alt.value([4, 3])).otherwise(alt.value([1, 0])),
+            **styles,
             tooltip=[alt.Tooltip("unit:O", title="first-layer unit"), alt.Tooltip("dead:N")],
         )
     )
@@ -1039,11 +1099,22 @@ _FRACTION_VALUES = ("dead_fraction_init", "dead_fraction_final", "inactive_fract
 _RUN_VARIANTS = ("solver", "hidden", "init", "negative_slope")
 
 
+def _finished_runs(frame: pd.DataFrame, keys: list[str], value: str, bounds) -> pd.DataFrame:
+    """:func:`summarize` over the runs a ``diverged`` column does not flag, with the count of
+    those it flags per group as ``diverged`` (without the column: every run counts)."""
+    if "diverged" not in frame:
+        return summarize(frame, keys, value, bounds=bounds)
+    diverged = frame["diverged"].astype(bool)
+    finished = frame.assign(**{value: frame[value].where(~diverged)})
+    counts = diverged.groupby([frame[key] for key in keys], dropna=False).sum().reset_index()
+    return summarize(finished, keys, value, bounds=bounds).merge(counts, on=keys, how="left")
+
+
 def phase_diagram_chart(
     frame: pd.DataFrame,
     value: str = "dead_fraction_final",
     row: str | None = None,
-    panel_width: int = 200,
+    panel_width: int = 240,
     height: int = 180,
     columns: int = 2,
 ):
@@ -1054,8 +1125,10 @@ def phase_diagram_chart(
     frame : DataFrame
         One row per run (the sweep's run table): ``activation, bias_offset, learning_rate,
         value`` and usually ``seed``. Cells show the mean over seeds; the tooltip adds the
-        95 % interval and, with a ``diverged`` column, how many runs diverged (their infinite
-        or missing values are left out of the mean).
+        95 % interval. Runs whose ``value`` is infinite or missing are left out, and so are
+        those a ``diverged`` column flags: a diverged run's last state is not a result (its
+        units read 0 % dead). The tooltip counts them; a cell where every run diverged has no
+        colour.
     value : str, default "dead_fraction_final"
         E.g. ``"final_loss"``; fractions get a fixed [0, 1] colour scale.
     row : str, optional
@@ -1081,14 +1154,13 @@ def phase_diagram_chart(
             f"row={mixed[0]!r} for one row of panels per value."
         )
     is_fraction = value in _FRACTION_VALUES or value.endswith("_fraction")
-    summary = summarize(frame, keys, value, bounds=(0.0, 1.0) if is_fraction else None)
-    tooltip_extra = []
-    if "diverged" in frame:
-        diverged = frame.groupby(keys, dropna=False)["diverged"].sum().rename("diverged")
-        summary = summary.merge(diverged.reset_index(), on=keys, how="left")
-        tooltip_extra = [alt.Tooltip("diverged:Q", title="runs diverged")]
+    summary = _finished_runs(frame, keys, value, bounds=(0.0, 1.0) if is_fraction else None)
     title = value.replace("_", " ")
     fmt = ".1%" if is_fraction else ".3g"
+    label_angle = 0 if summary["learning_rate"].nunique() * 40 <= panel_width else -45
+    diverged_tooltip = (
+        [alt.Tooltip("diverged:Q", title="runs diverged")] if "diverged" in summary else []
+    )
     color_scale = (
         alt.Scale(domain=[0, 1], scheme="magma", reverse=True)
         if is_fraction
@@ -1098,10 +1170,12 @@ def phase_diagram_chart(
         alt.Chart(summary)
         .mark_rect()
         .encode(
+            # every grid value labelled (ordinal: sorted numerically), tilted when crowded
             x=alt.X(
                 "learning_rate:O",
                 title="learning rate",
-                axis=alt.Axis(format="~g", labelAngle=0),
+                sort="ascending",
+                axis=alt.Axis(format="~g", labelOverlap=False, labelAngle=label_angle),
             ),
             y=alt.Y("bias_offset:O", title="bias offset", sort="descending"),
             color=alt.Color(
@@ -1116,7 +1190,7 @@ def phase_diagram_chart(
                 alt.Tooltip("bias_offset:Q", title="bias offset"),
                 alt.Tooltip("learning_rate:Q", title="learning rate", format="~g"),
                 *_stat_tooltip(title, fmt),
-                *tooltip_extra,
+                *diverged_tooltip,
             ],
         )
         .properties(width=panel_width, height=height)
@@ -1165,7 +1239,7 @@ def born_dead_chart(
     return _measured_vs_theory(
         mc,
         theory_frame,
-        x=alt.X("depth:Q", title="hidden layers (depth)"),
+        x=_count_x("depth", "hidden layers (depth)"),
         value=value,
         y_title="P(born dead)",
         group="width",
@@ -1206,8 +1280,8 @@ def _measured_vs_theory(measured, theory, x, value, y_title, group) -> alt.Layer
     base = alt.Chart(measured).encode(x=x, color=color, opacity=_highlight(selection))
     bars = base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q", tooltip=measured_tooltip)
     points = base.mark_point(filled=True, size=45).encode(y=y, tooltip=measured_tooltip)
-    title = alt.Title("", subtitle="dashed: closed form · points: measured, with 95 % intervals")
-    return alt.layer(theory_line, bars, points, title=title)
+    note = _note("dashed: closed form · points: measured, with 95 % intervals")
+    return alt.layer(theory_line, bars, points, title=note)
 
 
 def bias_kill_chart(

@@ -118,10 +118,13 @@ def mark_type(view):
 
 
 def activation_scales(spec):
+    """The colour scales of ``activation`` (not its stroke-dash or stroke-width scales)."""
     return [
         node["scale"]
         for node in walk(spec)
-        if node.get("field") == "activation" and "scale" in node and "range" in node["scale"]
+        if node.get("field") == "activation"
+        and "scale" in node
+        and all(str(value).startswith("#") for value in node["scale"].get("range", [None]))
     ]
 
 
@@ -404,6 +407,27 @@ def test_activation_curves_chart_f_and_derivative_side_by_side():
     assert_highlights_on_legend_click(spec)
 
 
+def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
+    frame = charts.activation_curves_frame(NAMES, negative_slope=0.01, n_points=11)
+    chart = charts.activation_curves_chart(frame)
+    spec = chart.to_dict()
+    enc = spec["spec"]["encoding"]
+
+    def style(channel, name):
+        scale = enc[channel]["scale"]
+        return scale["range"][scale["domain"].index(name)]
+
+    assert style("strokeDash", "leaky_relu") != [1, 0] and style("strokeDash", "relu") == [1, 0]
+    assert style("strokeWidth", "relu") > style("strokeWidth", "leaky_relu")
+    assert enc["strokeDash"]["title"] == enc["color"]["title"]  # one legend, dashes shown
+    drawn = list(dict.fromkeys(chart.data["activation"]))
+    assert drawn[-1] == "leaky_relu"  # drawn last, on top of ReLU
+    assert spec["spec"]["mark"]["point"] == "transparent"  # tooltips at the pointer
+    assert spec["title"]["text"] == "f′ for z < 0: 0 (relu), 0.01 (leaky_relu)"
+    smooth = charts.activation_curves_frame(["tanh"], n_points=11)
+    assert "title" not in charts.activation_curves_chart(smooth).to_dict()
+
+
 def test_preactivation_histogram_shades_zero_gradient_region():
     z = pd.DataFrame({"z": np.linspace(-2.0, 2.0, 401), "activation": "relu"})
     chart = charts.preactivation_histogram(z)
@@ -481,16 +505,41 @@ def boundary_frames(activations=None):
 
 def test_decision_boundary_chart_layers():
     spec = charts.decision_boundary_chart(*boundary_frames()).to_dict()
-    heat, points, rules = spec["layer"]
+    heat, rules, points = spec["layer"]  # unit lines under the data
     assert mark_type(heat) == "rect" and heat["encoding"]["color"]["field"] == "probability"
     assert heat["encoding"]["color"]["scale"]["domain"] == [0, 1]
     assert heat["encoding"]["x"]["scale"]["domain"] == [-1.25, 1.25]  # half a cell each side
     assert mark_type(points) == "point" and points["encoding"]["fill"]["field"] == "label"
     assert mark_type(rules) == "rule"
     assert {"x", "y", "x2", "y2"} <= set(rules["encoding"])
-    dash = rules["encoding"]["strokeDash"]
-    assert dash["condition"][0]["test"] == "datum.dead"
-    assert dash["condition"][0]["value"] == [4, 3]
+    assert "unit" in tooltip_fields(rules) and "label" in tooltip_fields(points)
+
+
+def test_decision_boundary_unit_lines_thin_and_faint_dead_ones_dashed_grey():
+    rules = charts.decision_boundary_chart(*boundary_frames()).to_dict()["layer"][1]
+
+    def live_and_dead(channel):
+        encoding = rules["encoding"][channel]
+        assert encoding["condition"][0]["test"] == "datum.dead"
+        return encoding["value"], encoding["condition"][0]["value"]
+
+    live_width, _ = live_and_dead("strokeWidth")
+    live_opacity, dead_opacity = live_and_dead("opacity")
+    assert live_width <= 1 and live_opacity <= 0.5 and dead_opacity > live_opacity
+    live_dash, dead_dash = live_and_dead("strokeDash")
+    assert live_dash == [1, 0] and dead_dash != [1, 0]
+    live_stroke, dead_stroke = live_and_dead("stroke")
+    assert dead_stroke != live_stroke and len({dead_stroke[1:3], dead_stroke[3:5]}) == 1  # grey
+
+
+def test_decision_boundary_points_outlined_in_a_contrasting_colour():
+    points = charts.decision_boundary_chart(*boundary_frames()).to_dict()["layer"][2]
+    fill, stroke = points["encoding"]["fill"], points["encoding"]["stroke"]
+    assert stroke["field"] == fill["field"] == "label" and stroke["title"] == fill["title"]
+    pairs = list(zip(fill["scale"]["range"], stroke["scale"]["range"], strict=True))
+    assert pairs[:2] == [("#ffffff", "#111111"), ("#111111", "#ffffff")]
+    assert all(f != s for f, s in pairs)
+    assert points["mark"]["strokeWidth"] >= 1
 
 
 def test_decision_boundary_chart_probability_title():
@@ -564,6 +613,16 @@ def test_phase_diagram_chart():
     assert "domain" not in loss["spec"]["encoding"]["color"]["scale"]
 
 
+def test_phase_diagram_labels_every_learning_rate():
+    runs = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in (1, 0.002, 0.2, 0.01)])
+    x = charts.phase_diagram_chart(runs).to_dict()["spec"]["encoding"]["x"]
+    assert x["type"] == "ordinal" and x["sort"] == "ascending"  # numbers: sorted numerically
+    assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == 0
+    crowded = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in np.arange(1, 9)])
+    x = charts.phase_diagram_chart(crowded).to_dict()["spec"]["encoding"]["x"]
+    assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == -45
+
+
 def test_phase_diagram_refuses_to_average_over_other_settings():
     mixed = pd.concat([sweep_frame().assign(solver="sgd"), sweep_frame().assign(solver="adam")])
     with pytest.raises(ValueError, match="solver"):
@@ -581,6 +640,16 @@ def test_phase_diagram_counts_diverged_runs():
     assert "diverged" in tooltip_fields(chart.to_dict()["spec"])
 
 
+def test_phase_diagram_leaves_out_diverged_runs_with_finite_values():
+    runs = sweep_frame().assign(diverged=False)
+    runs.loc[0, ["dead_fraction_final", "diverged"]] = [0.0, True]  # reads 0 % dead: no result
+    cell = charts.phase_diagram_chart(runs).data.iloc[0]
+    assert (cell["n"], cell["diverged"]) == (2, 1)
+    assert cell["mean"] == pytest.approx(runs.loc[1:2, "dead_fraction_final"].mean())
+    everything = charts.phase_diagram_chart(runs.drop(columns="diverged")).data.iloc[0]
+    assert everything["n"] == 3 and "diverged" not in everything
+
+
 def test_born_dead_chart_wilson_intervals_and_dashed_theory():
     mc = pd.DataFrame(
         {"depth": [1, 2], "width": [3, 3], "probability": [0.0, 0.5], "n_trials": 100}
@@ -593,6 +662,9 @@ def test_born_dead_chart_wilson_intervals_and_dashed_theory():
         bars["encoding"]["y"]["field"] == "ci_low" and bars["encoding"]["y2"]["field"] == "ci_high"
     )
     assert points["encoding"]["color"]["field"] == "width"
+    depth_axis = points["encoding"]["x"]["axis"]
+    assert depth_axis["tickMinStep"] == 1 and depth_axis["format"] == "d"  # no depth 1.5
+    assert chart.to_dict()["title"]["text"].startswith("dashed: closed form")  # not "" (hidden)
     measured = data_of(chart, 1)
     assert measured["ci_low"].iloc[0] == 0.0 and 0.0 < measured["ci_high"].iloc[0] < 0.05
     assert measured["ci_low"].iloc[1] == pytest.approx(0.4038, abs=1e-3)

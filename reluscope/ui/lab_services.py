@@ -35,7 +35,6 @@ __all__ = [
     "diverged_note",
     "live_sweep",
     "live_sweep_request",
-    "phase_frame",
     "precomputed",
     "recovery_finding",
     "recovery_runs",
@@ -64,16 +63,6 @@ BIAS_GRID = tuple(float(b) for b in np.arange(-4.0, 1.0 + 1e-9, 0.25))
 
 
 # --- the phase diagram ------------------------------------------------------------------------
-
-
-def phase_frame(runs: pd.DataFrame, value: str) -> pd.DataFrame:
-    """The run table for :func:`reluscope.charts.phase_diagram_chart`, with ``value`` missing
-    for diverged runs: their last state is not a result (a diverged network's units read 0 %
-    dead), so cell means and intervals count only the runs that finished."""
-    if value not in runs:
-        raise InvalidParameterError("value", value, f"a column of the run table: {list(runs)}")
-    diverged = runs["diverged"].astype(bool)
-    return runs.assign(**{value: runs[value].where(~diverged)})
 
 
 def diverged_note(runs: pd.DataFrame) -> str | None:

@@ -31,9 +31,8 @@ def _failed(what: str, error: Exception) -> None:
 
 
 def _phase_chart(runs, value: str, key: str) -> None:
-    components.show_chart(
-        charts.phase_diagram_chart(lab_services.phase_frame(runs, value), value), key=key
-    )
+    # the chart leaves diverged runs out of its means; the note says which
+    components.show_chart(charts.phase_diagram_chart(runs, value), key=key)
     note = lab_services.diverged_note(runs)
     if note:
         st.caption(note)
