@@ -131,6 +131,7 @@ class StackedNetwork:
         self.weight_mask = self.layer_mask()
         # runs of consecutive models sharing an activation: one call per run and layer
         self.groups = _activation_groups(self.activations)
+        # f(1) = 1: f can also run over the ones column of the layer arrays (see ``Buffers``)
         self.keeps_one = [activation(np.ones(1))[0] == 1.0 for _, activation in self.groups]
         # W without its bias row, transposed: what δ is multiplied by on the way back
         self.backward_weights = [layer[:, :-1, :].transpose(0, 2, 1) for layer in self.layers]
@@ -523,7 +524,10 @@ def train_stack(
         )
         for batch, penalty_term in zip(batches, penalty_terms, strict=True)
     ]
-    record_buffers = steps[0][3] if single_batch else Buffers(network, n)
+    if single_batch:
+        record_buffers = steps[0][3]
+    elif config.diagnostics:
+        record_buffers = Buffers(network, n)
     eval_data = None
     if eval_set is not None and config.diagnostics:
         eval_data = (
