@@ -145,6 +145,13 @@ class StackedNetwork:
         # with one output, the output layer's weights as a row, bias included (see ``backward``)
         self.output_row = self.layers[-1].transpose(0, 2, 1)
 
+    def __reduce__(self):
+        # the many views into ``flat`` would come back from a pickle as independent copies
+        return (
+            _unpickle_network,
+            (self.layer_units, self.activations, self.output, self.dtype, self.flat),
+        )
+
     def layer_views(self, flat):
         """Per-layer views (K, fan_in + 1, fan_out) into a (K, P) buffer, as a ``LayerViews``."""
         views, offset = LayerViews(), 0
@@ -264,6 +271,12 @@ class StackedNetwork:
                 np.matmul(buffers.a_t[layer - 1], buffers.delta[layer], out=grads[layer])
         if top:
             np.matmul(inputs_t, delta, out=grads[0])
+
+
+def _unpickle_network(layer_units, activations, output, dtype, flat):
+    network = StackedNetwork(layer_units, activations, output, dtype)
+    network.flat[...] = flat
+    return network
 
 
 class LayerViews(list):
