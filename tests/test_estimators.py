@@ -239,3 +239,18 @@ def test_learning_rate_schedules_equal_scikit_learn(moons, schedule):
         random_state=0,
     )
     _assert_same_numbers(ours, theirs)
+
+
+def test_pickled_estimator_keeps_training_like_the_original(moons):
+    import pickle
+
+    X, y = moons
+    params = dict(hidden_layer_sizes=(8, 8), solver="sgd", learning_rate_init=0.1, random_state=0)
+    original = rs.MLPClassifier(**params).partial_fit(X, y, classes=[0, 1])
+    clone = pickle.loads(pickle.dumps(original))
+    for model in (original, clone):
+        model.partial_fit(X, y)
+    np.testing.assert_array_equal(clone.loss_curve_, original.loss_curve_)
+    for mine, reference in zip(clone.coefs_, original.coefs_, strict=True):
+        np.testing.assert_array_equal(mine, reference)
+    assert clone.history_.n_epochs == 2
