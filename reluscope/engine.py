@@ -28,17 +28,31 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from numbers import Integral, Real
 
 import numpy as np
 
 from reluscope.activations import Activation, _special, get_activation
 from reluscope.diagnostics import SATURATION_FRACTION
-from reluscope.init import initial_parameters
+from reluscope.errors import InvalidParameterError
+from reluscope.init import check_init, initial_parameters
 from reluscope.optim import SGD, Adam
 
 __all__ = ["OUTPUTS", "RunSpec", "StackedNetwork", "TrainConfig", "TrainState", "train_stack"]
 
 OUTPUTS = ("logistic", "softmax", "identity")
+SOLVERS = ("sgd", "adam")
+SCHEDULES = ("constant", "invscaling", "adaptive")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
+
+
+def _check_real(field_name, value, allowed, accept):
+    """Raise InvalidParameterError unless ``value`` is a real number that ``accept`` takes."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not accept(float(value)):
+        raise InvalidParameterError(field_name, value, allowed)
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,12 @@ class RunSpec:
     # activation whose initialisation rule draws the weights (He's leak correction,
     # scikit-learn's sigmoid factor); paired runs set one so all share identical weights
     init_reference: str | None = None
+
+    def __post_init__(self):
+        self.get_activation()  # unknown names and slopes outside [0, 1] raise here
+        check_init(self.init)
+        _check_real("learning_rate", self.learning_rate, "a number > 0", lambda v: v > 0)
+        _check_real("bias_offset", self.bias_offset, "a finite number", math.isfinite)
 
     def get_activation(self) -> Activation:
         return get_activation(self.activation, negative_slope=self.negative_slope)
@@ -86,6 +106,27 @@ class TrainConfig:
     diagnostics: bool = True
     keep_parameters: bool = False
     dtype: type = np.float64
+
+    def __post_init__(self):
+        sizes = self.hidden_layer_sizes
+        if not (isinstance(sizes, tuple) and sizes and all(_is_count(size) for size in sizes)):
+            raise InvalidParameterError(
+                "hidden_layer_sizes", sizes, "a non-empty tuple of whole numbers >= 1"
+            )
+        if self.solver not in SOLVERS:
+            raise InvalidParameterError("solver", self.solver, f"one of {', '.join(SOLVERS)}")
+        if self.learning_rate not in SCHEDULES:
+            raise InvalidParameterError(
+                "learning_rate", self.learning_rate, f"one of {', '.join(SCHEDULES)}"
+            )
+        if not (self.batch_size == "auto" or _is_count(self.batch_size)):
+            raise InvalidParameterError(
+                "batch_size", self.batch_size, "'auto' or a whole number >= 1"
+            )
+        if not _is_count(self.max_iter):
+            raise InvalidParameterError("max_iter", self.max_iter, "a whole number >= 1")
+        _check_real("alpha", self.alpha, "a number >= 0", lambda v: v >= 0)
+        _check_real("momentum", self.momentum, "a number in [0, 1]", lambda v: 0 <= v <= 1)
 
     def effective_batch_size(self, n_samples: int) -> int:
         if self.batch_size == "auto":
@@ -463,6 +504,8 @@ def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, outp
 
 def make_optimizer(network, specs, config):
     rates = [spec.learning_rate for spec in specs]
+    if config.solver not in SOLVERS:  # TrainConfig checks this; a stale config must not train
+        raise InvalidParameterError("solver", config.solver, f"one of {', '.join(SOLVERS)}")
     if config.solver == "sgd":
         return SGD(
             network.flat.shape, network.dtype, rates, config.momentum, config.nesterovs_momentum

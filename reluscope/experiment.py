@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
 
 import numpy as np
 
 from reluscope.activations import canonical_name
-from reluscope.engine import RunSpec, TrainConfig, build_state, train_stack
+from reluscope.engine import RunSpec, StackedNetwork, TrainConfig, build_state, train_stack
 from reluscope.errors import InvalidParameterError
 from reluscope.history import History, histories_from_state
 
@@ -129,6 +130,7 @@ class Comparison:
     seeds: tuple
     runs: dict = field(repr=False)  # (activation, seed) -> RunResult
     config: TrainConfig = field(repr=False)
+    output: str = "logistic"  # the output layer: logistic, softmax or identity
 
     @property
     def n_epochs(self) -> int:
@@ -215,6 +217,17 @@ class Comparison:
         history = self._run(activation, seed).history
         return history.parameters(min(epoch, history.n_epochs) if epoch >= 0 else epoch)
 
+    def _network_at(self, activation, seed, epoch):
+        """A one-model network of this run and its flat parameters (1, P) at ``epoch``."""
+        run = self._run(activation, seed)
+        history = run.history
+        epoch = min(epoch, history.n_epochs) if epoch >= 0 else epoch
+        flat = history.records["parameters"][epoch][None]
+        network = StackedNetwork(
+            history.layer_units, [run.spec.get_activation()], self.output, flat.dtype
+        )
+        return network, flat
+
     def preactivations(self, activation, seed, layer, epoch, X=None):
         """z of hidden ``layer`` (1-based) at ``epoch`` on X (default: the training inputs).
 
@@ -222,34 +235,18 @@ class Comparison:
         -------
         ndarray (n_samples, units)
         """
+        n_hidden = len(self.config.hidden_layer_sizes)
+        if not (isinstance(layer, Integral) and 1 <= layer <= n_hidden):
+            raise InvalidParameterError("layer", layer, f"a hidden layer, 1..{n_hidden}")
         X = self.train.X if X is None else np.asarray(X, dtype=float)
-        run = self._run(activation, seed)
-        current = X
-        for index, (weights, biases) in enumerate(self.parameters(activation, seed, epoch)):
-            z = current @ weights + biases
-            if index + 1 == layer:
-                return z
-            current = run.spec.get_activation()(z)
-        raise InvalidParameterError("layer", layer, f"1..{len(self.config.hidden_layer_sizes)}")
+        network, flat = self._network_at(activation, seed, epoch)
+        return network.preactivations(X, flat)[layer - 1][0]
 
     def predict_proba(self, activation, seed, epoch, X):
         """P(class 1) (n,) for binary, (n, C) for multiclass, predictions (n,) for regression."""
-        X = np.asarray(X, dtype=float)
-        run = self._run(activation, seed)
-        layers = self.parameters(activation, seed, epoch)
-        current = X
-        for weights, biases in layers[:-1]:
-            current = run.spec.get_activation()(current @ weights + biases)
-        weights, biases = layers[-1]
-        out = current @ weights + biases
-        if self.train.task == "regression":
-            return out.ravel() if out.shape[1] == 1 else out
-        if out.shape[1] == 1:
-            from scipy.special import expit
-
-            return expit(out.ravel())
-        out = np.exp(out - out.max(axis=1, keepdims=True))
-        return out / out.sum(axis=1, keepdims=True)
+        network, flat = self._network_at(activation, seed, epoch)
+        outputs = network.predict(np.asarray(X, dtype=float), flat)[0]
+        return outputs.ravel() if outputs.shape[1] == 1 else outputs
 
     def first_layer(self, activation, seed, epoch):
         """(W (n_features, units), b (units,)) of the first hidden layer at ``epoch``."""
@@ -287,14 +284,18 @@ def compare(
         raise InvalidParameterError("activations", activations, "at least one activation")
     if not seeds:
         raise InvalidParameterError("seeds", seeds, "at least one seed")
+    if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
+        raise InvalidParameterError("epochs", epochs, "a whole number >= 1")
+    if isinstance(test_size, bool) or not isinstance(test_size, Real) or not 0 < test_size < 1:
+        raise InvalidParameterError("test_size", test_size, "a fraction in (0, 1)")
     train, test = dataset.split(test_size=test_size, random_state=split_seed)
     train, test = train.standardized(test)
     config = TrainConfig(
-        hidden_layer_sizes=tuple(int(size) for size in hidden_layer_sizes),
+        hidden_layer_sizes=tuple(hidden_layer_sizes),
         solver=solver,
         alpha=alpha,
         batch_size=batch_size,
-        max_iter=int(epochs),
+        max_iter=epochs,
         momentum=momentum,
         n_iter_no_change=np.inf,
         keep_parameters=True,
@@ -326,4 +327,5 @@ def compare(
         seeds=seeds,
         runs=dict(zip(keys, results, strict=True)),
         config=config,
+        output=encode_targets(train.y, train.task)[1],
     )

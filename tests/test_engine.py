@@ -16,9 +16,9 @@ from reluscope.experiment import train_runs
 OUTPUTS = {"logistic": 1, "softmax": 3, "identity": 1}
 
 
-def _network(activation, output, rng, k=1):
-    units = [3, 5, 4, OUTPUTS[output]]
-    net = StackedNetwork(units, [rs.get_activation(activation)] * k, output, np.float64)
+def _network(activation, output, rng, hidden=(5, 4)):
+    units = [3, *hidden, OUTPUTS[output]]
+    net = StackedNetwork(units, [rs.get_activation(activation)], output, np.float64)
     net.flat[:] = rng.normal(0.0, 0.8, net.flat.shape)
     return net
 
@@ -38,11 +38,12 @@ def _objective(net, X, Y, alpha):
     return sample_losses_sum(outputs, Y[None], net.output)[0] / n + penalty
 
 
+@pytest.mark.parametrize("hidden", [(5, 4), (4, 4, 4)])  # equal widths take a batched path
 @pytest.mark.parametrize("output", sorted(OUTPUTS))
 @pytest.mark.parametrize("activation", rs.ACTIVATIONS)
-def test_network_gradient_matches_central_differences(activation, output):
+def test_network_gradient_matches_central_differences(activation, output, hidden):
     rng = np.random.default_rng(0)
-    net = _network(activation, output, rng)
+    net = _network(activation, output, rng, hidden)
     X = rng.normal(size=(11, 3))
     Y = _targets(output, rng, 11)
     alpha = 0.3
