@@ -3,7 +3,7 @@
 Every derivative is of the pre-activation ``z``. For speed the engine passes the already
 computed output ``a = f(z)`` as well, so sigmoid and tanh reuse it as scikit-learn does
 (σ′ = a(1−a), tanh′ = 1−a²). Values checked in ``tests/test_activations.py`` come from the
-sources cited per function (see also REFERENCES: Glorot & Bengio 2010; Maas et al. 2013;
+sources cited per function (see REFERENCES.md: Glorot & Bengio 2010; Maas et al. 2013;
 Clevert et al. 2016; Klambauer et al. 2017; Hendrycks & Gimpel 2016).
 
 >>> import numpy as np

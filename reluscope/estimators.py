@@ -238,9 +238,6 @@ class _BaseMLP(BaseEstimator):
         layers = state.network.get_parameters(0)
         self.coefs_ = [weights for weights, _ in layers]
         self.intercepts_ = [biases for _, biases in layers]
-        self.history_ = histories_from_state(
-            state, config.hidden_layer_sizes, [self._spec().get_activation().name]
-        )[0]
         if self.verbose:
             for epoch, loss in enumerate(self.loss_curve_[iterations_before:], iterations_before):
                 print(f"Iteration {epoch + 1}, loss = {loss:.8f}")
@@ -249,9 +246,27 @@ class _BaseMLP(BaseEstimator):
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         return self
+
+    @property
+    def history_(self):
+        """Per-epoch history (``reluscope.history.History``), built on first access after a fit.
+
+        Built lazily so that a loop of ``partial_fit`` calls does not re-stack every record.
+        """
+        state = getattr(self, "_state", None)
+        if state is None:
+            raise AttributeError("history_ exists after fit; call fit or partial_fit first")
+        key = (id(state), len(state.records), len(state.loss_curve))
+        cached = getattr(self, "_history_cache", None)
+        if cached is None or cached[0] != key:
+            activation = self._state.network.activations[0].name
+            sizes = self._state.network.layer_units[1:-1]
+            cached = (key, histories_from_state(state, sizes, [activation])[0])
+            self._history_cache = cached
+        return cached[1]
 
     def _forward(self, X):
         check_is_fitted(self)

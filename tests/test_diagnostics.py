@@ -115,7 +115,7 @@ def test_leaky_units_are_inactive_but_never_dead_and_keep_a_gradient(scaled_moon
 
 
 def test_recovery_needs_more_than_a_leak(scaled_moons):
-    # REFERENCES "Observed here": moons 300, one layer of 64, He-normal, bias offset -3,
+    # REFERENCES.md "Observed with reluscope": moons 300, one layer of 64, He-normal, offset -3,
     # 300 epochs. Plain SGD brings almost no leaky unit back; Adam brings most back;
     # born-dead ReLUs stay dead under both.
     X, y = scaled_moons
