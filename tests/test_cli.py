@@ -61,6 +61,7 @@ def test_train_on_a_csv_file(tmp_path, capsys):
         (["train", "--learning-rate", "-1"], "learning_rate"),
         (["train", "--csv", "/nonexistent/file.csv"], "file.csv"),
         (["bench", "--repeats", "0"], "--repeats=0"),
+        (["train", "--history", "/nonexistent/dir/h.csv"], "--history"),
     ],
 )
 def test_bad_arguments_exit_2_naming_the_field(argv, needle, capsys):

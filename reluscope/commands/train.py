@@ -58,6 +58,18 @@ def load_dataset(settings, csv_path=None, target=None):
     )
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from reluscope.errors import InvalidParameterError
+
+    for option in ("history", "layers", "settings_json"):
+        path = getattr(args, option)
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            flag = "--" + option.replace("_", "-")
+            raise InvalidParameterError(flag, path, "a file in an existing directory")
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
@@ -68,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     raw = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
     settings, _ = validate(raw, caps=None, strict=True)
+    _check_outputs(args)  # fail before training, not after
     dataset = load_dataset(settings, args.csv, args.target)
     print(
         f"{dataset.name}: {dataset.n_samples} samples, {dataset.n_features} features, "
