@@ -238,50 +238,46 @@ def _peak_of(derivative: Derivative, forward: Forward, lo: float, hi: float) -> 
     return float(np.max(np.abs(d)))
 
 
-def _make(name: str, **params) -> Activation:
-    if name == "identity":
-        return Activation(name, 1.0, _identity, _identity_d)
-    if name == "sigmoid":
-        return Activation(name, 0.25, _sigmoid, _sigmoid_d)
-    if name == "tanh":
-        return Activation(name, 1.0, _tanh, _tanh_d)
-    if name == "relu":
-        return Activation(name, 1.0, _relu, _relu_d, zero_gradient_below_zero=True)
-    if name == "leaky_relu":
-        slope = _check_number("negative_slope", params.get("negative_slope", 0.01), 0.0, 1.0)
-        if slope == 0.0:  # slope 0 is exactly ReLU
-            return Activation(
-                name, 1.0, _relu, _relu_d, {"negative_slope": 0.0}, zero_gradient_below_zero=True
-            )
-        forward, derivative = _leaky(slope)
-        return Activation(name, 1.0, forward, derivative, {"negative_slope": slope})
-    if name == "elu":
-        alpha = _check_number("alpha", params.get("alpha", 1.0), 0.0, 10.0)
-        forward, derivative = _elu(alpha)
-        return Activation(name, max(1.0, alpha), forward, derivative, {"alpha": alpha})
-    if name == "selu":
-        return Activation(name, SELU_SCALE * SELU_ALPHA, _selu, _selu_d)
-    if name == "gelu":
-        return Activation(name, _peak_of(_gelu_d, _gelu, 0.0, 4.0), _gelu, _gelu_d, monotone=False)
-    if name == "silu":
-        return Activation(name, _peak_of(_silu_d, _silu, 0.0, 6.0), _silu, _silu_d, monotone=False)
-    if name == "softplus":
-        return Activation(name, 1.0, _softplus, _softplus_d)
-    raise AssertionError(name)
+def _leaky_relu(negative_slope=0.01) -> Activation:
+    slope = _check_number("negative_slope", negative_slope, 0.0, 1.0)
+    if slope == 0.0:  # slope 0 is exactly ReLU
+        return Activation(
+            "leaky_relu",
+            1.0,
+            _relu,
+            _relu_d,
+            {"negative_slope": 0.0},
+            zero_gradient_below_zero=True,
+        )
+    forward, derivative = _leaky(slope)
+    return Activation("leaky_relu", 1.0, forward, derivative, {"negative_slope": slope})
 
 
-ACTIVATIONS: tuple[str, ...] = (
-    "identity",
-    "sigmoid",
-    "tanh",
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "softplus",
-)
+def _elu_activation(alpha=1.0) -> Activation:
+    alpha = _check_number("alpha", alpha, 0.0, 10.0)
+    forward, derivative = _elu(alpha)
+    return Activation("elu", max(1.0, alpha), forward, derivative, {"alpha": alpha})
+
+
+# name -> builder taking that activation's parameters, in the order the registry lists them
+_BUILDERS = {
+    "identity": lambda: Activation("identity", 1.0, _identity, _identity_d),
+    "sigmoid": lambda: Activation("sigmoid", 0.25, _sigmoid, _sigmoid_d),
+    "tanh": lambda: Activation("tanh", 1.0, _tanh, _tanh_d),
+    "relu": lambda: Activation("relu", 1.0, _relu, _relu_d, zero_gradient_below_zero=True),
+    "leaky_relu": _leaky_relu,
+    "elu": _elu_activation,
+    "selu": lambda: Activation("selu", SELU_SCALE * SELU_ALPHA, _selu, _selu_d),
+    "gelu": lambda: Activation(
+        "gelu", _peak_of(_gelu_d, _gelu, 0.0, 4.0), _gelu, _gelu_d, monotone=False
+    ),
+    "silu": lambda: Activation(
+        "silu", _peak_of(_silu_d, _silu, 0.0, 6.0), _silu, _silu_d, monotone=False
+    ),
+    "softplus": lambda: Activation("softplus", 1.0, _softplus, _softplus_d),
+}
+
+ACTIVATIONS: tuple[str, ...] = tuple(_BUILDERS)
 ALIASES = {"logistic": "sigmoid", "swish": "silu"}
 # which keyword parameters each activation accepts (others are ignored, so one settings dict
 # can be passed to every activation of a comparison)
@@ -329,7 +325,7 @@ def get_activation(name: str, **params) -> Activation:
     try:
         return _CACHE[key]
     except (KeyError, TypeError):
-        activation = _make(name, **relevant)
+        activation = _BUILDERS[name](**relevant)
         try:
             _CACHE[key] = activation
         except TypeError:

@@ -41,22 +41,31 @@ def check_init(init: str) -> str:
     return init
 
 
+# name -> (distribution, its scale: the standard deviation or the uniform bound)
+_SCHEMES = {
+    "he_normal": (
+        "normal",
+        lambda fan_in, fan_out, leak: math.sqrt(2.0 / ((1.0 + leak**2) * fan_in)),
+    ),
+    "he_uniform": (
+        "uniform",
+        lambda fan_in, fan_out, leak: math.sqrt(6.0 / ((1.0 + leak**2) * fan_in)),
+    ),
+    "glorot_normal": ("normal", lambda fan_in, fan_out, leak: math.sqrt(2.0 / (fan_in + fan_out))),
+    "glorot_uniform": (
+        "uniform",
+        lambda fan_in, fan_out, leak: math.sqrt(6.0 / (fan_in + fan_out)),
+    ),
+    "lecun_normal": ("normal", lambda fan_in, fan_out, leak: math.sqrt(1.0 / fan_in)),
+}
+
+
 def _weight_draw(init, fan_in, fan_out, leak, random_state):
-    if init == "he_normal":
-        return random_state.normal(
-            0.0, math.sqrt(2.0 / ((1.0 + leak**2) * fan_in)), (fan_in, fan_out)
-        )
-    if init == "he_uniform":
-        bound = math.sqrt(6.0 / ((1.0 + leak**2) * fan_in))
-        return random_state.uniform(-bound, bound, (fan_in, fan_out))
-    if init == "glorot_normal":
-        return random_state.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), (fan_in, fan_out))
-    if init == "glorot_uniform":
-        bound = math.sqrt(6.0 / (fan_in + fan_out))
-        return random_state.uniform(-bound, bound, (fan_in, fan_out))
-    if init == "lecun_normal":
-        return random_state.normal(0.0, math.sqrt(1.0 / fan_in), (fan_in, fan_out))
-    raise AssertionError(init)
+    distribution, scale_of = _SCHEMES[init]
+    scale = scale_of(fan_in, fan_out, leak)
+    if distribution == "normal":
+        return random_state.normal(0.0, scale, (fan_in, fan_out))
+    return random_state.uniform(-scale, scale, (fan_in, fan_out))
 
 
 def initial_parameters(
