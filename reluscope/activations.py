@@ -31,7 +31,7 @@ SELU_SCALE = 1.0507009873554805
 _SPECIAL = None
 
 
-def _special():
+def scipy_special():
     """scipy.special, imported on first use to keep ``import reluscope`` cheap."""
     global _SPECIAL
     if _SPECIAL is None:
@@ -123,7 +123,7 @@ def _identity_d(z, a, out):
 
 
 def _sigmoid(z, out):
-    _special().expit(z, out=out)  # stable for any z: expit(±1000) is 1 / 0, no warning
+    scipy_special().expit(z, out=out)  # stable for any z: expit(±1000) is 1 / 0, no warning
 
 
 def _sigmoid_d(z, a, out):
@@ -195,7 +195,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 def _gelu(z, out):
     # exact GELU z·Φ(z) (Hendrycks & Gimpel 2016), not the tanh approximation
-    _special().ndtr(z, out=out)
+    scipy_special().ndtr(z, out=out)
     out *= z
 
 
@@ -204,16 +204,16 @@ def _gelu_d(z, a, out):
     out *= -0.5
     np.exp(out, out=out)
     out *= _INV_SQRT_2PI * z
-    out += _special().ndtr(z)
+    out += scipy_special().ndtr(z)
 
 
 def _silu(z, out):
-    _special().expit(z, out=out)
+    scipy_special().expit(z, out=out)
     out *= z
 
 
 def _silu_d(z, a, out):
-    s = _special().expit(z)
+    s = scipy_special().expit(z)
     # σ(z) + z σ(z)(1 − σ(z)) = σ(z) + a (1 − σ(z))
     np.subtract(1.0, s, out=out)
     out *= a
@@ -225,7 +225,7 @@ def _softplus(z, out):
 
 
 def _softplus_d(z, a, out):
-    _special().expit(z, out=out)
+    scipy_special().expit(z, out=out)
 
 
 def _peak_of(derivative: Derivative, forward: Forward, lo: float, hi: float) -> float:

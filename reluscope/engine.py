@@ -32,7 +32,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from reluscope.activations import Activation, _special, get_activation
+from reluscope.activations import Activation, get_activation, scipy_special
 from reluscope.diagnostics import SATURATION_FRACTION
 from reluscope.errors import InvalidParameterError
 from reluscope.init import check_init, initial_parameters
@@ -271,7 +271,7 @@ class StackedNetwork:
         z_out = buffers.z_out
         np.matmul(current, layers[-1], out=z_out)
         if self.output == "logistic":
-            _special().expit(z_out, out=out)
+            scipy_special().expit(z_out, out=out)
         else:  # softmax, shifted by the row max as scikit-learn does
             np.subtract(z_out, z_out.max(axis=-1, keepdims=True), out=out)
             np.exp(out, out=out)
