@@ -189,24 +189,6 @@ def run(repeats: int = 5, include_sweeps: bool = False, stream=sys.stdout) -> li
         if include_sweeps:
             from reluscope.bench_sweep import sweep_benchmarks
 
-            for entry in sweep_benchmarks():
-                rows.append(
-                    BenchRow(**entry)
-                    if isinstance(entry, dict) and "met" in entry
-                    else _sweep_row(entry)
-                )
+            rows += [BenchRow(**row) for row in sweep_benchmarks()]
     print(format_table(rows), file=stream)
     return rows
-
-
-def _sweep_row(entry) -> BenchRow:
-    ratio = entry.get("ratio", np.nan)
-    return BenchRow(
-        entry.get("name", "sweep"),
-        entry.get("reluscope_seconds", np.nan),
-        entry.get("sklearn_seconds", np.nan),
-        "s",
-        ratio,
-        str(entry.get("note", "")),
-        bool(entry.get("met", True)),
-    )

@@ -1,17 +1,19 @@
-"""Sweep benchmarks (issue 5, Performance): stacked sweeps against sequential scikit-learn fits.
+"""Sweep benchmarks: stacked sweeps against sequential scikit-learn fits.
 
 Every figure is measured in the same process run as its baseline, with BLAS limited to one
 thread (``threadpoolctl``; the command-line child gets the thread variables too), and reported
-as a ratio, because the machine may be shared and noisy. ``reluscope bench`` prints the rows.
+as a ratio, because the machine may be shared and noisy. ``reluscope bench --sweeps`` prints
+the rows. Each run trains moons(500), batch 32, 40 epochs of SGD with diagnostics on.
 
-Rows (targets from the issue in brackets):
+Rows and their targets (:data:`TARGETS`):
 
-1. 32 seeds of 16×16×16×16, batch 32, diagnostics on, 40 epochs on moons(500): the
-   ``reluscope sweep`` command line, start-up included, vs 32 sequential
-   ``sklearn.neural_network.MLPClassifier`` fits with the same settings [≥ 15×].
-2. The same with 32 seeds of 64×64, float64, in-process [≥ 4×].
-3. Models per second at K = 128 (one stack) over K = 32 [≥ 1: no drop].
-4. K = 128 in groups of 32 with ``jobs=2`` over ``jobs=1`` (worker pool warmed up first) [≥ 1.5×].
+1. 32 seeds of 16×16×16×16: the ``reluscope sweep`` command line, start-up included, vs 32
+   sequential ``sklearn.neural_network.MLPClassifier`` fits with the same settings: ≥ 15×
+   faster.
+2. The same with 32 seeds of 64×64, float64, in-process: ≥ 4× faster.
+3. Models per second at K = 128 (one stack) over K = 32: ≥ 1, no drop.
+4. K = 128 in groups of 32 with ``jobs=2`` over ``jobs=1`` (worker pool warmed up first):
+   ≥ 1.5× faster.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["sweep_benchmarks"]
+__all__ = ["TARGETS", "sweep_benchmarks", "sweep_rows"]
 
 N_SAMPLES = 500
 EPOCHS = 40
@@ -33,6 +36,9 @@ LEARNING_RATE = 0.01
 SEEDS = 32
 DEEP = (16, 16, 16, 16)
 WIDE = (64, 64)
+
+TARGETS = {"cli": 15.0, "wide": 4.0, "scaling": 1.0, "jobs": 1.5}
+"""Lowest acceptable ratio of each row (see the module docstring); higher is better."""
 
 _BLAS_ONE_THREAD = {
     name: "1"
@@ -130,71 +136,93 @@ def _sklearn_seconds(hidden, seeds) -> float:
     return time.perf_counter() - started
 
 
-def _row(name, ours, theirs, ratio, note):
-    return {
-        "name": name,
-        "reluscope_seconds": ours,
-        "sklearn_seconds": theirs,
-        "ratio": ratio,
-        "note": note,
-    }
+def sweep_rows(seconds: Mapping[str, float], cpus: int | None = None) -> list[dict]:
+    """The table's rows from measured wall times, each checked against its target.
 
-
-def sweep_benchmarks() -> list[dict]:
-    """Run the sweep benchmarks; takes about a minute.
+    Parameters
+    ----------
+    seconds : mapping
+        Best wall times: ``cli`` and ``sklearn_deep`` (row 1), ``wide`` and ``sklearn_wide``
+        (row 2), ``k32`` and ``k128`` (row 3), ``jobs1`` and ``jobs2`` (row 4).
+    cpus : int, optional
+        CPUs of the machine, named in row 4.
 
     Returns
     -------
     list of dict
-        One per benchmark: ``name``, ``reluscope_seconds``, ``sklearn_seconds`` (None when the
-        baseline is reluscope itself), ``ratio`` (how many times faster, or the models/second
-        ratio), ``note`` (settings, the baseline and the issue's target).
+        The fields of :class:`reluscope.bench.BenchRow`: ``name``, ``reluscope`` and
+        ``reference`` (seconds, or models per second in row 3), ``unit``, ``ratio`` (higher is
+        better), ``target`` (as printed) and ``met`` (ratio ≥ the target of :data:`TARGETS`).
     """
+
+    def row(key, name, ours, reference, unit, ratio):
+        target = TARGETS[key]
+        return {
+            "name": name,
+            "reluscope": ours,
+            "reference": reference,
+            "unit": unit,
+            "ratio": ratio,
+            "target": f">= {target:g}x",
+            "met": bool(ratio >= target),  # NaN misses
+        }
+
+    t = seconds
+    deep, wide = "x".join(map(str, DEEP)), "x".join(map(str, WIDE))
+    on = f", {cpus} CPUs" if cpus else ""
+    per_second = 128 / t["k128"], 32 / t["k32"]
+    return [
+        row(
+            "cli",
+            f"sweep CLI, {SEEDS} seeds of {deep} vs sklearn",
+            t["cli"],
+            t["sklearn_deep"],
+            "s",
+            t["sklearn_deep"] / t["cli"],
+        ),
+        row(
+            "wide",
+            f"sweep, {SEEDS} seeds of {wide} float64 vs sklearn",
+            t["wide"],
+            t["sklearn_wide"],
+            "s",
+            t["sklearn_wide"] / t["wide"],
+        ),
+        row(
+            "scaling",
+            "sweep models/s, K=128 over K=32",
+            *per_second,
+            "models/s",
+            per_second[0] / per_second[1],
+        ),
+        row(
+            "jobs",
+            f"sweep K=128, jobs=2 over jobs=1{on}",
+            t["jobs2"],
+            t["jobs1"],
+            "s",
+            t["jobs1"] / t["jobs2"],
+        ),
+    ]
+
+
+def sweep_benchmarks() -> list[dict]:
+    """Run the sweep benchmarks (about a minute) and return :func:`sweep_rows`."""
+    from joblib import Parallel, delayed
     from threadpoolctl import threadpool_limits
 
-    rows = []
-    settings = f"moons({N_SAMPLES}), batch {BATCH_SIZE}, {EPOCHS} epochs, sgd, diagnostics on"
+    seconds = {}
     with threadpool_limits(limits=1):
         _sweep_seconds((4,), 2, repeats=1)  # import everything once
-        cli = _cli_seconds(DEEP, SEEDS)
-        sklearn_deep = _sklearn_seconds(DEEP, SEEDS)
-        rows.append(_row(
-            f"sweep CLI: {SEEDS} seeds of 16x16x16x16", cli, sklearn_deep, sklearn_deep / cli,
-            f"{settings}; `python -m reluscope sweep` start-up included vs {SEEDS} sequential "
-            "MLPClassifier fits; target >= 15x",
-        ))  # fmt: skip
-        wide = _sweep_seconds(WIDE, SEEDS)
-        sklearn_wide = _sklearn_seconds(WIDE, SEEDS)
-        rows.append(_row(
-            f"sweep: {SEEDS} seeds of 64x64 float64", wide, sklearn_wide, sklearn_wide / wide,
-            f"{settings}; in-process run_sweep vs {SEEDS} sequential MLPClassifier fits; "
-            "target >= 4x",
-        ))  # fmt: skip
-        k32 = _sweep_seconds(DEEP, 32, group_size=32)
-        k128 = _sweep_seconds(DEEP, 128, group_size=128)
-        rows.append(_row(
-            "sweep: models/s at K=128 over K=32", k128, None, (128 / k128) / (32 / k32),
-            f"16x16x16x16, {settings}; one stack of 128 ({k128:.2f} s) vs one of 32 "
-            f"({k32:.2f} s); target >= 1 (no drop)",
-        ))  # fmt: skip
-    from joblib import Parallel, delayed
-
+        seconds["cli"] = _cli_seconds(DEEP, SEEDS)
+        seconds["sklearn_deep"] = _sklearn_seconds(DEEP, SEEDS)
+        seconds["wide"] = _sweep_seconds(WIDE, SEEDS)
+        seconds["sklearn_wide"] = _sklearn_seconds(WIDE, SEEDS)
+        seconds["k32"] = _sweep_seconds(DEEP, 32, group_size=32)
+        seconds["k128"] = _sweep_seconds(DEEP, 128, group_size=128)
     # start the worker processes before timing: their start-up is paid once per session
     Parallel(n_jobs=2, backend="loky")(delayed(_sweep_seconds)((4,), 2, repeats=1) for _ in "ab")
     with threadpool_limits(limits=1):
-        serial = _sweep_seconds(DEEP, 128, group_size=32, jobs=1)
-        parallel = _sweep_seconds(DEEP, 128, group_size=32, jobs=2)
-    rows.append(_row(
-        "sweep: --jobs 2 at K=128", parallel, None, serial / parallel,
-        f"16x16x16x16, {settings}; 4 groups of 32, jobs=2 vs jobs=1 ({serial:.2f} s), "
-        f"warm worker pool, {os.cpu_count()} CPUs; target >= 1.5x",
-    ))  # fmt: skip
-    return rows
-
-
-if __name__ == "__main__":
-    for row in sweep_benchmarks():
-        ours = row["reluscope_seconds"]
-        theirs = row["sklearn_seconds"]
-        theirs = "" if theirs is None else f" vs {theirs:.2f} s"
-        print(f"{row['name']}: {ours:.2f} s{theirs} -> {row['ratio']:.2f}x  ({row['note']})")
+        seconds["jobs1"] = _sweep_seconds(DEEP, 128, group_size=32, jobs=1)
+        seconds["jobs2"] = _sweep_seconds(DEEP, 128, group_size=32, jobs=2)
+    return sweep_rows(seconds, os.cpu_count())
