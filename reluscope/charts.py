@@ -8,7 +8,8 @@ adds more; double-click clears). Single-view charts set no width, so
 
 Frames with several seeds are summarised here, in pandas, rather than by Vega-Lite: the browser
 gets one row per point, and the band is the same on every render (Vega's ``ci`` is a bootstrap).
-The band is a Student-t 95 % confidence interval of the mean across seeds.
+The band is a Student-t 95 % confidence interval of the mean across seeds
+(:func:`reluscope.stats.summarize`; a point with one seed has a zero-width interval).
 
 >>> import pandas as pd
 >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
@@ -28,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from reluscope.activations import ACTIVATIONS, get_activation
+from reluscope.stats import finite as _finite
+from reluscope.stats import summarize
 
 __all__ = [
     "ACTIVATION_COLORS",
@@ -166,59 +169,6 @@ def _legend_selection(field: str = "activation") -> alt.Parameter:
 
 def _highlight(selection: alt.Parameter, opacity: float = 1.0):
     return alt.when(selection).then(alt.value(opacity)).otherwise(alt.value(opacity * _FADED))
-
-
-def _finite(values: pd.Series) -> pd.Series:
-    """Infinities (a diverged run) as missing, so they are left out of means and scales."""
-    values = pd.to_numeric(values, errors="coerce").astype("float64")
-    return values.where(np.isfinite(values))
-
-
-def summarize(
-    frame: pd.DataFrame,
-    by: Sequence[str],
-    value: str,
-    confidence: float = 0.95,
-    bounds: tuple[float, float] | None = None,
-) -> pd.DataFrame:
-    """Mean and Student-t confidence interval of ``value`` per group (e.g. across seeds).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per observation.
-    by : sequence of str
-        Grouping columns.
-    value : str
-        Numeric column; missing and infinite values are left out.
-    confidence : float, default 0.95
-    bounds : (low, high), optional
-        Clip the interval to these (e.g. (0, 1) for a fraction).
-
-    Returns
-    -------
-    DataFrame
-        ``by`` columns and ``mean, ci_low, ci_high, n`` (n = finite observations; with n = 1
-        the interval is the point itself).
-
-    >>> frame = pd.DataFrame({"g": ["a", "a", "b"], "v": [1.0, 3.0, 5.0]})
-    >>> summarize(frame, ["g"], "v").round(2).to_dict("records")[0]
-    {'g': 'a', 'mean': 2.0, 'ci_low': -10.71, 'ci_high': 14.71, 'n': 2}
-    """
-    from scipy.stats import t as student_t
-
-    by = list(by)
-    values = frame[by].assign(_value=_finite(frame[value]))
-    grouped = values.groupby(by, sort=True, dropna=False)["_value"]
-    stats = grouped.agg(mean="mean", sd="std", n="count").reset_index()
-    n = stats["n"].to_numpy()
-    quantile = student_t.ppf(0.5 + confidence / 2.0, np.maximum(n - 1, 1))
-    half = np.where(n > 1, quantile * stats["sd"].fillna(0.0) / np.sqrt(np.maximum(n, 1)), 0.0)
-    stats["ci_low"] = stats["mean"] - half
-    stats["ci_high"] = stats["mean"] + half
-    if bounds is not None:
-        stats[["ci_low", "ci_high"]] = stats[["ci_low", "ci_high"]].clip(*bounds)
-    return stats.drop(columns="sd")[[*by, "mean", "ci_low", "ci_high", "n"]]
 
 
 def _positive_for_log(summary: pd.DataFrame) -> pd.DataFrame:

@@ -19,9 +19,6 @@ two activations is the activation's doing, not the draw's.
 ... )
 >>> result.runs.shape[0], result.runs["activation"].unique().tolist()
 (8, ['relu', 'tanh'])
->>> table = phase_table(result.runs)
->>> table[["activation", "bias_offset", "n_runs"]].to_dict("records")[0]
-{'activation': 'relu', 'bias_offset': -3.0, 'n_runs': 2}
 """
 
 from __future__ import annotations
@@ -51,7 +48,6 @@ __all__ = [
     "check_output_path",
     "format_hidden",
     "load_precomputed",
-    "phase_table",
     "recovery_table",
     "run_sweep",
     "summarize_run",
@@ -889,78 +885,6 @@ def _frames(points, summaries, with_curves):
 # tables for the lab page
 
 
-def _mean_interval(values: np.ndarray, bounds=None) -> tuple[float, float, float, int]:
-    """Mean and Student-t 95 % interval of the finite values: (mean, low, high, n).
-
-    ``bounds`` (low, high) clips the interval to the values' natural range, e.g. (0, 1) for a
-    fraction.
-    """
-    from scipy.special import stdtrit
-
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    n = values.size
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(values.mean())
-    if n == 1:
-        return mean, math.nan, math.nan, 1
-    half = float(stdtrit(n - 1, 0.975)) * float(values.std(ddof=1)) / math.sqrt(n)
-    low, high = mean - half, mean + half
-    if bounds is not None:
-        low, high = max(low, bounds[0]), min(high, bounds[1])
-    return mean, low, high, n
-
-
-def _bounds(column: str):
-    """(0, 1) for columns that hold fractions or accuracies, else None."""
-    if "fraction" in column or "score" in column or "share" in column:
-        return (0.0, 1.0)
-    return None
-
-
-def phase_table(
-    runs,
-    values: Sequence[str] = ("dead_fraction_final", "final_loss", "final_score"),
-    by: Sequence[str] = ("activation", "bias_offset", "learning_rate"),
-):
-    """Mean and 95 % confidence interval over seeds, per cell of the phase diagram.
-
-    Diverged runs count in ``diverged_fraction`` but not in the means (their last state is
-    not finite); a cell whose runs all diverged has NaN means.
-
-    Parameters
-    ----------
-    runs : pandas.DataFrame
-        A run table (:attr:`SweepResult.runs` or a precomputed one).
-    values : sequence of str
-        Run-table columns to aggregate.
-    by : sequence of str
-        The cell's coordinates.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per cell, in the run table's order: ``by`` columns, ``n_runs``,
-        ``diverged_fraction``, then ``<value>_mean``, ``<value>_ci_low``, ``<value>_ci_high``
-        for each value (the interval is NaN with fewer than two finite runs).
-    """
-    import pandas as pd
-
-    by = list(by)
-    rows = []
-    for key, cell in runs.groupby(by, sort=False, dropna=False):
-        row = dict(zip(by, key, strict=True))
-        kept = cell[~cell["diverged"].astype(bool)]
-        row["n_runs"] = len(cell)
-        row["diverged_fraction"] = float(cell["diverged"].astype(bool).mean())
-        for value in values:
-            mean, low, high, _ = _mean_interval(kept[value].to_numpy(), _bounds(value))
-            row[f"{value}_mean"], row[f"{value}_ci_low"], row[f"{value}_ci_high"] = mean, low, high
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def recovery_table(runs, by: Sequence[str] = ("activation", "negative_slope", "solver")):
     """Share of born-inactive units that are no longer inactive at the end, per group.
 
@@ -977,18 +901,22 @@ def recovery_table(runs, by: Sequence[str] = ("activation", "negative_slope", "s
         One row per group: ``by`` columns, ``n_runs``, ``born_inactive``,
         ``recovered_inactive`` (totals over runs), ``recovered_share`` (their ratio),
         ``share_mean``, ``share_ci_low``, ``share_ci_high`` (over runs with born-inactive
-        units), ``born_dead`` and ``recovered_dead`` (totals).
+        units; :func:`reluscope.stats.summarize`, so one such run gives a zero-width
+        interval), ``born_dead`` and ``recovered_dead`` (totals).
     """
     import pandas as pd
 
+    from reluscope.stats import summarize
+
     by = list(by)
+    born = runs["born_inactive"]
+    shares = runs[by].assign(share=runs["recovered_inactive"] / born.where(born > 0))
+    summary = summarize(shares, by, "share", bounds=(0.0, 1.0), sort=False)
     rows = []
-    for key, group in runs.groupby(by, sort=False, dropna=False):
+    groups = runs.groupby(by, sort=False, dropna=False)
+    for (key, group), stat in zip(groups, summary.itertuples(), strict=True):
         born = group["born_inactive"].to_numpy()
         recovered = group["recovered_inactive"].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shares = np.where(born > 0, recovered / np.maximum(born, 1), np.nan)
-        mean, low, high, _ = _mean_interval(shares, (0.0, 1.0))
         rows.append(
             {
                 **dict(zip(by, key, strict=True)),
@@ -996,9 +924,9 @@ def recovery_table(runs, by: Sequence[str] = ("activation", "negative_slope", "s
                 "born_inactive": int(born.sum()),
                 "recovered_inactive": int(recovered.sum()),
                 "recovered_share": recovered.sum() / born.sum() if born.sum() else math.nan,
-                "share_mean": mean,
-                "share_ci_low": low,
-                "share_ci_high": high,
+                "share_mean": stat.mean,
+                "share_ci_low": stat.ci_low,
+                "share_ci_high": stat.ci_high,
                 "born_dead": int(group["born_dead"].sum()),
                 "recovered_dead": int(group["recovered_dead"].sum()),
             }

@@ -209,6 +209,21 @@ def test_summarize_clips_to_bounds():
     assert stats["ci_low"].iloc[0] == 0.0 and stats["ci_high"].iloc[0] == 1.0
 
 
+def test_summarize_is_the_one_in_reluscope_stats():
+    import doctest
+
+    from reluscope import stats
+
+    assert charts.summarize is stats.summarize  # the sweep's recovery table uses it too
+    assert doctest.testmod(stats).failed == 0
+    # t(0.975, 2) · sd / √3, groups in order of appearance when asked, no group dropped
+    frame = pd.DataFrame({"g": ["b", "b", "b", "a", None], "v": [1.0, 2.0, 3.0, np.nan, 4.0]})
+    table = stats.summarize(frame, ["g"], "v", sort=False)
+    assert table["g"].tolist()[:2] == ["b", "a"] and table["n"].tolist() == [3, 0, 1]
+    assert table["ci_high"].iloc[0] == pytest.approx(2.0 + 4.302652729911275 / np.sqrt(3))
+    assert table.iloc[1][["mean", "ci_low", "ci_high"]].isna().all()  # no finite observation
+
+
 # --- training curves -----------------------------------------------------------------------
 
 

@@ -22,7 +22,6 @@ from reluscope.sweep import (
     RUN_COLUMNS,
     SweepGrid,
     load_precomputed,
-    phase_table,
     recovery_table,
     run_sweep,
     summarize_run,
@@ -272,26 +271,6 @@ def test_progress_in_process_reaches_one_epoch_by_epoch():
 # ---------------------------------------------------------------- tables for the lab page
 
 
-def test_phase_table_means_intervals_and_divergence():
-    runs = pd.DataFrame({
-        "activation": ["relu"] * 4 + ["tanh"] * 2,
-        "bias_offset": [0.0] * 6,
-        "learning_rate": [0.1] * 6,
-        "dead_fraction_final": [0.1, 0.2, 0.3, 1.0, 0.0, 0.0],
-        "final_loss": [1.0, 2.0, 3.0, math.nan, 0.5, math.inf],
-        "diverged": [False, False, False, True, False, True],
-    })  # fmt: skip
-    table = phase_table(runs, values=("dead_fraction_final", "final_loss"))
-    relu, tanh = table.iloc[0], table.iloc[1]
-    assert relu["n_runs"] == 4 and relu["diverged_fraction"] == 0.25
-    assert relu["dead_fraction_final_mean"] == pytest.approx(0.2)
-    half = 4.302652729911275 * 0.1 / math.sqrt(3)  # t(0.975, 2) · s / √n
-    assert relu["final_loss_ci_high"] == pytest.approx(2.0 + 10 * half)
-    assert relu["dead_fraction_final_ci_low"] == 0.0  # clipped to the range of a fraction
-    assert relu["dead_fraction_final_ci_high"] == pytest.approx(0.2 + half)
-    assert tanh["final_loss_mean"] == 0.5 and math.isnan(tanh["final_loss_ci_low"])
-
-
 def test_recovery_table_pools_and_averages_shares():
     runs = pd.DataFrame({
         "activation": ["leaky_relu"] * 3,
@@ -306,6 +285,28 @@ def test_recovery_table_pools_and_averages_shares():
     assert row["n_runs"] == 3 and row["born_inactive"] == 40
     assert row["recovered_share"] == 35 / 40 and row["share_mean"] == 0.75
     assert row["share_ci_high"] == 1.0
+    # t(0.975, 1) · sd([0.5, 1]) / √2 = 12.706 · 0.25, clipped at 0
+    assert row["share_ci_low"] == 0.0
+
+
+def test_recovery_table_interval_is_the_charts_interval():
+    """One implementation of the interval: a lone run's collapses to its share, as in charts."""
+    runs = pd.DataFrame({
+        "activation": ["relu", "relu", "tanh", "sigmoid"],
+        "negative_slope": [0.0, 0.0, math.nan, math.nan],
+        "solver": ["sgd"] * 4,
+        "born_inactive": [4, 4, 5, 0],
+        "recovered_inactive": [1, 3, 2, 0],
+        "born_dead": [1, 0, 0, 0],
+        "recovered_dead": [0, 0, 0, 0],
+    })  # fmt: skip
+    table = recovery_table(runs)
+    assert table["activation"].tolist() == ["relu", "tanh", "sigmoid"]  # the runs' order
+    relu, tanh, sigmoid = table.to_dict("records")
+    # shares 0.25 and 0.75: 0.5 ± t(0.975, 1) · 0.25, clipped to [0, 1]
+    assert (relu["share_mean"], relu["share_ci_low"], relu["share_ci_high"]) == (0.5, 0.0, 1.0)
+    assert (tanh["share_mean"], tanh["share_ci_low"], tanh["share_ci_high"]) == (0.4, 0.4, 0.4)
+    assert math.isnan(sigmoid["share_mean"]) and math.isnan(sigmoid["share_ci_low"])
 
 
 # ---------------------------------------------------------------- command line
