@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
 from reluscope.activations import ACTIVATIONS, ALIASES
+from reluscope.datasets import BUNDLED_PREFIX
 from reluscope.errors import InvalidParameterError
 from reluscope.init import INITS
 
@@ -49,8 +50,8 @@ __all__ = [
 TEST_SIZE = 0.25
 # the `dataset` choice that means "the CSV file uploaded in this browser session"
 UPLOAD = "upload"
-# `dataset` choices naming a bundled file data/<name>.csv start with this
-BUNDLED_PREFIX = "csv:"
+# `dataset` choices naming a bundled file data/<name>.csv start with BUNDLED_PREFIX ("csv:"),
+# defined with the datasets (reluscope.datasets.from_choice reads such choices)
 
 
 @dataclass(frozen=True)

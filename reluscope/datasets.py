@@ -39,6 +39,7 @@ from reluscope.errors import DatasetError
 
 __all__ = [
     "BUNDLED",
+    "BUNDLED_PREFIX",
     "DATASETS",
     "MAX_BYTES",
     "MAX_CLASSES",
@@ -51,7 +52,9 @@ __all__ = [
     "Standardization",
     "bundled_datasets",
     "bundled_description",
+    "csv_columns",
     "dataset_info",
+    "from_choice",
     "load_bundled",
     "load_csv",
     "make_dataset",
@@ -77,6 +80,8 @@ MAX_ABS_VALUE = 1e150
 """Larger magnitudes overflow when squared and summed (standardisation, losses)."""
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+BUNDLED_PREFIX = "csv:"
+"""A dataset choice ``csv:NAME`` names the bundled file ``data/NAME.csv`` (:func:`from_choice`)."""
 
 # how a missing cell is written by spreadsheets, R, pandas and the UCI repository
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "#n/a"})
@@ -804,6 +809,44 @@ def load_bundled(name: str) -> Dataset:
 
 
 # --------------------------------------------------------------------------------------------
+# A dataset choice: what the dashboard, `reluscope train` and sweeps name by one string
+
+
+def from_choice(
+    name: str,
+    n_samples: int | None = None,
+    noise: float | None = None,
+    random_state: int | None = None,
+) -> Dataset:
+    """The dataset a settings choice names: a generator, a real dataset or ``csv:NAME``.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASETS`, or :data:`BUNDLED_PREFIX` followed by a name of
+        :func:`bundled_datasets`. (An uploaded file is not a choice: read it with
+        :func:`load_csv`.)
+    n_samples, noise, random_state
+        Passed to :func:`make_dataset` for a generator. Real datasets are used as measured —
+        every row, no noise — and bundled files as they are; for them these are ignored, so
+        one set of settings serves every kind of dataset.
+
+    Raises
+    ------
+    DatasetError
+        For an unknown name, or a generator parameter outside what is allowed.
+
+    >>> from_choice("iris", n_samples=50, noise=0.2).n_samples
+    150
+    """
+    if isinstance(name, str) and name.startswith(BUNDLED_PREFIX):
+        return load_bundled(name.removeprefix(BUNDLED_PREFIX))
+    if dataset_info(name).real:
+        return make_dataset(name, noise=0.0)
+    return make_dataset(name, n_samples=n_samples, noise=noise, random_state=random_state)
+
+
+# --------------------------------------------------------------------------------------------
 # Users' CSV files
 
 
@@ -1068,6 +1111,41 @@ def _decode_8bit(raw: bytes) -> str:
                 "cannot be decoded. Save it as CSV (UTF-8)."
             ) from None
     return text.removeprefix("\ufeff")
+
+
+def csv_columns(raw: bytes) -> tuple[str, ...]:
+    """The column names of a CSV file's header line, read exactly as :func:`load_csv` reads them.
+
+    For a column picker: the encoding (UTF-8, UTF-16 with BOM, Windows-1252) and the separator
+    are detected from the content like the loader does, so any name returned here is a valid
+    ``target`` of ``load_csv`` on the same bytes.
+
+    Raises
+    ------
+    DatasetError
+        When the bytes are not a text CSV file or its header line is not usable (no header,
+        a single column, unnamed or repeated names, more than :data:`MAX_COLUMNS` columns).
+
+    >>> csv_columns("größe;länge;art\\n1,5;2;x\\n".encode("utf-16"))
+    ('größe', 'länge', 'art')
+    """
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise DatasetError(f"raw of type {type(raw).__name__} is not allowed; expected bytes.")
+    text = _decode(bytes(raw))
+    if not text.strip():
+        raise DatasetError("the file is empty; expected a header line and rows of values.")
+    reader = _reader(text, _sniff_separator(text))
+    try:
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            if any(cells):
+                names, _ = _read_header(cells, None, MAX_COLUMNS)
+                return tuple(names)
+    except csv.Error as error:
+        raise DatasetError(
+            f"could not parse line {reader.line_num}: {error}. Check the quoting."
+        ) from None
+    raise DatasetError("the file has no values, only separators and blank lines.")
 
 
 def _reader(text: str, separator: str):

@@ -29,6 +29,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = [
     "RUN_COLUMNS",
     "SweepGrid",
     "SweepResult",
+    "check_integer",
     "check_output_path",
     "format_hidden",
     "load_precomputed",
@@ -104,6 +106,13 @@ PRECOMPUTED = {
 
 # the engine's divergence warning: in a sweep divergence is an outcome, kept in `diverged`
 _DIVERGED_WARNING = "Training diverged"
+
+# Ranges of the training settings that reluscope.config has no field for (the dashboard does
+# not offer them). TrainConfig holds the same; checking here fails before the data is made.
+# momentum keeps this share of the previous step: 0 is plain SGD, above 1 steps grow without end
+_MOMENTUM_RANGE = (0.0, 1.0)
+# alpha weighs the L2 penalty: below 0 it would reward large weights
+_ALPHA_RANGE = (0.0, math.inf)
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,26 +211,70 @@ def _hidden(raw) -> tuple[tuple[int, ...], ...]:
     return _unique(_architecture(item) for item in _items("hidden", raw))
 
 
+def check_integer(
+    name: str,
+    value,
+    low: int = 1,
+    high: int | None = None,
+    *,
+    exact: bool = False,
+    allowed: str | None = None,
+) -> int:
+    """``value`` as an ``int`` in [``low``, ``high``], or an error naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter, as the error should name it.
+    value : object
+        An int (NumPy's too; never a bool); unless ``exact``, also a whole float or its text,
+        such as ``"32"`` or ``32.0``, as the command line, links and forms give them.
+    low, high : int
+        Inclusive bounds; ``high=None`` for none.
+    exact : bool
+        Accept integer types only (the Python API of :mod:`reluscope.theory`).
+    allowed : str, optional
+        What the error says is allowed; by default the range.
+
+    Raises
+    ------
+    InvalidParameterError
+
+    >>> check_integer("epochs", "30", 1, 500), check_integer("jobs", 2.0)
+    (30, 2)
+    >>> check_integer("epochs", 2.5)
+    Traceback (most recent call last):
+    ...
+    reluscope.errors.InvalidParameterError: epochs=2.5 is not allowed; expected an integer ≥ 1.
+    """
+    if allowed is None:
+        allowed = f"an integer ≥ {low}" if high is None else f"an integer in [{low}, {high}]"
+    if isinstance(value, bool):
+        raise InvalidParameterError(name, value, allowed)
+    if isinstance(value, Integral):
+        number = int(value)
+    elif exact:
+        raise InvalidParameterError(name, value, allowed)
+    else:
+        try:
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidParameterError(name, value, allowed) from None
+        if not math.isfinite(number) or number != round(number):
+            raise InvalidParameterError(name, value, allowed)
+        number = int(number)
+    if number < low or (high is not None and number > high):
+        raise InvalidParameterError(name, value, allowed)
+    return number
+
+
 def _seeds(raw) -> tuple[int, ...]:
-    seed_field = _config_field("seed")
-    high = int(seed_field.high)
+    high = int(_config_field("seed").high)
     allowed = f"a number of seeds ≥ 1, or a list of seeds in [0, {high}]"
     if isinstance(raw, (int, np.integer)) and not isinstance(raw, bool):
-        if raw < 1:
-            raise InvalidParameterError("seeds", raw, allowed)
-        return tuple(range(int(raw)))
-    values = []
-    for item in _items("seeds", raw):
-        try:
-            if isinstance(item, bool):
-                raise ValueError
-            number = float(item)
-        except (TypeError, ValueError):
-            raise InvalidParameterError("seeds", item, allowed) from None
-        if number != round(number) or not 0 <= number <= high:
-            raise InvalidParameterError("seeds", item, allowed)
-        values.append(int(number))
-    return _unique(values)
+        return tuple(range(check_integer("seeds", raw, 1, allowed=allowed)))
+    items = _items("seeds", raw)
+    return _unique(check_integer("seeds", item, 0, high, allowed=allowed) for item in items)
 
 
 @dataclass(frozen=True)
@@ -523,43 +576,44 @@ def _dataset(dataset, n_samples, noise, data_seed):
     return make_dataset(text, n_samples=n_samples, noise=noise, random_state=data_seed)
 
 
-def _positive_int(name, value, low=1, high=None):
-    allowed = f"an integer ≥ {low}" if high is None else f"an integer in [{low}, {high}]"
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(name, value, allowed) from None
-    if number != round(number) or number < low or (high is not None and number > high):
-        raise InvalidParameterError(name, value, allowed)
-    return int(number)
+def _config_integer(name, value):
+    """An integer in the range ``reluscope.config`` allows for field ``name``."""
+    config_field = _config_field(name)
+    return check_integer(name, value, int(config_field.low), int(config_field.high))
 
 
 def _check_training(epochs, batch_size, momentum, alpha, dtype, test_size):
     """Validate the shared training settings; returns (epochs, batch_size) as ints."""
-    epochs = _positive_int("epochs", epochs, 1, int(_config_field("epochs").high))
-    batch_size = _positive_int("batch_size", batch_size, 1)
+    epochs = _config_integer("epochs", epochs)
+    batch_size = _config_integer("batch_size", batch_size)
     if dtype not in ("float64", "float32"):
         raise InvalidParameterError("dtype", dtype, "float64 or float32")
     if isinstance(test_size, bool) or not (
         isinstance(test_size, (int, float)) and 0.0 <= test_size < 1.0
     ):
         raise InvalidParameterError("test_size", test_size, "a fraction in [0, 1)")
-    for name, value, high in (("momentum", momentum, 1.0), ("alpha", alpha, math.inf)):
+    for name, value, (low, high) in (
+        ("momentum", momentum, _MOMENTUM_RANGE),
+        ("alpha", alpha, _ALPHA_RANGE),
+    ):
         if isinstance(value, bool) or not (
-            isinstance(value, (int, float)) and 0.0 <= value <= high and math.isfinite(value)
+            isinstance(value, (int, float)) and low <= value <= high and math.isfinite(value)
         ):
-            allowed = "a number in [0, 1]" if high == 1.0 else "a finite number ≥ 0"
+            bounded = high < math.inf
+            allowed = (
+                f"a number in [{low:g}, {high:g}]" if bounded else f"a finite number ≥ {low:g}"
+            )
             raise InvalidParameterError(name, value, allowed)
     return epochs, batch_size
 
 
 def _check_execution(group_size, jobs, backend, scheduler):
     """Validate how the sweep runs; returns (group_size, jobs) with ``-1`` jobs resolved."""
-    group_size = _positive_int("group_size", group_size, 1)
-    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs == 0 or jobs < -1:
-        raise InvalidParameterError("jobs", jobs, "an integer ≥ 1, or -1 for one per CPU")
+    group_size = check_integer("group_size", group_size, 1)
+    allowed = "an integer ≥ 1, or -1 for one per CPU"
+    jobs = check_integer("jobs", jobs, -1, allowed=allowed)
+    if jobs == 0:
+        raise InvalidParameterError("jobs", jobs, allowed)
     if backend not in BACKENDS:
         raise InvalidParameterError("backend", backend, f"one of {', '.join(BACKENDS)}")
     if scheduler is not None and backend != "dask":

@@ -31,6 +31,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from reluscope.errors import InvalidParameterError
+from reluscope.sweep import check_integer
 
 __all__ = [
     "MonteCarloEstimate",
@@ -235,7 +236,7 @@ def simulate_born_dead(
     True
     """
     widths = _check_widths(widths)
-    n_trials = _check_positive_int("n_trials", n_trials)
+    n_trials = check_integer("n_trials", n_trials, exact=True)
     X = _check_inputs(X, input_dim)
     rng = np.random.default_rng(random_state)
 
@@ -308,10 +309,10 @@ def dead_first_layer_fraction(
     """
     if not isinstance(bias, Real) or not math.isfinite(bias):
         raise InvalidParameterError("bias", bias, "a finite float")
-    n_units = _check_positive_int("n_units", n_units)
+    n_units = check_integer("n_units", n_units, exact=True)
     radius = _check_positive_float("radius", radius)
     sigma = _check_positive_float("sigma", sigma)
-    n_points = _check_positive_int("n_points", n_points)
+    n_points = check_integer("n_points", n_points, exact=True)
     rng = np.random.default_rng(random_state)
 
     angles = np.linspace(0.0, 2.0 * np.pi, n_points, endpoint=False)
@@ -334,12 +335,6 @@ def _check_widths(widths) -> tuple[int, ...]:
     return tuple(int(n) for n in widths)
 
 
-def _check_positive_int(field: str, value) -> int:
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-        raise InvalidParameterError(field, value, "a positive integer")
-    return int(value)
-
-
 def _check_positive_float(field: str, value) -> float:
     if not isinstance(value, Real) or isinstance(value, bool) or not 0.0 < value < math.inf:
         raise InvalidParameterError(field, value, "a finite float > 0")
@@ -348,7 +343,7 @@ def _check_positive_float(field: str, value) -> float:
 
 def _check_inputs(X, input_dim) -> np.ndarray:
     if input_dim is not None:
-        input_dim = _check_positive_int("input_dim", input_dim)
+        input_dim = check_integer("input_dim", input_dim, exact=True)
     if X is None:
         X = np.zeros((1, input_dim or 2))
         X[0, 0] = 1.0

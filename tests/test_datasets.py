@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import doctest
 import io
 import math
@@ -20,9 +21,12 @@ import reluscope.datasets as ds
 from reluscope.cli import main as cli_main
 from reluscope.datasets import (
     BUNDLED,
+    BUNDLED_PREFIX,
     DATASETS,
     Dataset,
+    csv_columns,
     dataset_info,
+    from_choice,
     load_bundled,
     load_csv,
     make_dataset,
@@ -387,6 +391,49 @@ def test_windows_1252_files_are_read():
     assert data.feature_names == ("température", "humidité") and "été" in data.class_names
 
 
+FRENCH = [["température", "humidité", "classe"]] + [[str(i), f"{i % 3},5", str(i % 2)]
+                                                    for i in range(10)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        csv_bytes(FRENCH, delimiter=";", encoding="cp1252"),
+        csv_bytes(FRENCH, delimiter=";", encoding="utf-16"),
+        csv_bytes(FRENCH, delimiter="\t", encoding="utf-16"),
+        b"\xef\xbb\xbf" + csv_bytes(FRENCH, delimiter="|"),
+        b"\n\n" + csv_bytes(FRENCH, delimiter=";", newline="\r\n"),
+        csv_bytes([[f"{name}, n°" for name in FRENCH[0]], *FRENCH[1:]], delimiter=";"),
+    ],
+    ids=["cp1252", "utf-16", "utf-16-tabs", "bom-pipes", "blank-lines-crlf", "quoted"],
+)  # fmt: skip
+def test_csv_columns_read_the_header_as_the_loader_does(raw):
+    columns = csv_columns(raw)
+    data = load_csv(raw)
+    assert columns == (*data.feature_names, data.target_name)
+    assert columns[0].startswith("température") and len(columns) == 3
+    # every name offered is a target the loader accepts
+    assert load_csv(raw, target=columns[0], task="regression").target_name == columns[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        (b"", "empty"),
+        (b"%PDF-1.4 ...", "PDF"),
+        (b"a,b\x00,c\n", "binary"),
+        (b"only\n1\n2\n", "single column"),
+        (b"1,2,3\n4,5,6\n", "looks like data"),
+        (b"a,a,b\n1,2,x\n", "appears twice"),
+        (b"\xff\xfea\x00\x00\xd8", "UTF-16"),
+        ("a,b\n".encode("utf-16")[:-1], "UTF-16"),
+    ],
+)
+def test_csv_columns_say_why_a_header_is_unreadable(raw, fragment):
+    with pytest.raises(DatasetError, match=fragment):
+        csv_columns(raw)
+
+
 @pytest.mark.parametrize(
     ("labels", "task", "class_names"),
     [
@@ -624,6 +671,21 @@ def test_arbitrary_small_tables_give_a_dataset_or_a_dataset_error(raw):
     check_outcome(raw)
 
 
+@PROPERTY
+@given(tables())
+def test_csv_columns_are_the_columns_the_loader_reads(raw):
+    """The dashboard's target picker offers exactly the names ``load_csv`` accepts as target."""
+    try:
+        data = load_csv(raw)
+    except DatasetError:
+        try:
+            csv_columns(raw)  # the header may still be readable; never another exception
+        except DatasetError:
+            pass
+        return
+    assert csv_columns(raw) == (*data.feature_names, data.target_name)
+
+
 @st.composite
 def valid_tables(draw):
     n_features = draw(st.integers(1, 4))
@@ -686,6 +748,46 @@ def test_make_bundled_regenerates_the_files_byte_for_byte(tmp_path):
     assert written == sorted(path.name for path in BUNDLED.values())
     for name in written:
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / name).read_bytes(), name
+
+
+# ----------------------------------------------------------------------------------------------
+# a dataset choice: the one reading of the `dataset` setting
+
+
+def test_from_choice_makes_each_kind_of_dataset():
+    generated = from_choice("moons", 120, 0.3, random_state=5)
+    expected = make_dataset("moons", n_samples=120, noise=0.3, random_state=5)
+    assert np.array_equal(generated.X, expected.X) and np.array_equal(generated.y, expected.y)
+    # real data is used as measured: every row, no noise, whatever the generator settings say
+    real = from_choice("iris", 50, 0.2, random_state=3)
+    assert real.n_samples == 150 and np.array_equal(real.X, make_dataset("iris").X)
+    bundled = from_choice(f"{BUNDLED_PREFIX}three_spirals", 50, 0.2, random_state=3)
+    assert np.array_equal(bundled.X, load_bundled("three_spirals").X)
+    assert bundled.description == load_bundled("three_spirals").description
+
+
+@pytest.mark.parametrize("name", ["nope", "upload", f"{BUNDLED_PREFIX}nope", "", None])
+def test_from_choice_rejects_unknown_names(name):
+    with pytest.raises(DatasetError, match="name="):
+        from_choice(name, 100, 0.1)
+
+
+@pytest.mark.parametrize("name", ["moons", "iris", f"{BUNDLED_PREFIX}three_spirals"])
+def test_the_cli_and_the_sweep_read_a_choice_with_from_choice(name):
+    from reluscope import config, sweep
+    from reluscope.commands.train import load_dataset
+
+    settings = dataclasses.replace(config.DEFAULTS, dataset=name, n_samples=80, seed=4)
+    expected = from_choice(name, 80, settings.noise, random_state=4)
+    noise = settings.noise if dataset_info_or_none(name) else None
+    for data in (load_dataset(settings), sweep._dataset(name, 80, noise, 4)):
+        assert np.array_equal(data.X, expected.X) and np.array_equal(data.y, expected.y)
+        assert data.description == expected.description
+
+
+def dataset_info_or_none(name):
+    """Whether ``name`` is a generator (which takes noise)."""
+    return name in DATASETS and not dataset_info(name).real
 
 
 def test_load_bundled_rejects_unknown_names():

@@ -21,6 +21,7 @@ from reluscope.sweep import (
     CURVE_COLUMNS,
     RUN_COLUMNS,
     SweepGrid,
+    check_integer,
     load_precomputed,
     recovery_table,
     run_sweep,
@@ -104,13 +105,22 @@ def test_bad_grid_values_name_their_field(field, value):
     ("argument", "value"),
     [
         ("epochs", 0),
+        ("epochs", math.inf),
+        ("epochs", 2.5),
         ("batch_size", "x"),
+        ("batch_size", 2),  # reluscope.config allows 4 to 512
+        ("batch_size", 1024),
         ("group_size", 0),
         ("jobs", 0),
+        ("jobs", -2),
+        ("jobs", 1.5),
         ("backend", "threads"),
         ("dtype", "float16"),
         ("test_size", 1.0),
         ("momentum", 2.0),
+        ("momentum", -0.1),
+        ("alpha", -1e-4),
+        ("alpha", math.inf),
         ("scheduler", "tcp://127.0.0.1:1"),  # a scheduler needs the dask backend
     ],
 )
@@ -121,6 +131,38 @@ def test_bad_run_arguments_name_their_field(argument, value):
     with pytest.raises(InvalidParameterError) as caught:
         run_sweep({"colour": "red"})
     assert caught.value.field == "grid"
+
+
+@pytest.mark.parametrize("name", ["epochs", "batch_size"])
+def test_training_ranges_are_the_configs(name):
+    from reluscope.config import FIELDS
+
+    low, high = int(FIELDS[name].low), int(FIELDS[name].high)
+    settings = {"epochs": 1, "batch_size": 32, "momentum": 0.9, "alpha": 0.0,
+                "dtype": "float64", "test_size": 0.0}  # fmt: skip
+    for bad in (low - 1, high + 1):
+        with pytest.raises(InvalidParameterError, match=rf"\[{low}, {high}\]"):
+            sweep._check_training(**{**settings, name: bad})
+    for good in (low, high):
+        epochs, batch_size = sweep._check_training(**{**settings, name: good})
+        assert {"epochs": epochs, "batch_size": batch_size}[name] == good
+
+
+def test_check_integer_takes_whole_numbers_and_their_text():
+    assert check_integer("n", "32") == check_integer("n", " 32 ") == check_integer("n", 32.0) == 32
+    assert check_integer("n", np.int64(7), 1, 7) == 7 and type(check_integer("n", "3")) is int
+    assert check_integer("jobs", "-1", -1) == -1
+    for bad in (True, 2.5, "2.5", "two", None, math.nan, math.inf, "1e999", 0, [3]):
+        with pytest.raises(InvalidParameterError) as caught:
+            check_integer("n", bad)
+        assert caught.value.field == "n" and caught.value.allowed == "an integer ≥ 1"
+    with pytest.raises(InvalidParameterError, match=r"an integer in \[1, 5\]"):
+        check_integer("n", 6, 1, 5)
+    for bad in (3.0, "3", np.float64(3)):  # the Python API of reluscope.theory
+        with pytest.raises(InvalidParameterError):
+            check_integer("n", bad, exact=True)
+    with pytest.raises(InvalidParameterError, match="the demo's cap"):
+        check_integer("seeds", 9, 1, 5, allowed="a whole number in [1, 5] (the demo's cap)")
 
 
 # ---------------------------------------------------------------- meaning
@@ -350,6 +392,11 @@ def test_cli_without_out_writes_csv_to_stdout(capsys):
         (["--hidden", "16xx"], "--hidden"),
         (["--seeds", "0"], "--seeds"),
         (["--epochs", "-1"], "--epochs"),
+        (["--epochs", "2.5"], "--epochs"),
+        (["--batch-size", "2"], "--batch-size"),
+        (["--group-size", "0"], "--group-size"),
+        (["--seed", "-1"], "--seed"),
+        (["--seed", "2147483648"], "--seed"),
         (["--jobs", "two"], "--jobs"),
         (["--solvers", "lbfgs"], "--solvers"),
         (["--n-samples", "3"], "--n-samples"),
@@ -362,7 +409,7 @@ def test_cli_without_out_writes_csv_to_stdout(capsys):
 def test_cli_bad_values_exit_2_naming_the_flag(arguments, flag, capsys):
     assert main([*CLI, *arguments]) == 2
     error = capsys.readouterr().err
-    assert error.startswith("reluscope sweep: error: argument " + flag)
+    assert error.startswith(f"reluscope sweep: error: argument {flag}: ")
     assert "Traceback" not in error
 
 

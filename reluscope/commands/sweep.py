@@ -173,19 +173,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _integer(name: str, text: str, low: int | None = None) -> int:
-    from reluscope.errors import InvalidParameterError
-
-    allowed = "an integer" if low is None else f"an integer ≥ {low}"
-    try:
-        value = int(text)
-    except ValueError:
-        raise InvalidParameterError(name, text, allowed) from None
-    if low is not None and value < low:
-        raise InvalidParameterError(name, text, allowed)
-    return value
-
-
 class ProgressBar:
     """A one-line text bar on a terminal stream: ``[#####-----]  50%  12/24 runs  0:03``."""
 
@@ -210,8 +197,9 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        if self.last >= 0:  # a line was drawn
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _fail(field: str, error: ValueError) -> int:
@@ -221,15 +209,22 @@ def _fail(field: str, error: ValueError) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from reluscope.config import FIELDS
     from reluscope.errors import DatasetError, InvalidParameterError
-    from reluscope.sweep import SweepGrid, check_output_path, run_sweep, write_table
+    from reluscope.sweep import (
+        SweepGrid,
+        check_integer,
+        check_output_path,
+        run_sweep,
+        write_table,
+    )
 
     try:
         for name in ("out", "curves"):
             if getattr(args, name) is not None:
                 check_output_path(name, getattr(args, name))
-        n_seeds = _integer("seeds", args.seeds, 1)
-        first = _integer("seed", args.seed, 0)
+        n_seeds = check_integer("seeds", args.seeds, 1)
+        first = check_integer("seed", args.seed, 0, int(FIELDS["seed"].high))
         grid = SweepGrid(
             activations=args.activations,
             bias_offsets=args.bias_offsets,
@@ -240,12 +235,6 @@ def run(args: argparse.Namespace) -> int:
             hidden=args.hidden,
             inits=args.inits,
         )
-        settings = {
-            "epochs": _integer("epochs", args.epochs, 1),
-            "batch_size": _integer("batch_size", args.batch_size, 1),
-            "group_size": _integer("group_size", args.group_size, 1),
-            "jobs": _integer("jobs", args.jobs),
-        }
     except InvalidParameterError as error:
         return _fail(error.field, error)
     show_progress = not args.no_progress and sys.stderr.isatty()
@@ -266,7 +255,11 @@ def run(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=bar,
             curves=args.curves is not None,
-            **settings,
+            # checked by run_sweep, which takes their text as given
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            group_size=args.group_size,
+            jobs=args.jobs,
         )
     except InvalidParameterError as error:
         return _fail(error.field, error)

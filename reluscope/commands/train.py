@@ -39,22 +39,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def load_dataset(settings, csv_path=None, target=None):
     """The dataset the settings (or ``--csv``) name."""
     from reluscope import datasets
-    from reluscope.config import BUNDLED_PREFIX, UPLOAD
+    from reluscope.config import UPLOAD
     from reluscope.errors import InvalidParameterError
 
     if csv_path is not None:
         return datasets.load_csv(csv_path, target=target)
-    if settings.dataset.startswith(BUNDLED_PREFIX):
-        return datasets.load_bundled(settings.dataset.removeprefix(BUNDLED_PREFIX))
     if settings.dataset == UPLOAD:
         raise InvalidParameterError("dataset", UPLOAD, "--csv PATH on the command line")
-    if datasets.dataset_info(settings.dataset).real:
-        return datasets.make_dataset(settings.dataset, noise=0.0)
-    return datasets.make_dataset(
-        settings.dataset,
-        n_samples=settings.n_samples,
-        noise=settings.noise,
-        random_state=settings.seed,
+    return datasets.from_choice(
+        settings.dataset, settings.n_samples, settings.noise, random_state=settings.seed
     )
 
 
