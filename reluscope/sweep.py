@@ -558,7 +558,7 @@ class SweepResult:
 
 
 def _dataset(dataset, n_samples, noise, data_seed):
-    from reluscope.datasets import Dataset, load_bundled, load_csv, make_dataset
+    from reluscope.datasets import BUNDLED_PREFIX, Dataset, from_choice, load_csv
 
     if isinstance(dataset, Dataset):
         return dataset
@@ -569,11 +569,9 @@ def _dataset(dataset, n_samples, noise, data_seed):
             "a dataset name, csv:NAME of a bundled file, a CSV path or a Dataset",
         )
     text = str(dataset)
-    if text.startswith("csv:"):
-        return load_bundled(text[4:])
-    if text.lower().endswith(".csv"):
+    if text.lower().endswith(".csv") and not text.startswith(BUNDLED_PREFIX):
         return load_csv(text)
-    return make_dataset(text, n_samples=n_samples, noise=noise, random_state=data_seed)
+    return from_choice(text, n_samples, noise, random_state=data_seed)
 
 
 def _config_integer(name, value):
