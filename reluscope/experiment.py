@@ -136,6 +136,16 @@ class Comparison:
     def n_epochs(self) -> int:
         return max(run.history.n_epochs for run in self.runs.values())
 
+    # -- tidy frames: each is built once per Comparison (the runs do not change after training)
+    # and handed out as a shallow copy, which under pandas' copy-on-write costs no data copy yet
+    # keeps a caller's edits (new columns, assignments) out of the memoised frame
+
+    def _memo(self, name, build):
+        memo = self.__dict__.setdefault("_frame_memo", {})
+        if name not in memo:
+            memo[name] = build()
+        return memo[name].copy(deep=False)
+
     def _frames(self, method):
         import pandas as pd
 
@@ -149,19 +159,26 @@ class Comparison:
 
     def epochs(self):
         """activation, seed, epoch, loss, val_loss, score, val_score, running_loss, plateau."""
-        return self._frames("epochs")
+        return self._memo("epochs", lambda: self._frames("epochs"))
 
     def layers(self):
         """activation, seed, epoch, layer, units, dead, inactive, saturated, deaths, recoveries,
         grad_norm, mean_activation, on_rate, dead_fraction."""
-        return self._frames("layers")
+        return self._memo("layers", lambda: self._frames("layers"))
 
     def units(self):
-        """activation, seed, epoch, layer, unit, on_rate, dead, inactive, saturated."""
-        return self._frames("units")
+        """activation, seed, epoch, layer, unit, on_rate, dead, inactive, saturated.
+
+        One row per unit and epoch of every run: for one run's units read
+        ``runs[(activation, seed)].history.units()``, which is far smaller.
+        """
+        return self._memo("units", lambda: self._frames("units"))
 
     def plateaus(self):
         """activation, seed, start_epoch, end_epoch."""
+        return self._memo("plateaus", self._plateaus)
+
+    def _plateaus(self):
         import pandas as pd
 
         rows = [
@@ -174,6 +191,9 @@ class Comparison:
     def summary(self):
         """One row per activation (means over seeds): final_loss, final_val_loss, final_score,
         final_val_score, dead_units, born_dead, deaths, recoveries, diverged."""
+        return self._memo("summary", self._summary)
+
+    def _summary(self):
         import pandas as pd
 
         rows = []
