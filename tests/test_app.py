@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -11,7 +13,10 @@ from streamlit.testing.v1 import AppTest
 import reluscope.experiment
 from reluscope import config
 from reluscope.config import CAPS, DEFAULTS, FIELDS
+from reluscope.datasets import make_dataset
 from reluscope.errors import InvalidParameterError
+from reluscope.history import History
+from reluscope.ui import lab_services, services
 from reluscope.ui.sidebar import SECTIONS, widget_value
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -301,6 +306,129 @@ def test_an_uploaded_csv_trains_and_a_broken_one_says_why(trainings):
     assert at.error and "could not be loaded" in at.error[0].value
 
 
+FRENCH_CSV = "température;humidité;classe\n" + "".join(
+    f"{i % 7};{(i * 3) % 5},5;{i % 2}\n" for i in range(60)
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_an_upload_in_any_encoding_the_loader_reads_offers_its_column_names(encoding, trainings):
+    at = run_app({**QUICK, "dataset": "upload"})
+    upload = ("mesures.csv", FRENCH_CSV.encode(encoding), "text/csv")
+    at.sidebar.file_uploader[0].set_value(upload).run()
+    assert_healthy(at)
+    picker = at.sidebar.selectbox(key="upload_target")
+    assert picker.options == ["température", "humidité", "classe"]
+    assert picker.value == "classe" and len(trainings) == 1
+    # another column as target: the loader knows the name the picker offers
+    picker.set_value("température").run()
+    assert_healthy(at)
+    assert len(trainings) == 2
+
+
+def test_an_unreadable_upload_offers_no_target_and_says_why():
+    at = run_app({**QUICK, "dataset": "upload"})
+    at.sidebar.file_uploader[0].set_value(("x.csv", b"%PDF-1.4 binary", "text/csv")).run()
+    assert not at.exception
+    assert [w for w in at.sidebar.selectbox if w.key == "upload_target"] == []
+    assert at.error and "PDF" in at.error[0].value
+
+
+def test_the_compute_cap_counts_the_rows_of_the_data_not_the_samples_setting(monkeypatch):
+    """Real data ignores ``n_samples``; the cap must count the rows actually trained on."""
+    st.cache_data.clear()
+    calls = []
+    original = reluscope.experiment.compare
+
+    def recording(dataset, **kwargs):  # record what is asked; train two epochs to stay quick
+        calls.append((dataset.n_samples, kwargs))
+        return original(dataset, **{**kwargs, "epochs": min(kwargs["epochs"], 2)})
+
+    monkeypatch.setattr(reluscope.experiment, "compare", recording)
+    query = {
+        "dataset": "breast_cancer",
+        "n_samples": "50",
+        "hidden_layers": "64x64x64x64",
+        "activations": ",".join(reluscope.ACTIVATIONS[: CAPS.max_activations]),
+        "seeds": "5",
+    }
+    at = run_app(query)
+    assert_healthy(at)
+    ((n_rows, call),) = calls
+    data = make_dataset("breast_cancer")  # 569 rows, 30 features, 2 classes
+    assert n_rows == data.n_samples
+    chosen = settings_of(at)
+    by_rows, notice = config.cap_work(replace(chosen, n_samples=data.n_samples), 30, 1)
+    by_setting, _ = config.cap_work(chosen, 30, 1)
+    assert call["epochs"] == by_rows.epochs < by_setting.epochs
+    assert notice is not None and notice.message in warnings(at)
+    # the trained settings keep the sidebar's n_samples; only the epochs are capped
+    assert services.run_settings(chosen, data) == (replace(chosen, epochs=by_rows.epochs), notice)
+
+
+def test_memoised_frames_are_built_once_and_never_shared_for_writing(monkeypatch):
+    built = []
+    original = History.units
+    monkeypatch.setattr(History, "units", lambda self: (built.append(self), original(self))[1])
+    comparison = reluscope.experiment.compare(
+        make_dataset("moons", n_samples=80, random_state=0),
+        activations=("relu", "tanh"),
+        seeds=(0, 1),
+        hidden_layer_sizes=(4,),
+        epochs=3,
+    )
+    first = comparison.units()
+    assert len(built) == 4  # one per run
+    first["dead"] = -1
+    first.loc[0, "on_rate"] = 99.0
+    first.insert(0, "extra", 0)
+    again = comparison.units()
+    assert len(built) == 4 and "extra" not in again
+    assert (again["dead"] >= 0).all() and again["on_rate"].max() <= 1.0
+    for method in ("epochs", "layers", "plateaus", "summary"):
+        pristine = getattr(comparison, method)().copy(deep=True)
+        frame = getattr(comparison, method)()
+        frame[frame.columns[-1]] = -7
+        frame.insert(0, "extra", 0)
+        again = getattr(comparison, method)()
+        assert again.equals(pristine) and list(again.columns) == list(pristine.columns)
+
+
+@pytest.mark.parametrize(("page", "pickers"), [
+    ("units", {"units_activation": "tanh", "units_layer": 2, "units_seed": 1}),
+    ("boundary", {"boundary_seed": 1}),
+])  # fmt: skip
+def test_pickers_read_only_the_chosen_run(page, pickers, monkeypatch):
+    """A picker change redraws one run's view: the whole comparison's unit table is not built."""
+    built = []
+    original = reluscope.experiment.Comparison.units
+    monkeypatch.setattr(
+        reluscope.experiment.Comparison,
+        "units",
+        lambda self: (built.append(self), original(self))[1],
+    )
+    at = run_app({**QUICK, "seeds": "2"}, page)
+    assert_healthy(at)
+    for key, value in pickers.items():
+        at.selectbox(key=key).set_value(value).run()
+        assert_healthy(at)
+    at.slider(key=f"{page}_epoch").set_value(3).run()
+    assert_healthy(at)
+    assert built == []
+
+
+def test_the_data_download_is_made_on_click_not_on_every_run(monkeypatch):
+    made = []
+    original = pd.DataFrame.to_csv
+    monkeypatch.setattr(
+        pd.DataFrame, "to_csv", lambda self, *a, **k: (made.append(1), original(self, *a, **k))[1]
+    )
+    at = run_app(QUICK, "data")
+    assert_healthy(at)
+    assert "Download this data (CSV)" in {b.label for b in at.get("download_button")}
+    assert made == []
+
+
 @pytest.mark.parametrize("dataset", ["iris", "sine", "csv:three_spirals"])
 def test_other_kinds_of_data_draw_every_page(dataset):
     at = run_app({**QUICK, "dataset": dataset})
@@ -313,14 +441,17 @@ def test_other_kinds_of_data_draw_every_page(dataset):
     assert at.sidebar.slider(key="n_samples").disabled is not generated
 
 
-def test_long_training_shows_a_progress_bar(monkeypatch, trainings):
-    import reluscope.ui.services as services
+def test_one_progress_bar_serves_training_and_the_lab():
+    assert lab_services.ProgressBar is services.ProgressBar
+    assert not hasattr(lab_services, "_ProgressBar") and not hasattr(services, "_ProgressBar")
 
+
+def test_long_training_shows_a_progress_bar(monkeypatch, trainings):
     drawn = []
     monkeypatch.setattr(services, "PROGRESS_DELAY", 0.0)
-    original = services._ProgressBar._draw
+    original = services.ProgressBar._draw
     monkeypatch.setattr(
-        services._ProgressBar, "_draw", lambda self, f: (drawn.append(f), original(self, f))
+        services.ProgressBar, "_draw", lambda self, f: (drawn.append(f), original(self, f))
     )
     at = run_app({**QUICK, "epochs": "200"})
     assert_healthy(at)

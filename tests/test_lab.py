@@ -115,9 +115,9 @@ def test_the_toggle_switches_the_phase_diagram_to_the_final_loss():
 
 def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
     drawn, calls = [], []
-    original_draw = lab_services._ProgressBar._draw
+    original_draw = lab_services.ProgressBar._draw
     monkeypatch.setattr(
-        lab_services._ProgressBar,
+        lab_services.ProgressBar,
         "_draw",
         lambda self, f: (drawn.append(f), original_draw(self, f)),
     )

@@ -8,7 +8,6 @@ bad input; the page shows it with ``st.error``.
 
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ import streamlit as st
 
 from reluscope.config import CAPS, Caps
 from reluscope.errors import InvalidParameterError
+from reluscope.ui.services import ProgressBar
 
 __all__ = [
     "BIAS_GRID",
@@ -345,30 +345,9 @@ def _live_sweep(request: LiveSweep, _progress=None) -> pd.DataFrame:
     return result.runs
 
 
-class _ProgressBar:
-    """A bar the sweep updates from inside the cached function. Updates run in the context
-    copied before the call, so Streamlit does not record them as part of the cached result
-    (the same device as :class:`reluscope.ui.services._ProgressBar`)."""
-
-    def __init__(self, n_runs: int) -> None:
-        self._context = contextvars.copy_context()
-        self._slot = st.empty()
-        self._n_runs = n_runs
-
-    def __call__(self, fraction: float) -> None:
-        fraction = min(max(float(fraction), 0.0), 1.0)
-        self._context.run(self._draw, fraction)
-
-    def _draw(self, fraction: float) -> None:
-        self._slot.progress(fraction, text=f"Sweeping {self._n_runs} runs… {fraction:.0%}")
-
-    def close(self) -> None:
-        self._context.run(self._slot.empty)
-
-
 def live_sweep(request: LiveSweep) -> pd.DataFrame:
     """Run (or fetch from the cache) a validated live sweep, with a progress bar."""
-    progress = _ProgressBar(request.n_runs)
+    progress = ProgressBar(f"Sweeping {request.n_runs} runs…", delay=0.0)
     try:
         return _live_sweep(request, _progress=progress)
     finally:

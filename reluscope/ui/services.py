@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import io
+import math
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -22,11 +24,13 @@ from reluscope.ui.sidebar import Choice, is_generated
 
 __all__ = [
     "USER_ERRORS",
+    "ProgressBar",
     "comparison",
     "dataset",
     "fingerprint",
     "load_dataset",
     "n_outputs",
+    "run_settings",
     "training",
 ]
 
@@ -35,25 +39,26 @@ USER_ERRORS = (InvalidParameterError, DatasetError)
 PROGRESS_DELAY = 0.3
 
 
+# one cache per kind of data: a generator's data depends on its settings, the others do not
 @st.cache_data(max_entries=32, show_spinner=False)
 def _generated(name: str, n_samples: int, noise: float, seed: int):
-    from reluscope.datasets import make_dataset
+    from reluscope.datasets import from_choice
 
-    return make_dataset(name, n_samples=n_samples, noise=noise, random_state=seed)
+    return from_choice(name, n_samples, noise, random_state=seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _real(name: str):
-    from reluscope.datasets import make_dataset
+    from reluscope.datasets import from_choice
 
-    return make_dataset(name, noise=0.0)
+    return from_choice(name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _bundled(name: str):
-    from reluscope.datasets import load_bundled
+    from reluscope.datasets import from_choice
 
-    return load_bundled(name)
+    return from_choice(name)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -87,7 +92,7 @@ def load_dataset(choice: Choice, caps: Caps = CAPS):
         upload = choice.upload
         data = _uploaded(upload.data, upload.name, upload.target, upload.task)
     elif name.startswith(BUNDLED_PREFIX):
-        data = _bundled(name.removeprefix(BUNDLED_PREFIX))
+        data = _bundled(name)
     elif is_generated(name):
         data = _generated(name, settings.n_samples, settings.noise, settings.seed)
     else:
@@ -142,35 +147,54 @@ def _train(settings: Settings, dataset_key: str, _dataset, _progress=None):
     return compare(_dataset, progress=_progress, **settings.compare_kwargs())
 
 
-class _ProgressBar:
-    """A progress callback for the core that draws a bar once work lasts over PROGRESS_DELAY.
+class ProgressBar:
+    """A progress callback for the core that draws a bar once work lasts over ``delay`` seconds.
 
     It is called from inside a cached function, where Streamlit records element calls for
     replay and refuses calls on blocks made outside; running the update in the context copied
     before the call keeps it out of that recording (the bar is transient, not part of the
-    cached result).
+    cached result). Updates are drawn at most every 0.1 s.
+
+    Parameters
+    ----------
+    label : str
+        Text before the percentage, e.g. ``"Training…"``.
+    delay : float or None
+        Seconds before the bar first appears; ``None`` means :data:`PROGRESS_DELAY`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "Training…", delay: float | None = None) -> None:
+        self._label = label
+        self._delay = PROGRESS_DELAY if delay is None else delay
         self._context = contextvars.copy_context()
         self._slot = st.empty()
-        self._bar = None
         self._started = time.perf_counter()
-        self._last = 0.0
+        self._last = -math.inf
 
     def __call__(self, fraction: float) -> None:
         now = time.perf_counter()
-        if now - self._started < PROGRESS_DELAY or now - self._last < 0.1:
+        if now - self._started < self._delay or now - self._last < 0.1:
             return
         self._last = now
         fraction = min(max(float(fraction), 0.0), 1.0)
         self._context.run(self._draw, fraction)
 
     def _draw(self, fraction: float) -> None:
-        self._slot.progress(fraction, text=f"Training… {fraction:.0%}")
+        self._slot.progress(fraction, text=f"{self._label} {fraction:.0%}")
 
     def close(self) -> None:
         self._context.run(self._slot.empty)
+
+
+def run_settings(settings: Settings, data, caps: Caps = CAPS) -> tuple[Settings, Notice | None]:
+    """The settings to train on ``data``: epochs lowered to the compute caps for its size.
+
+    The caps count the rows, features and outputs of the data actually loaded, not the
+    ``n_samples`` setting (which real, bundled and uploaded data ignore).
+    """
+    sized = replace(settings, n_samples=data.n_samples)
+    capped, notice = config.cap_work(sized, data.n_features, n_outputs(data), caps=caps)
+    return replace(settings, epochs=capped.epochs), notice
 
 
 def training(settings: Settings, data, caps: Caps = CAPS):
@@ -179,10 +203,10 @@ def training(settings: Settings, data, caps: Caps = CAPS):
     Returns the comparison and the settings actually trained (the compute cap may lower the
     epochs for wide data). Errors are shown with ``st.error`` and stop the page body.
     """
-    settings, notice = config.cap_work(settings, data.n_features, n_outputs(data), caps=caps)
+    settings, notice = run_settings(settings, data, caps)
     if notice is not None:
         st.warning(notice.message)
-    progress = _ProgressBar()
+    progress = ProgressBar()
     try:
         result = _train(settings, fingerprint(data), data, _progress=progress)
     except USER_ERRORS as error:

@@ -11,8 +11,6 @@ address bar holds the validated values from the next run on.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -134,17 +132,18 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     return expected
 
 
-def _header(data: bytes) -> list[str]:
-    """Column names from a CSV file's first line (for the target picker); [] if unreadable."""
-    text = data[:65536].decode("utf-8-sig", errors="replace")
-    first = text.splitlines()[0] if text.strip() else ""
-    if not first:
-        return []
-    separator = max((",", ";", "\t", "|"), key=first.count)
+@st.cache_data(max_entries=4, show_spinner=False)
+def _columns(data: bytes) -> tuple[str, ...]:
+    """Column names of an uploaded CSV file, for the target picker; () if it is unreadable (the
+    page then says why, from ``load_csv``). Read by the loader itself, so that any encoding or
+    separator it accepts gives names that ``load_csv(target=...)`` knows."""
+    from reluscope.datasets import csv_columns
+    from reluscope.errors import DatasetError
+
     try:
-        return [name.strip() for name in next(csv.reader(io.StringIO(first), delimiter=separator))]
-    except (csv.Error, StopIteration):
-        return []
+        return csv_columns(data)
+    except DatasetError:
+        return ()
 
 
 def _upload_widgets() -> Upload | None:
@@ -159,7 +158,7 @@ def _upload_widgets() -> Upload | None:
         st.info("Upload a CSV file to train on your own data.")
         return None
     data = file.getvalue()
-    columns = _header(data)
+    columns = _columns(data)
     target = None
     if columns:
         target = st.selectbox(

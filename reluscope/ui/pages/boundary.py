@@ -52,8 +52,6 @@ def boundary_view(comparison) -> None:
     x1, x2 = np.meshgrid(*(np.linspace(low[k], high[k], GRID_POINTS) for k in range(2)))
     points = np.column_stack([x1.ravel(), x2.ravel()])
     extent = (low[0], high[0], low[1], high[1])
-    units = comparison.units()
-    first = units[(units["layer"] == 1) & (units["epoch"] == epoch) & (units["seed"] == seed)]
     grids, lines = [], []
     for activation in comparison.activations:
         probability = comparison.predict_proba(activation, seed, epoch, points)
@@ -70,7 +68,12 @@ def boundary_view(comparison) -> None:
             )
         )
         W, b = comparison.first_layer(activation, seed, epoch)
-        dead = first[first["activation"] == activation].sort_values("unit")["dead"].to_numpy()
+        # this run's units only (the whole comparison's table is far larger); a diverged run
+        # stopped early, so its last epoch stands in as the weights above do
+        history = comparison.runs[(activation, seed)].history
+        units = history.units()
+        first = units[(units["layer"] == 1) & (units["epoch"] == min(epoch, history.n_epochs))]
+        dead = first.sort_values("unit")["dead"].to_numpy()
         lines.append(charts.unit_lines_frame(W, b, extent, dead).assign(activation=activation))
     labels = np.asarray(train.class_names)[train.y]
     scatter = pd.DataFrame({"x1": train.X[:, 0], "x2": train.X[:, 1], "label": labels})

@@ -57,7 +57,7 @@ st.subheader("Summary")
 st.dataframe(frame.describe(include="all").T, width="stretch")
 st.download_button(
     "Download this data (CSV)",
-    frame.to_csv(index=False).encode(),
+    lambda: frame.to_csv(index=False).encode(),  # made on click, not on every run
     file_name=f"{data.name}.csv",
     mime="text/csv",
     on_click="ignore",

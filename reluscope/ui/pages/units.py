@@ -28,10 +28,9 @@ def units_view(comparison, n_layers: int) -> None:
         "Hidden layer", range(1, n_layers + 1), key="units_layer", bind="query-params"
     )
     seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
-    units = comparison.units()
-    in_layer = units[
-        (units["activation"] == activation) & (units["seed"] == seed) & (units["layer"] == layer)
-    ]
+    # this run's units only: the whole comparison's table is far larger
+    units = comparison.runs[(activation, seed)].history.units()
+    in_layer = units[units["layer"] == layer]
     st.subheader(f"{activation}, hidden layer {layer}: unit states")
     components.show_chart(charts.unit_timeline_chart(in_layer))
 
