@@ -196,30 +196,27 @@ class Comparison:
     def _summary(self):
         import pandas as pd
 
-        rows = []
-        for (activation, seed), run in self.runs.items():
-            history = run.history
-            layers = history.layers()
-            last = layers[layers["epoch"] == history.n_epochs]
-            first = layers[layers["epoch"] == 0]
-            epochs = history.epochs().iloc[-1]
-            rows.append(
-                {
-                    "activation": activation,
-                    "seed": seed,
-                    "final_loss": epochs["loss"],
-                    "final_val_loss": epochs["val_loss"],
-                    "final_score": epochs["score"],
-                    "final_val_score": epochs["val_score"],
-                    "dead_units": last["dead"].sum(),
-                    "born_dead": first["dead"].sum(),
-                    "deaths": layers["deaths"].sum(),
-                    "recoveries": layers["recoveries"].sum(),
-                    "diverged": run.diverged,
-                }
-            )
-        frame = pd.DataFrame(rows)
-        summary = frame.drop(columns="seed").groupby("activation", sort=False).mean()
+        runs = ["activation", "seed"]
+        epochs, layers = self.epochs(), self.layers()
+        final = epochs.groupby(runs, sort=False).tail(1).set_index(runs)
+        last_epoch = layers.groupby(runs)["epoch"].transform("max")
+        per_layer = layers.groupby(runs)
+        per_run = pd.DataFrame(
+            {
+                "final_loss": final["loss"],
+                "final_val_loss": final["val_loss"],
+                "final_score": final["score"],
+                "final_val_score": final["val_score"],
+                "dead_units": layers[layers["epoch"] == last_epoch].groupby(runs)["dead"].sum(),
+                "born_dead": layers[layers["epoch"] == 0].groupby(runs)["dead"].sum(),
+                "deaths": per_layer["deaths"].sum(),
+                "recoveries": per_layer["recoveries"].sum(),
+                "diverged": pd.Series(
+                    {key: run.diverged for key, run in self.runs.items()}
+                ).rename_axis(runs),
+            }
+        )
+        summary = per_run.groupby(level="activation", sort=False).mean()
         return summary.reindex(list(self.activations)).reset_index()
 
     def _run(self, activation, seed) -> RunResult:

@@ -93,3 +93,24 @@ def test_bad_arguments_name_the_field(arguments, field):
 def test_layer_outside_the_network_is_refused(comparison):
     with pytest.raises(InvalidParameterError, match="layer"):
         comparison.preactivations("relu", 0, 3, 1)
+
+
+def test_summary_agrees_with_each_runs_history_even_when_a_run_diverges():
+    data = rs.make_dataset("moons", n_samples=120, noise=0.2, random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        result = rs.compare(
+            data,
+            activations=("relu", "identity"),
+            seeds=(0, 1),
+            hidden_layer_sizes=(64, 64, 64),
+            learning_rate=1.0,
+            epochs=30,
+        )
+    summary = result.summary().set_index("activation")
+    assert summary.loc["identity", "diverged"] == 1.0
+    for activation in result.activations:
+        runs = [result.runs[(activation, seed)].history for seed in result.seeds]
+        last = [h.layers().query(f"epoch == {h.n_epochs}")["dead"].sum() for h in runs]
+        assert summary.loc[activation, "dead_units"] == np.mean(last)
+        losses = [h.epochs()["loss"].iloc[-1] for h in runs]
+        np.testing.assert_allclose(summary.loc[activation, "final_loss"], np.mean(losses))
