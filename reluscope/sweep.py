@@ -29,7 +29,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +36,7 @@ import numpy as np
 from reluscope.activations import PARAMETERS, canonical_name
 from reluscope.engine import RunSpec, TrainConfig
 from reluscope.errors import InvalidParameterError
+from reluscope.validation import check_integer
 
 __all__ = [
     "BACKENDS",
@@ -209,63 +209,6 @@ def _hidden(raw) -> tuple[tuple[int, ...], ...]:
     ):
         return (_architecture(tuple(int(w) for w in raw)),)
     return _unique(_architecture(item) for item in _items("hidden", raw))
-
-
-def check_integer(
-    name: str,
-    value,
-    low: int = 1,
-    high: int | None = None,
-    *,
-    exact: bool = False,
-    allowed: str | None = None,
-) -> int:
-    """``value`` as an ``int`` in [``low``, ``high``], or an error naming ``name``.
-
-    Parameters
-    ----------
-    name : str
-        The parameter, as the error should name it.
-    value : object
-        An int (NumPy's too; never a bool); unless ``exact``, also a whole float or its text,
-        such as ``"32"`` or ``32.0``, as the command line, links and forms give them.
-    low, high : int
-        Inclusive bounds; ``high=None`` for none.
-    exact : bool
-        Accept integer types only (the Python API of :mod:`reluscope.theory`).
-    allowed : str, optional
-        What the error says is allowed; by default the range.
-
-    Raises
-    ------
-    InvalidParameterError
-
-    >>> check_integer("epochs", "30", 1, 500), check_integer("jobs", 2.0)
-    (30, 2)
-    >>> check_integer("epochs", 2.5)
-    Traceback (most recent call last):
-    ...
-    reluscope.errors.InvalidParameterError: epochs=2.5 is not allowed; expected an integer ≥ 1.
-    """
-    if allowed is None:
-        allowed = f"an integer ≥ {low}" if high is None else f"an integer in [{low}, {high}]"
-    if isinstance(value, bool):
-        raise InvalidParameterError(name, value, allowed)
-    if isinstance(value, Integral):
-        number = int(value)
-    elif exact:
-        raise InvalidParameterError(name, value, allowed)
-    else:
-        try:
-            number = float(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError, OverflowError):
-            raise InvalidParameterError(name, value, allowed) from None
-        if not math.isfinite(number) or number != round(number):
-            raise InvalidParameterError(name, value, allowed)
-        number = int(number)
-    if number < low or (high is not None and number > high):
-        raise InvalidParameterError(name, value, allowed)
-    return number
 
 
 def _seeds(raw) -> tuple[int, ...]:

@@ -31,7 +31,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from reluscope.errors import InvalidParameterError
-from reluscope.sweep import check_integer
+from reluscope.validation import check_integer
 
 __all__ = [
     "MonteCarloEstimate",
