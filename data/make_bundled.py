@@ -5,8 +5,8 @@ Run from the repository root::
     python data/make_bundled.py            # rewrites data/*.csv
     python data/make_bundled.py OUT_DIR    # writes them to OUT_DIR instead
 
-``tests/test_datasets.py`` runs this into a temporary directory and compares the bytes, so the
-files and this script cannot drift apart.
+``tests/test_datasets_bundled.py`` runs this into a temporary directory and compares the bytes,
+so the files and this script cannot drift apart.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reluscope.datasets import Dataset, make_dataset
+from reluscope.resources import data_dir
 
 SIGNIFICANT_DIGITS = 6
 
@@ -50,7 +51,7 @@ def write_csv(data: Dataset, path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parent
+    out_dir = Path(argv[0]) if argv else data_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, data in bundled().items():
         write_csv(data, out_dir / f"{name}.csv")
