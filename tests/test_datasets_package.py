@@ -48,7 +48,7 @@ def test_every_public_name_is_re_exported_from_its_module():
 
 
 def test_bundled_is_a_deprecated_alias_of_bundled_datasets():
-    with pytest.warns(FutureWarning, match="bundled_datasets"):
+    with pytest.warns(DeprecationWarning, match="bundled_datasets"):
         bundled = ds.BUNDLED
     assert bundled == ds.bundled_datasets()
     with pytest.raises(AttributeError, match="no attribute 'NOPE'"):

@@ -87,11 +87,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # BUNDLED was a dict read once at import; bundled_datasets() reads data/ when asked
+    # BUNDLED was a dict read once at import; bundled_datasets() reads data/ when asked. A
+    # DeprecationWarning: it speaks to programmers, not to users of the command line
     if name == "BUNDLED":
         warnings.warn(
             "reluscope.datasets.BUNDLED is deprecated; call reluscope.datasets.bundled_datasets().",
-            FutureWarning,
+            DeprecationWarning,
             stacklevel=2,
         )
         return bundled_datasets()
