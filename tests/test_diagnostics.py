@@ -310,3 +310,56 @@ def test_saturation_threshold_is_five_percent_of_the_peak_slope():
     tanh = rs.get_activation("tanh")  # tanh′(1.5) ≈ 18 %, tanh′(2.5) ≈ 2.7 % of its peak
     np.testing.assert_array_equal(unit_states(np.array([[1.5], [2.5]]), tanh).saturated, [False])
     np.testing.assert_array_equal(unit_states(np.array([[2.5], [3.0]]), tanh).saturated, [True])
+
+
+def test_stuck_plateau_needs_the_final_epoch_and_a_high_loss():
+    stuck = [0.9, 0.7] + [0.69] * 12
+    assert find_plateaus(stuck) == []  # without the constant predictor's loss: convergence
+    assert find_plateaus(stuck, constant_loss=0.69) == [(2, 13)]
+    assert find_plateaus(stuck, constant_loss=0.69 / 0.79) == []  # 0.69 is < 80 % of it
+    assert find_plateaus(stuck[:-5], constant_loss=0.69) == []  # 7 flat epochs < k
+    converged = [1.0, 0.5, 0.3] + [0.2] * 30
+    assert find_plateaus(converged, constant_loss=0.69) == []  # flat but low: converged
+    # stuck, then a run that goes on falling: only a stall followed by a drop is a plateau
+    assert find_plateaus([0.69] * 12 + [0.6, 0.5, 0.4], constant_loss=0.69) == [(0, 11)]
+
+
+def test_smoothing_is_a_trailing_mean():
+    noisy = [1.0, 0.8] + [0.79, 0.7905] * 8 + [0.5, 0.3]  # rises and falls of 6e-4 < τ
+    assert find_plateaus(noisy) == [(2, 17)]
+    noisy[9] = 0.787  # one fall of 0.4 % > τ splits the run into two short ones
+    assert find_plateaus(noisy) == []
+    # a trailing mean over 5 epochs spreads it below τ; the plateau starts when the mean
+    # of the 5 epochs before is flat too
+    assert find_plateaus(noisy, smoothing=5) == [(6, 17)]
+
+
+@pytest.mark.parametrize("diagnostics", [True, False])
+def test_a_born_dead_network_is_a_stuck_plateau_to_the_last_epoch(scaled_moons, diagnostics):
+    # real minibatch curves: every ReLU dead, the output bias alone learns the class shares,
+    # and the loss wanders around the constant predictor's ln 2 for the rest of the run
+    X, y = scaled_moons
+    dead = dict(activation="relu", bias_offset=-20.0, solver="sgd", max_iter=100)
+    history = _fit(
+        X, y, momentum=0.0, learning_rate_init=0.1, diagnostics=diagnostics, **dead
+    ).history_
+    assert history.constant_loss == pytest.approx(np.log(2))
+    first_epoch = 0 if diagnostics else 1  # without diagnostics the curve starts at epoch 1
+    assert history.plateaus() == [(first_epoch, 100)]
+    assert history.epochs()["plateau"].iloc[first_epoch:].all()
+    # with momentum the loss moves by more than τ from one epoch to the next: the trailing
+    # mean finds the stuck run
+    noisy = _fit(
+        X, y, momentum=0.9, learning_rate_init=0.2, diagnostics=diagnostics, **dead
+    ).history_
+    assert noisy.plateaus() == []
+    assert noisy.plateaus(smoothing=10)[-1][1] == 100
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_a_run_that_learns_has_no_stuck_plateau(scaled_moons, solver):
+    X, y = scaled_moons
+    rate = {"sgd": 0.05, "adam": 0.01}[solver]
+    clf = _fit(X, y, activation="relu", solver=solver, learning_rate_init=rate, max_iter=300)
+    assert clf.history_.plateaus() == []
+    assert clf.history_.loss[-1] < 0.2 * clf.history_.constant_loss

@@ -1,9 +1,11 @@
-"""History: epoch indexing, frames with and without diagnostics, per-model trimming."""
+"""History: epoch indexing, frames with and without diagnostics, per-model trimming, the
+one state per unit, off / revivals / recovered and the run's status."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from reluscope.diagnostics import find_plateaus
+from reluscope.diagnostics import STATES, find_plateaus
 from reluscope.engine import RunSpec, TrainConfig
 from reluscope.experiment import train_runs
 from reluscope.history import History
@@ -78,3 +80,85 @@ def test_parameter_snapshots_unpack_into_layers(moons):
     for (w, b), (w_final, b_final) in zip(run.history.parameters(), run.parameters, strict=True):
         np.testing.assert_array_equal(w, w_final)
         np.testing.assert_array_equal(b, b_final)
+
+
+@pytest.fixture(scope="module")
+def born_off_runs(moons):
+    """Runs of five activations from a bias offset that leaves many units off at birth."""
+    X, y = moons
+    config = TrainConfig(
+        hidden_layer_sizes=(10, 6), solver="adam", batch_size=50, max_iter=25, alpha=0.0
+    )
+    activations = ("relu", "leaky_relu", "tanh", "sigmoid", "elu")
+    specs = [RunSpec(name, bias_offset=-4.0, learning_rate=0.05) for name in activations]
+    return {run.spec.activation: run.history for run in train_runs(X, y, specs, config)}
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "elu"])
+def test_one_state_per_unit_and_counts_that_partition_the_layer(born_off_runs, activation):
+    history = born_off_runs[activation]
+    units, layers = history.units(), history.layers()
+    flags = units[["dead", "saturated", "inactive"]].to_numpy()
+    expected = np.select(flags.T, ["dead", "saturated", "inactive"], default="alive")
+    assert units["state"].tolist() == expected.tolist()
+    state_columns = [f"state_{state}" for state in STATES]
+    assert (layers[state_columns].sum(axis=1) == layers["units"]).all()
+    counted = pd.crosstab([units["epoch"], units["layer"]], units["state"])
+    for state in STATES:
+        column = counted[state] if state in counted else 0
+        np.testing.assert_array_equal(layers[f"state_{state}"], column)
+    if activation in ("relu", "leaky_relu"):  # never saturated: dead or inactive instead
+        assert not units["saturated"].any()
+        assert (layers["state_inactive"] > 0).any() or (layers["state_dead"] > 0).any()
+    if activation in ("tanh", "elu"):  # both saturate far out on their flat side
+        assert (layers["state_saturated"] > 0).any() and (layers["state_inactive"] > 0).any()
+
+
+@pytest.mark.parametrize(
+    ("activation", "off_state"),
+    [("relu", "dead"), ("leaky_relu", "inactive"), ("elu", "inactive"), ("tanh", "saturated")],
+)
+def test_off_revivals_and_recovered_follow_the_records(born_off_runs, activation, off_state):
+    history = born_off_runs[activation]
+    off = history.records[off_state]
+    np.testing.assert_array_equal(history.off(), off)
+    units, layers = history.units(), history.layers()
+    np.testing.assert_array_equal(units["off"], off.reshape(-1))
+    revived = off[:-1] & ~off[1:]
+    per_layer = [slice(0, 10), slice(10, 16)]
+    for layer, columns in enumerate(per_layer, start=1):
+        rows = layers[layers["layer"] == layer]
+        np.testing.assert_array_equal(rows["off"], off[:, columns].sum(axis=1))
+        np.testing.assert_array_equal(rows["revivals"].iloc[1:], revived[:, columns].sum(axis=1))
+        assert rows["revivals"].iloc[0] == 0
+    np.testing.assert_array_equal(history.recovered(), off[0] & ~off[-1])
+    np.testing.assert_array_equal(history.recovered(3), off[0] & ~off[3])
+
+
+def test_leaky_units_revive_though_they_never_recover(born_off_runs):
+    history = born_off_runs["leaky_relu"]
+    layers = history.layers()
+    assert layers["off"].iloc[0] > 0  # born inactive
+    assert layers["recoveries"].sum() == 0 and layers["dead"].sum() == 0  # never dead
+    assert layers["revivals"].sum() > 0
+    assert history.recovered().sum() > 0
+
+
+def test_status_carries_divergence_and_the_constant_predictors_loss(moons):
+    X, y = moons
+    config = TrainConfig(
+        hidden_layer_sizes=(16,), solver="sgd", alpha=1e-4, max_iter=5, n_iter_no_change=np.inf
+    )
+    specs = [
+        RunSpec("relu", init="sklearn", learning_rate=1e6),
+        RunSpec("relu", init="sklearn", learning_rate=0.01),
+    ]
+    with pytest.warns(RuntimeWarning, match="Training diverged at epoch 1"):
+        exploded, fine = train_runs(X, y, specs, config)
+    assert exploded.diverged and exploded.history.diverged
+    assert exploded.history.diverged_epoch == 1
+    assert exploded.history.n_epochs == 5  # a finite explosion is flagged, not stopped
+    assert np.isfinite(exploded.history.running_loss).all()
+    assert exploded.history.running_loss[-1] > 1e90
+    assert not fine.diverged and not fine.history.diverged and fine.history.diverged_epoch is None
+    assert fine.history.constant_loss == pytest.approx(np.log(2))  # moons: half and half
