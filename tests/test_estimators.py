@@ -257,3 +257,37 @@ def test_pickled_estimator_keeps_training_like_the_original(moons):
     for mine, reference in zip(clone.coefs_, original.coefs_, strict=True):
         np.testing.assert_array_equal(mine, reference)
     assert clone.history_.n_epochs == 2
+
+
+@pytest.mark.parametrize("sizes", [(), (0,), (4, -1), (2, "x"), (2.5,)])
+def test_bad_hidden_layer_sizes_are_named_whole(moons, sizes):
+    X, y = moons
+    with pytest.raises(rs.InvalidParameterError, match="hidden_layer_sizes") as info:
+        rs.MLPClassifier(sizes, max_iter=1).fit(X, y)
+    assert info.value.field == "hidden_layer_sizes"
+
+
+def test_exploding_finite_loss_is_diverged_and_keeps_scikit_learns_numbers(moons):
+    # learning rate 1e6: the L2 term drives the loss to ~5.7e92 in five epochs, all finite
+    X, y = moons
+    params = dict(
+        hidden_layer_sizes=(16,),
+        solver="sgd",
+        learning_rate_init=1e6,
+        alpha=1e-4,
+        max_iter=5,
+        random_state=0,
+    )
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        ours = rs.MLPClassifier(**params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = neural_network.MLPClassifier(**params).fit(X, y)
+    assert ours.diverged_ and ours.history_.diverged_epoch == 1
+    assert np.isfinite(ours.loss_curve_).all() and ours.loss_curve_[-1] > 1e92
+    _assert_same_numbers(ours, theirs)
+    calm = rs.MLPClassifier(**dict(params, learning_rate_init=0.01))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        calm.fit(X, y)
+    assert not calm.diverged_ and not calm.history_.diverged
