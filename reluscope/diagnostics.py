@@ -255,7 +255,7 @@ def find_plateaus(
     >>> find_plateaus([1.0] + [0.9] * 12 + [0.5, 0.4], min_epochs=10)
     [(1, 12)]
     >>> find_plateaus([0.8] + [0.69] * 12, constant_loss=0.69)
-    [(0, 12)]
+    [(1, 12)]
     """
     loss = np.asarray(loss, dtype=float)
     if loss.size < 2 or not np.isfinite(loss).any():

@@ -207,6 +207,7 @@ def test_leaky_units_are_inactive_but_never_dead_and_keep_a_gradient(scaled_moon
     assert (layers["grad_norm"] > 0).all()
 
 
+@pytest.mark.slow
 def test_recovery_needs_more_than_a_leak(scaled_moons):
     # REFERENCES.md "Observed with reluscope": moons 300, one layer of 64, He-normal, offset -3,
     # 300 epochs. Plain SGD brings almost no leaky unit back; Adam brings most back;
