@@ -684,7 +684,8 @@ def _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch):
         warnings.warn(
             f"Training diverged at epoch {epoch} for {int(newly_diverged.sum())} model(s): "
             f"the loss became non-finite for {int(stopped.sum())} (stopped, history kept) "
-            f"or rose above {DIVERGENCE_FACTOR:g} × its initial value.",
+            f"or rose above {DIVERGENCE_FACTOR:g} × the larger of its initial loss and the "
+            "constant predictor's.",
             RuntimeWarning,
             stacklevel=3,
         )
