@@ -21,14 +21,17 @@ f′ the activation's derivative:
 - **revival**: off at epoch t−1 and not off at t (how leaky units come back: they are never
   dead, so they never *recover*). **Recovered by epoch T**: off at epoch 0 and not off at T.
 - **plateau**: a maximal run of ≥ ``min_epochs`` (k = 10) epochs in which the training loss,
-  smoothed by a trailing mean over ``smoothing`` epochs (1: none), falls by less than a relative
+  smoothed by a trailing mean over ``smoothing`` epochs (default 1: none; a minibatch curve
+  whose epoch-to-epoch noise exceeds τ wants 5 to 10), falls by less than a relative
   ``rel_tol`` (τ = 1e-3) per epoch. Either the loss still falls afterwards to its best value, at
   least a relative ``min_drop`` (5 %) below the plateau's level (so final convergence is not a
   plateau), or the run lasts to the final epoch while the loss is still *high*: at least
   ``1 − PLATEAU_STUCK_SHARE`` (80 %) of the loss of the best constant predictor (the class
   shares, or the mean target) — a *stuck* run.
-- **diverged**: the loss is not finite, or above ``DIVERGENCE_FACTOR`` (10⁴) times its
-  reference: the larger of the loss at initialisation and the constant predictor's loss.
+- **diverged**: an epoch's training loss (scikit-learn's running loss, L2 term included) is
+  not finite, or above ``DIVERGENCE_FACTOR`` (10⁴) times its reference: the larger of the
+  loss at initialisation (L2 term included) and the constant predictor's loss. The engine
+  flags the run at that epoch; a non-finite loss also stops it.
 
 Arrays keep samples on axis −2 and units on axis −1, so a stack of K models, shape
 (K, n_samples, n_units), works as well as one model, shape (n_samples, n_units).

@@ -680,12 +680,18 @@ def _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch):
     if newly_diverged.any():
         state.diverged |= newly_diverged
         state.diverged_epoch[newly_diverged] = epoch
-        stopped = newly_diverged & ~finite
+        stopped = int((newly_diverged & ~finite).sum())
+        exploded = int(newly_diverged.sum()) - stopped
+        parts = []
+        if stopped:
+            parts.append(f"{stopped} model(s) with a non-finite loss (stopped, history kept)")
+        if exploded:
+            parts.append(
+                f"{exploded} model(s) with a loss above {DIVERGENCE_FACTOR:g} × the larger of "
+                "its initial loss and the constant predictor's (training goes on)"
+            )
         warnings.warn(
-            f"Training diverged at epoch {epoch} for {int(newly_diverged.sum())} model(s): "
-            f"the loss became non-finite for {int(stopped.sum())} (stopped, history kept) "
-            f"or rose above {DIVERGENCE_FACTOR:g} × the larger of its initial loss and the "
-            "constant predictor's.",
+            f"Training diverged at epoch {epoch}: {'; '.join(parts)}.",
             RuntimeWarning,
             stacklevel=3,
         )
