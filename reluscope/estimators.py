@@ -254,6 +254,12 @@ class _BaseMLP(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=3,
             )
+        if not all(np.isfinite(values).all() for values in (*self.coefs_, *self.intercepts_)):
+            # scikit-learn's check and words; the history up to the divergence stays readable
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may contain large "
+                "values and need to be preprocessed."
+            )
         return self
 
     @property
@@ -312,7 +318,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     n_features_in_, n_outputs_, n_layers_, out_activation_ : as in scikit-learn.
     history_ : reluscope.history.History
     diverged_ : bool
-        True when the loss became non-finite (training stopped there; the history is kept) or
+        True when the loss became non-finite (training stopped there; the history is kept, and
+        ``fit`` raises scikit-learn's ``ValueError`` if the weights are non-finite) or
         rose above ``reluscope.diagnostics.DIVERGENCE_FACTOR`` times the larger of its initial
         value and the constant predictor's loss (training went on, as scikit-learn's does).
     """

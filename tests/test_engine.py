@@ -112,13 +112,20 @@ def test_same_settings_and_seed_give_identical_histories(moons):
         assert a.equals(b)
 
 
-def test_divergence_stops_keeps_history_and_warns(moons):
+def test_divergence_stops_keeps_history_warns_and_raises_like_scikit_learn(moons):
     X, y = moons
     clf = rs.MLPRegressor(
         (32, 32), solver="sgd", learning_rate_init=10.0, momentum=0.9, max_iter=200, random_state=0
     )
-    with pytest.warns(RuntimeWarning, match="diverged"):
-        clf.fit(X * 100, y * 1e6)
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        pytest.raises(ValueError, match="non-finite parameter weights"),
+    ):
+        warnings.simplefilter("always")
+        clf.fit(X * 100, y * 1e6)  # scikit-learn's error, after the history is kept
+    assert any(
+        issubclass(w.category, RuntimeWarning) and "diverged" in str(w.message) for w in caught
+    )
     assert clf.diverged_
     assert clf.n_iter_ < 200
     epochs = clf.history_.epochs()

@@ -293,3 +293,19 @@ def test_exploding_finite_loss_is_diverged_and_keeps_scikit_learns_numbers(moons
         warnings.simplefilter("error", RuntimeWarning)
         calm.fit(X, y)
     assert not calm.diverged_ and not calm.history_.diverged
+
+
+def test_non_finite_weights_raise_scikit_learns_value_error(moons):
+    X, y = moons
+    params = dict(
+        hidden_layer_sizes=(32, 32),
+        solver="sgd",
+        learning_rate_init=10.0,
+        max_iter=200,
+        random_state=0,
+    )
+    for estimator in (rs.MLPRegressor(**params), neural_network.MLPRegressor(**params)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(ValueError, match="Solver produced non-finite parameter weights"):
+                estimator.fit(X * 100, y * 1e6)
