@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reluscope.errors import InvalidParameterError
+from reluscope.validation import check_choice, check_real
 
 __all__ = ["ACTIVATIONS", "ALIASES", "Activation", "get_activation"]
 
@@ -66,6 +66,13 @@ class Activation:
         True when f′(z) = 0 for every z ≤ 0, so a unit inactive on the data is dead.
     monotone : bool
         True when f′ ≥ 0 everywhere (not so for GELU and SiLU, which dip below zero).
+    saturates : bool
+        True when f′ tends to 0 on a flat side (sigmoid, tanh, softplus, ELU, SELU, GELU,
+        SiLU): only such units can be *saturated* (see ``reluscope.diagnostics``). ReLU's flat
+        side is *dead*, leaky ReLU's constant slope is *inactive*.
+    off_state : {"dead", "inactive", "saturated"} or None
+        Which state counts as *off* for this activation: the flat (or flatter) side of f.
+        None for identity, which has neither.
     """
 
     name: str
@@ -75,6 +82,8 @@ class Activation:
     params: dict = field(default_factory=dict)
     zero_gradient_below_zero: bool = False
     monotone: bool = True
+    saturates: bool = False
+    off_state: str | None = "inactive"
 
     def __call__(self, z) -> np.ndarray:
         """f(z), elementwise, any shape."""
@@ -239,7 +248,7 @@ def _peak_of(derivative: Derivative, forward: Forward, lo: float, hi: float) -> 
 
 
 def _leaky_relu(negative_slope=0.01) -> Activation:
-    slope = _check_number("negative_slope", negative_slope, 0.0, 1.0)
+    slope = check_real("negative_slope", negative_slope, 0.0, 1.0)
     if slope == 0.0:  # slope 0 is exactly ReLU
         return Activation(
             "leaky_relu",
@@ -248,33 +257,48 @@ def _leaky_relu(negative_slope=0.01) -> Activation:
             _relu_d,
             {"negative_slope": 0.0},
             zero_gradient_below_zero=True,
+            off_state="dead",
         )
     forward, derivative = _leaky(slope)
     return Activation("leaky_relu", 1.0, forward, derivative, {"negative_slope": slope})
 
 
 def _elu_activation(alpha=1.0) -> Activation:
-    alpha = _check_number("alpha", alpha, 0.0, 10.0)
+    alpha = check_real("alpha", alpha, 0.0, 10.0)
     forward, derivative = _elu(alpha)
-    return Activation("elu", max(1.0, alpha), forward, derivative, {"alpha": alpha})
+    return Activation("elu", max(1.0, alpha), forward, derivative, {"alpha": alpha}, saturates=True)
 
 
 # name -> builder taking that activation's parameters, in the order the registry lists them
 _BUILDERS = {
-    "identity": lambda: Activation("identity", 1.0, _identity, _identity_d),
-    "sigmoid": lambda: Activation("sigmoid", 0.25, _sigmoid, _sigmoid_d),
-    "tanh": lambda: Activation("tanh", 1.0, _tanh, _tanh_d),
-    "relu": lambda: Activation("relu", 1.0, _relu, _relu_d, zero_gradient_below_zero=True),
+    "identity": lambda: Activation("identity", 1.0, _identity, _identity_d, off_state=None),
+    "sigmoid": lambda: Activation(
+        "sigmoid", 0.25, _sigmoid, _sigmoid_d, saturates=True, off_state="saturated"
+    ),
+    "tanh": lambda: Activation("tanh", 1.0, _tanh, _tanh_d, saturates=True, off_state="saturated"),
+    "relu": lambda: Activation(
+        "relu", 1.0, _relu, _relu_d, zero_gradient_below_zero=True, off_state="dead"
+    ),
     "leaky_relu": _leaky_relu,
     "elu": _elu_activation,
-    "selu": lambda: Activation("selu", SELU_SCALE * SELU_ALPHA, _selu, _selu_d),
+    "selu": lambda: Activation("selu", SELU_SCALE * SELU_ALPHA, _selu, _selu_d, saturates=True),
     "gelu": lambda: Activation(
-        "gelu", _peak_of(_gelu_d, _gelu, 0.0, 4.0), _gelu, _gelu_d, monotone=False
+        "gelu",
+        _peak_of(_gelu_d, _gelu, 0.0, 4.0),
+        _gelu,
+        _gelu_d,
+        monotone=False,
+        saturates=True,
     ),
     "silu": lambda: Activation(
-        "silu", _peak_of(_silu_d, _silu, 0.0, 6.0), _silu, _silu_d, monotone=False
+        "silu",
+        _peak_of(_silu_d, _silu, 0.0, 6.0),
+        _silu,
+        _silu_d,
+        monotone=False,
+        saturates=True,
     ),
-    "softplus": lambda: Activation("softplus", 1.0, _softplus, _softplus_d),
+    "softplus": lambda: Activation("softplus", 1.0, _softplus, _softplus_d, saturates=True),
 }
 
 ACTIVATIONS: tuple[str, ...] = tuple(_BUILDERS)
@@ -286,21 +310,9 @@ PARAMETERS = {"leaky_relu": ("negative_slope",), "elu": ("alpha",)}
 _CACHE: dict[tuple, Activation] = {}
 
 
-def _check_number(field_name: str, value, low: float, high: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (low <= number <= high):
-        raise InvalidParameterError(field_name, value, f"a number in [{low:g}, {high:g}]")
-    return number
-
-
 def canonical_name(name: str) -> str:
     """Resolve aliases (``logistic`` → ``sigmoid``, ``swish`` → ``silu``); reject unknown names."""
-    if not isinstance(name, str) or (name not in ACTIVATIONS and name not in ALIASES):
-        allowed = ", ".join(ACTIVATIONS + tuple(ALIASES))
-        raise InvalidParameterError("activation", name, f"one of {allowed}")
+    check_choice("activation", name, ACTIVATIONS + tuple(ALIASES))
     return ALIASES.get(name, name)
 
 

@@ -1,4 +1,4 @@
-"""Pure diagnostics of hidden units, each definition written once, here.
+"""Pure diagnostics of hidden units and of loss curves, each definition written once, here.
 
 For hidden unit j of a layer, over the **full training set** D, with z its pre-activation and
 f′ the activation's derivative:
@@ -7,12 +7,31 @@ f′ the activation's derivative:
 - **inactive**: z ≤ 0 for every x in D, whatever the activation.
 - **dead**: f′(z) = 0 for every x in D; the unit gets exactly zero gradient (for ReLU this is
   "inactive"; a leaky unit can be inactive but never dead).
-- **saturated**: f′(z) < 5 % of the activation's peak slope for every x in D.
+- **saturated**: f′(z) < ``SATURATION_FRACTION`` (5 %) of the activation's peak slope for every
+  x in D — only for activations whose derivative tends to 0 on a flat side (sigmoid, tanh,
+  softplus, ELU, SELU, GELU, SiLU; ``Activation.saturates``). Never for ReLU (that is *dead*)
+  or leaky ReLU (that is *inactive*: its slope is constant, not vanishing).
+- **state**: one per unit, the first of ``STATES`` = dead, saturated, inactive, alive that
+  holds, so counts and colours never overlap.
+- **off**: on the flat (or flatter) side of the activation for every x in D
+  (``Activation.off_state``): dead for ReLU, inactive for leaky ReLU and the ELU-like
+  activations (ELU, SELU, GELU, SiLU, softplus), saturated for sigmoid and tanh; never for
+  identity.
 - **death / recovery**: alive at epoch t−1 and dead at t / dead at t−1 and alive at t.
-- **plateau**: a maximal run of ≥ ``min_epochs`` epochs in which the training loss falls by less
-  than a relative ``rel_tol`` per epoch, after which the loss still falls to its best value,
-  at least a relative ``min_drop`` below the plateau's level (so final convergence is not
-  a plateau).
+- **revival**: off at epoch t−1 and not off at t (how leaky units come back: they are never
+  dead, so they never *recover*). **Recovered by epoch T**: off at epoch 0 and not off at T.
+- **plateau**: a maximal run of ≥ ``min_epochs`` (k = 10) epochs in which the training loss,
+  smoothed by a trailing mean over ``smoothing`` epochs (default 1: none; a minibatch curve
+  whose epoch-to-epoch noise exceeds τ wants 5 to 10), falls by less than a relative
+  ``rel_tol`` (τ = 1e-3) per epoch. Either the loss still falls afterwards to its best value, at
+  least a relative ``min_drop`` (5 %) below the plateau's level (so final convergence is not a
+  plateau), or the run lasts to the final epoch while the loss is still *high*: at least
+  ``1 − PLATEAU_STUCK_SHARE`` (80 %) of the loss of the best constant predictor (the class
+  shares, or the mean target) — a *stuck* run.
+- **diverged**: an epoch's training loss (scikit-learn's running loss, L2 term included) is
+  not finite, or above ``DIVERGENCE_FACTOR`` (10⁴) times its reference: the larger of the
+  loss at initialisation (L2 term included) and the constant predictor's loss. The engine
+  flags the run at that epoch; a non-finite loss also stops it.
 
 Arrays keep samples on axis −2 and units on axis −1, so a stack of K models, shape
 (K, n_samples, n_units), works as well as one model, shape (n_samples, n_units).
@@ -20,19 +39,31 @@ Arrays keep samples on axis −2 and units on axis −1, so a stack of K models,
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from reluscope.activations import Activation
+
 __all__ = [
+    "DIVERGENCE_FACTOR",
     "PLATEAU_MIN_DROP",
     "PLATEAU_MIN_EPOCHS",
     "PLATEAU_REL_TOL",
+    "PLATEAU_SMOOTHING",
+    "PLATEAU_STUCK_SHARE",
     "SATURATION_FRACTION",
+    "STATES",
     "UnitStates",
+    "diverged",
     "events",
     "find_plateaus",
+    "off_units",
     "plateau_mask",
+    "recovered",
+    "revivals",
+    "state_codes",
     "unit_states",
 ]
 
@@ -40,6 +71,11 @@ SATURATION_FRACTION = 0.05
 PLATEAU_MIN_EPOCHS = 10
 PLATEAU_REL_TOL = 1e-3
 PLATEAU_MIN_DROP = 0.05
+PLATEAU_SMOOTHING = 1
+PLATEAU_STUCK_SHARE = 0.2
+DIVERGENCE_FACTOR = 1e4
+# the one state of a unit: the first of these that holds
+STATES = ("dead", "saturated", "inactive", "alive")
 
 
 @dataclass(frozen=True)
@@ -51,28 +87,73 @@ class UnitStates:
     dead: np.ndarray
     saturated: np.ndarray
 
+    @property
+    def state(self) -> np.ndarray:
+        """Index into ``STATES`` of each unit's one state (see :func:`state_codes`)."""
+        return state_codes(self.dead, self.saturated, self.inactive)
 
-def unit_states(z, derivative, peak_slope: float) -> UnitStates:
-    """Classify units from their pre-activations and derivatives over the data.
+
+def unit_states(z, activation: Activation, derivative=None) -> UnitStates:
+    """Classify units from their pre-activations over the data.
 
     Parameters
     ----------
     z : ndarray of shape (..., n_samples, n_units)
         Pre-activations over the full training set.
-    derivative : ndarray of shape (..., n_samples, n_units)
-        f′(z), same shape.
-    peak_slope : float
-        sup |f′| of the activation.
+    activation : Activation
+        The units' activation: its derivative, peak slope and whether it saturates.
+    derivative : ndarray of shape (..., n_samples, n_units), optional
+        f′(z) when already computed.
+
+    The older form ``unit_states(z, derivative, peak_slope)`` still works, with a
+    ``FutureWarning``; not knowing the activation, it flags *saturated* for any activation.
+
+    >>> relu = __import__("reluscope").get_activation("relu")
+    >>> states = unit_states(np.array([[-1.0, 2.0], [0.0, -1.0]]), relu)
+    >>> states.on_rate.tolist(), states.dead.tolist(), states.saturated.tolist()
+    ([0.0, 0.5], [True, False], [False, False])
     """
+    z = np.asarray(z)
+    if isinstance(activation, Activation):
+        peak_slope, saturates = activation.peak_slope, activation.saturates
+        derivative = activation.derivative(z) if derivative is None else derivative
+    else:
+        warnings.warn(
+            "unit_states(z, derivative, peak_slope) is deprecated; pass the Activation: "
+            "unit_states(z, activation)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        derivative, peak_slope, saturates = activation, derivative, True
     positive = z > 0.0
-    on_rate = positive.mean(axis=-2)
     largest_slope = np.abs(derivative).max(axis=-2)
+    saturated = largest_slope < SATURATION_FRACTION * peak_slope
     return UnitStates(
-        on_rate=on_rate,
+        on_rate=positive.mean(axis=-2),
         inactive=~positive.any(axis=-2),
         dead=largest_slope == 0.0,
-        saturated=largest_slope < SATURATION_FRACTION * peak_slope,
+        saturated=saturated & saturates,
     )
+
+
+def state_codes(dead, saturated, inactive) -> np.ndarray:
+    """Each unit's one state as an index into ``STATES``: dead, else saturated, else
+    inactive, else alive.
+
+    >>> STATES[state_codes(True, True, True)], STATES[state_codes(False, False, True)]
+    ('dead', 'inactive')
+    """
+    flags = [np.asarray(flag, dtype=bool) for flag in (dead, saturated, inactive)]
+    return np.select(flags, [0, 1, 2], default=3).astype(np.int8)
+
+
+def off_units(activation: Activation, *, dead, inactive, saturated) -> np.ndarray:
+    """The *off* flags of ``activation``'s units: whichever of the three its ``off_state``
+    names (all False for identity)."""
+    flags = {"dead": dead, "inactive": inactive, "saturated": saturated}
+    if activation.off_state is None:
+        return np.zeros_like(np.asarray(dead, dtype=bool))
+    return np.asarray(flags[activation.off_state], dtype=bool)
 
 
 def events(dead) -> tuple[np.ndarray, np.ndarray]:
@@ -96,35 +177,110 @@ def events(dead) -> tuple[np.ndarray, np.ndarray]:
     return deaths, recoveries
 
 
+def revivals(off) -> np.ndarray:
+    """Revivals: off at epoch t−1 and not off at t.
+
+    Parameters
+    ----------
+    off : bool ndarray of shape (n_epochs + 1, ..., n_units)
+        Off flags, epoch 0 first.
+
+    Returns
+    -------
+    bool ndarray of the same shape; row 0 is all False.
+
+    >>> revivals([[True, True], [False, True], [True, False]]).astype(int).tolist()
+    [[0, 0], [1, 0], [0, 1]]
+    """
+    off = np.asarray(off, dtype=bool)
+    revived = np.zeros_like(off)
+    revived[1:] = off[:-1] & ~off[1:]
+    return revived
+
+
+def recovered(off, epoch: int = -1) -> np.ndarray:
+    """Recovered by ``epoch``: off at epoch 0 and not off at ``epoch`` (default the last).
+
+    ``off`` has shape (n_epochs + 1, ..., n_units); the result (..., n_units).
+
+    >>> recovered([[True, True, False], [False, True, True]]).tolist()
+    [True, False, False]
+    """
+    off = np.asarray(off, dtype=bool)
+    return off[0] & ~off[epoch]
+
+
+def diverged(loss, reference) -> np.ndarray:
+    """Whether each loss has diverged: not finite, or above ``DIVERGENCE_FACTOR`` × reference.
+
+    Parameters
+    ----------
+    loss : float or ndarray
+        Training losses (one per model, or a curve).
+    reference : float or ndarray, broadcastable to ``loss``
+        The larger of the loss at initialisation and the constant predictor's loss.
+
+    >>> diverged([0.7, 5.7e92, np.nan, np.inf], 0.69).tolist()
+    [False, True, True, True]
+    """
+    loss = np.asarray(loss, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(loss) | (loss > DIVERGENCE_FACTOR * np.asarray(reference))
+
+
+def _trailing_mean(loss, window):
+    """Mean of each epoch's loss and the ``window − 1`` before it (fewer at the start)."""
+    if window <= 1:
+        return loss
+    sums = np.cumsum(np.concatenate([[0.0], loss]))
+    counts = np.minimum(np.arange(1, loss.size + 1), window)
+    return (sums[1:] - sums[np.maximum(np.arange(1, loss.size + 1) - window, 0)]) / counts
+
+
 def find_plateaus(
     loss,
     min_epochs: int = PLATEAU_MIN_EPOCHS,
     rel_tol: float = PLATEAU_REL_TOL,
     min_drop: float = PLATEAU_MIN_DROP,
+    *,
+    smoothing: int = PLATEAU_SMOOTHING,
+    constant_loss: float | None = None,
 ) -> list[tuple[int, int]]:
     """Plateaus of a loss curve as (start_epoch, end_epoch), inclusive, indices into ``loss``.
 
-    Epoch t ≥ 1 is *flat* when loss[t−1] − loss[t] < rel_tol · |loss[t−1]|. A plateau is a
-    maximal run of ≥ ``min_epochs`` flat epochs, starting at the epoch before the first flat one,
-    that ends before the best loss is reached and above it by a relative ``min_drop``.
+    With s the trailing mean of ``loss`` over ``smoothing`` epochs, epoch t ≥ 1 is *flat* when
+    s[t−1] − s[t] < rel_tol · |s[t−1]|. A plateau is a maximal run of ≥ ``min_epochs`` flat
+    epochs, starting at the epoch before the first flat one, that either ends before the best
+    loss is reached and above it by a relative ``min_drop``, or (given ``constant_loss``, the
+    loss of the best constant prediction) lasts to the final epoch with the smoothed loss there
+    at least ``1 − PLATEAU_STUCK_SHARE`` times ``constant_loss``: a stuck run.
 
     >>> find_plateaus([1.0] + [0.9] * 12 + [0.5, 0.4], min_epochs=10)
+    [(1, 12)]
+    >>> find_plateaus([0.8] + [0.69] * 12, constant_loss=0.69)
     [(1, 12)]
     """
     loss = np.asarray(loss, dtype=float)
     if loss.size < 2 or not np.isfinite(loss).any():
         return []
-    previous = loss[:-1]
-    flat = np.concatenate([[False], (previous - loss[1:]) < rel_tol * np.abs(previous)])
+    smoothed = _trailing_mean(loss, int(smoothing))
+    previous = smoothed[:-1]
+    with np.errstate(invalid="ignore"):
+        falls = previous - smoothed[1:]
+    flat = np.concatenate([[False], falls < rel_tol * np.abs(previous)])
     best_epoch = int(np.nanargmin(loss))
     best = loss[best_epoch]
+    last = loss.size - 1
+    stuck_level = None if constant_loss is None else (1.0 - PLATEAU_STUCK_SHARE) * constant_loss
     plateaus = []
     edges = np.flatnonzero(np.diff(np.concatenate([[0], flat.astype(np.int8), [0]])))
     for first_flat, stop in zip(edges[::2], edges[1::2], strict=True):
         start, end = first_flat - 1, stop - 1
-        if stop - first_flat < min_epochs or end >= best_epoch:
+        if stop - first_flat < min_epochs:
             continue
-        if best <= (1.0 - min_drop) * loss[end]:
+        if end == last and stuck_level is not None and smoothed[end] >= stuck_level:
+            plateaus.append((int(start), int(end)))
+        elif end < best_epoch and best <= (1.0 - min_drop) * loss[end]:
             plateaus.append((int(start), int(end)))
     return plateaus
 

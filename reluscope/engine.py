@@ -19,6 +19,11 @@ epoch (row 0: at initialisation): loss, score, per-unit on-rate / inactive / dea
 gradient of each layer's incoming weights and biases. With one batch per epoch the record of
 epoch t is read off epoch t+1's training pass, which already holds every z and gradient at
 those parameters.
+
+Every model's status carries ``diverged`` (``reluscope.diagnostics.diverged``): its running
+loss became non-finite (the model stops there, as scikit-learn's would fail) or exceeded
+``DIVERGENCE_FACTOR`` times the larger of its loss at initialisation and the constant
+predictor's loss (flagged; training goes on, so the estimators keep scikit-learn's numbers).
 """
 
 from __future__ import annotations
@@ -28,31 +33,25 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from numbers import Integral, Real
 
 import numpy as np
 
 from reluscope.activations import Activation, get_activation, scipy_special
-from reluscope.diagnostics import SATURATION_FRACTION
+from reluscope.diagnostics import DIVERGENCE_FACTOR, SATURATION_FRACTION, diverged
 from reluscope.errors import InvalidParameterError
 from reluscope.init import check_init, initial_parameters
-from reluscope.optim import SGD, Adam
+from reluscope.optim import SCHEDULES, SGD, SOLVERS, Adam, LearningRateSchedule
+from reluscope.validation import check_choice, check_integer, check_real, is_count
 
-__all__ = ["OUTPUTS", "RunSpec", "StackedNetwork", "TrainConfig", "TrainState", "train_stack"]
-
-OUTPUTS = ("logistic", "softmax", "identity")
-SOLVERS = ("sgd", "adam")
-SCHEDULES = ("constant", "invscaling", "adaptive")
-
-
-def _is_count(value) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
-
-
-def _check_real(field_name, value, allowed, accept):
-    """Raise InvalidParameterError unless ``value`` is a real number that ``accept`` takes."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not accept(float(value)):
-        raise InvalidParameterError(field_name, value, allowed)
+__all__ = [
+    "SCHEDULES",
+    "SOLVERS",
+    "RunSpec",
+    "StackedNetwork",
+    "TrainConfig",
+    "TrainState",
+    "train_stack",
+]
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,8 @@ class RunSpec:
     def __post_init__(self):
         self.get_activation()  # unknown names and slopes outside [0, 1] raise here
         check_init(self.init)
-        _check_real("learning_rate", self.learning_rate, "a number > 0", lambda v: v > 0)
-        _check_real("bias_offset", self.bias_offset, "a finite number", math.isfinite)
+        check_real("learning_rate", self.learning_rate, 0.0, low_open=True)
+        check_real("bias_offset", self.bias_offset)
 
     def get_activation(self) -> Activation:
         return get_activation(self.activation, negative_slope=self.negative_slope)
@@ -109,24 +108,17 @@ class TrainConfig:
 
     def __post_init__(self):
         sizes = self.hidden_layer_sizes
-        if not (isinstance(sizes, tuple) and sizes and all(_is_count(size) for size in sizes)):
+        if not (isinstance(sizes, tuple) and sizes and all(is_count(size) for size in sizes)):
             raise InvalidParameterError(
-                "hidden_layer_sizes", sizes, "a non-empty tuple of whole numbers >= 1"
+                "hidden_layer_sizes", sizes, "a non-empty tuple of integers ≥ 1"
             )
-        if self.solver not in SOLVERS:
-            raise InvalidParameterError("solver", self.solver, f"one of {', '.join(SOLVERS)}")
-        if self.learning_rate not in SCHEDULES:
-            raise InvalidParameterError(
-                "learning_rate", self.learning_rate, f"one of {', '.join(SCHEDULES)}"
-            )
-        if not (self.batch_size == "auto" or _is_count(self.batch_size)):
-            raise InvalidParameterError(
-                "batch_size", self.batch_size, "'auto' or a whole number >= 1"
-            )
-        if not _is_count(self.max_iter):
-            raise InvalidParameterError("max_iter", self.max_iter, "a whole number >= 1")
-        _check_real("alpha", self.alpha, "a number >= 0", lambda v: v >= 0)
-        _check_real("momentum", self.momentum, "a number in [0, 1]", lambda v: 0 <= v <= 1)
+        check_choice("solver", self.solver, SOLVERS)
+        check_choice("learning_rate", self.learning_rate, SCHEDULES)
+        if not (self.batch_size == "auto" or is_count(self.batch_size)):
+            raise InvalidParameterError("batch_size", self.batch_size, "'auto' or an integer ≥ 1")
+        check_integer("max_iter", self.max_iter, 1, exact=True)
+        check_real("alpha", self.alpha, 0.0)
+        check_real("momentum", self.momentum, 0.0, 1.0)
 
     def effective_batch_size(self, n_samples: int) -> int:
         if self.batch_size == "auto":
@@ -166,6 +158,8 @@ class StackedNetwork:
         self.equal_hidden = len(hidden) >= 2 and len(set(hidden)) == 1
         # sup |f′| of each model's activation: the reference for "saturated"
         self.peak_slopes = np.array([[act.peak_slope] for act in self.activations])
+        # only activations whose slope vanishes on a flat side can be saturated
+        self.saturates = np.array([[act.saturates] for act in self.activations])
         self.flat = np.zeros((self.n_models, self.n_parameters), dtype=self.dtype)
         self.layers = self.layer_views(self.flat)
         # 1 on weights, 0 on biases: the L2 penalty and its gradient touch weights only
@@ -465,7 +459,11 @@ class TrainState:
     best_loss: np.ndarray | None = None
     no_improvement: np.ndarray | None = None
     active: np.ndarray | None = None
-    diverged: np.ndarray | None = None
+    diverged: np.ndarray | None = None  # (K,) bool: see ``reluscope.diagnostics.diverged``
+    diverged_epoch: np.ndarray | None = None  # (K,) first diverged epoch, −1 while none
+    # (K,) the larger of the loss at initialisation and the constant predictor's loss
+    loss_reference: np.ndarray | None = None
+    constant_loss: float | None = None  # the best constant prediction's loss on the data
     epochs_run: np.ndarray | None = None  # (K,) epochs each model trained before it stopped
     samples_seen: int = 0
     n_iter: int = 0
@@ -498,14 +496,14 @@ def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, outp
         no_improvement=np.zeros(k, dtype=int),
         active=np.ones(k, dtype=bool),
         diverged=np.zeros(k, dtype=bool),
+        diverged_epoch=np.full(k, -1),
         epochs_run=np.zeros(k, dtype=int),
     )
 
 
 def make_optimizer(network, specs, config):
     rates = [spec.learning_rate for spec in specs]
-    if config.solver not in SOLVERS:  # TrainConfig checks this; a stale config must not train
-        raise InvalidParameterError("solver", config.solver, f"one of {', '.join(SOLVERS)}")
+    check_choice("solver", config.solver, SOLVERS)  # a stale config must not train
     if config.solver == "sgd":
         return SGD(
             network.flat.shape, network.dtype, rates, config.momentum, config.nesterovs_momentum
@@ -540,8 +538,9 @@ def train_stack(
     progress : callable(epochs_done, epochs_total) or None
 
     Stopping follows scikit-learn per model (tol, n_iter_no_change, the adaptive schedule);
-    a model whose loss becomes non-finite stops and is marked diverged. A stopped model is
-    frozen (its parameters no longer change) while the others go on.
+    a model whose loss becomes non-finite stops and is marked diverged; one whose loss exceeds
+    ``DIVERGENCE_FACTOR`` × ``state.loss_reference`` is marked diverged and goes on. A stopped
+    model is frozen (its parameters no longer change) while the others go on.
     """
     network, optimizer = state.network, state.optimizer
     k, n = network.n_models, X.shape[0]
@@ -591,7 +590,7 @@ def train_stack(
             np.asarray(eval_set[1], dtype=dtype)[None],
             Buffers(network, eval_set[0].shape[0]),
         )
-    lr_init = optimizer.learning_rate.copy()
+    schedule = LearningRateSchedule(config.learning_rate, optimizer, config.power_t)
 
     def record(buffers, outputs, batch_targets, loss_sum):
         """Record the current parameters' diagnostics, once per parameter state."""
@@ -613,6 +612,8 @@ def train_stack(
             record(record_buffers, outputs, targets_full, loss_sum)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        if state.loss_reference is None:
+            _set_loss_reference(state, inputs_full, targets_full, alpha_mask, steps, batches)
         if not single_batch:
             full_pass_record()
         for epoch in range(max_epochs):
@@ -648,44 +649,61 @@ def train_stack(
             state.loss_curve.append(epoch_loss)
             if not single_batch:
                 full_pass_record()
-            _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch + 1)
+            _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch + 1)
             if progress is not None:
                 progress(epoch + 1, max_epochs)
         full_pass_record()
     return state
 
 
-def _after_epoch(state, epoch_loss, config, optimizer, lr_init, epoch):
+def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, steps, batches):
+    """The constant predictor's loss and each model's divergence reference (see
+    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers."""
+    network = state.network
+    output = network.output
+    n = inputs_full.shape[1]
+    constant = np.broadcast_to(targets_full.mean(axis=1, keepdims=True), targets_full.shape)
+    state.constant_loss = float(sample_losses_sum(constant, targets_full, output)[0] / n)
+    loss_sum = np.zeros(network.n_models)
+    for batch, (_, _, _, buffers, _, _) in zip(batches, steps, strict=True):
+        outputs = network.forward(inputs_full[:, batch], buffers)
+        loss_sum += sample_losses_sum(outputs, targets_full[:, batch], output)
+    penalty = 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
+    initial = (loss_sum + penalty) / n
+    state.loss_reference = np.fmax(initial, state.constant_loss)
+
+
+def _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch):
     """scikit-learn's per-epoch bookkeeping, vectorised over models: divergence, stopping."""
     finite = np.isfinite(epoch_loss)
-    newly_diverged = state.active & ~finite
+    newly_diverged = state.active & ~state.diverged & diverged(epoch_loss, state.loss_reference)
     if newly_diverged.any():
         state.diverged |= newly_diverged
+        state.diverged_epoch[newly_diverged] = epoch
+        stopped = int((newly_diverged & ~finite).sum())
+        exploded = int(newly_diverged.sum()) - stopped
+        parts = []
+        if stopped:
+            parts.append(f"{stopped} model(s) with a non-finite loss (stopped, history kept)")
+        if exploded:
+            parts.append(
+                f"{exploded} model(s) with a loss above {DIVERGENCE_FACTOR:g} × the larger of "
+                "its initial loss and the constant predictor's (training goes on)"
+            )
         warnings.warn(
-            f"Training diverged (non-finite loss) at epoch {epoch} for "
-            f"{int(newly_diverged.sum())} model(s); stopped them and kept their history.",
+            f"Training diverged at epoch {epoch}: {'; '.join(parts)}.",
             RuntimeWarning,
             stacklevel=3,
         )
-    if config.learning_rate == "invscaling" and config.solver == "sgd":
-        optimizer.set_learning_rate(
-            np.where(
-                state.active[:, None],
-                lr_init / (state.samples_seen + 1) ** config.power_t,
-                optimizer.learning_rate,
-            )
-        )
+    schedule.after_epoch(state.active, state.samples_seen)
     worse = epoch_loss > state.best_loss - config.tol
     state.no_improvement = np.where(worse, state.no_improvement + 1, 0)
     state.best_loss = np.where(epoch_loss < state.best_loss, epoch_loss, state.best_loss)
     stopping = state.active & finite & (state.no_improvement > config.n_iter_no_change)
-    if config.learning_rate == "adaptive" and config.solver == "sgd":
-        rates = optimizer.learning_rate[:, 0]
-        shrink = stopping & (rates > 1e-6)
-        optimizer.set_learning_rate(np.where(shrink, rates / 5.0, rates))
-        state.no_improvement[shrink] = 0
-        stopping &= ~shrink
-    for model in np.flatnonzero(stopping | newly_diverged):
+    shrunk = schedule.shrink(stopping)
+    state.no_improvement[shrunk] = 0
+    stopping &= ~shrunk
+    for model in np.flatnonzero(stopping | (state.active & ~finite)):
         state.active[model] = False
         optimizer.freeze(model)
 
@@ -712,12 +730,13 @@ def _unit_stats(network, buffers):
             largest.append((slope if monotone else np.abs(slope)).max(axis=1))
     positives = np.concatenate(positives, axis=1)
     inactive = positives == 0
-    if relu_like:  # dead and saturated are inactive
-        dead = saturated = inactive
+    if relu_like:  # dead is inactive; a ReLU is never saturated
+        dead = inactive
+        saturated = np.zeros_like(inactive)
     else:
         largest = np.concatenate(largest, axis=1)
         dead = largest == 0.0
-        saturated = largest < SATURATION_FRACTION * network.peak_slopes
+        saturated = (largest < SATURATION_FRACTION * network.peak_slopes) & network.saturates
     return {
         "on_rate": (positives / n).astype(np.float32),
         "inactive": inactive,

@@ -34,8 +34,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from reluscope.activations import ACTIVATIONS, ALIASES
 from reluscope.engine import RunSpec, TrainConfig, build_state, make_optimizer, train_stack
+from reluscope.errors import InvalidParameterError
 from reluscope.history import histories_from_state
 from reluscope.init import INITS
+from reluscope.optim import SCHEDULES, SOLVERS
+from reluscope.validation import check_integer
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -44,10 +47,10 @@ class _BaseMLP(BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS) | set(ALIASES))],
-        "solver": [StrOptions({"sgd", "adam"})],
+        "solver": [StrOptions(set(SOLVERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -134,13 +137,16 @@ class _BaseMLP(BaseEstimator):
     # -- configuration --------------------------------------------------------------------
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
+        allowed = "an integer ≥ 1 or a non-empty sequence of them"
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if not sizes or any(int(size) != size or size <= 0 for size in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must be positive whole numbers, "
-                f"got {self.hidden_layer_sizes!r}."
-            )
-        return tuple(int(size) for size in sizes)
+        try:
+            if not sizes or any(isinstance(size, str) for size in sizes):
+                raise InvalidParameterError("hidden_layer_sizes", sizes, allowed)
+            return tuple(check_integer("hidden_layer_sizes", size, 1) for size in sizes)
+        except InvalidParameterError:  # name the whole setting, not one of its widths
+            raise InvalidParameterError(
+                "hidden_layer_sizes", self.hidden_layer_sizes, allowed
+            ) from None
 
     def _config(self):
         return TrainConfig(
@@ -248,6 +254,12 @@ class _BaseMLP(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=3,
             )
+        if not all(np.isfinite(values).all() for values in (*self.coefs_, *self.intercepts_)):
+            # scikit-learn's check and words; the history up to the divergence stays readable
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may contain large "
+                "values and need to be preprocessed."
+            )
         return self
 
     @property
@@ -306,7 +318,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     n_features_in_, n_outputs_, n_layers_, out_activation_ : as in scikit-learn.
     history_ : reluscope.history.History
     diverged_ : bool
-        True when the loss became non-finite; training stopped there and the history is kept.
+        True when the loss became non-finite (training stopped there; the history is kept, and
+        ``fit`` raises scikit-learn's ``ValueError`` if the weights are non-finite) or
+        rose above ``reluscope.diagnostics.DIVERGENCE_FACTOR`` times the larger of its initial
+        value and the constant predictor's loss (training went on, as scikit-learn's does).
     """
 
     def _output_activation(self):

@@ -21,7 +21,7 @@ from itertools import pairwise
 import numpy as np
 
 from reluscope.activations import Activation
-from reluscope.errors import InvalidParameterError
+from reluscope.validation import check_choice
 
 __all__ = ["INITS", "initial_parameters"]
 
@@ -36,9 +36,8 @@ INITS: tuple[str, ...] = (
 
 
 def check_init(init: str) -> str:
-    if init not in INITS:
-        raise InvalidParameterError("init", init, f"one of {', '.join(INITS)}")
-    return init
+    """``init`` if it names a scheme, else an ``InvalidParameterError`` listing them."""
+    return check_choice("init", init, INITS)
 
 
 # name -> (distribution, its scale: the standard deviation or the uniform bound)

@@ -1,8 +1,9 @@
-"""Optimisers on the stacked flat parameter buffer of shape (K, P).
+"""Optimisers on the stacked flat parameter buffer of shape (K, P), and their schedules.
 
 The update rules are scikit-learn's (``sklearn/neural_network/_stochastic_optimizers.py``),
 written as a handful of in-place NumPy calls on one buffer instead of one call per layer.
-Learning rates are per model, shape (K, 1), so a stack can hold a learning-rate sweep.
+Learning rates are per model, shape (K, 1), so a stack can hold a learning-rate sweep; SGD's
+rate follows one of scikit-learn's ``SCHEDULES`` (``LearningRateSchedule``).
 
 ``step`` takes the gradient *summed* over a batch and the batch size: dividing by the batch
 size is folded into the per-model factor each rule multiplies the gradient by anyway, which
@@ -15,7 +16,14 @@ import math
 
 import numpy as np
 
-__all__ = ["SGD", "Adam"]
+from reluscope.validation import check_choice
+
+__all__ = ["SCHEDULES", "SGD", "SOLVERS", "Adam", "LearningRateSchedule"]
+
+SOLVERS = ("sgd", "adam")
+SCHEDULES = ("constant", "invscaling", "adaptive")
+# the adaptive schedule divides the rate by 5 until it falls to this, then lets the model stop
+_ADAPTIVE_FLOOR = 1e-6
 
 
 class _Optimizer:
@@ -117,3 +125,41 @@ class Adam(_Optimizer):
         update = np.multiply(m, step_size, out=self._update)
         update /= work
         params -= update
+
+
+class LearningRateSchedule:
+    """scikit-learn's schedules of SGD's learning rate, per model of a stack.
+
+    Parameters
+    ----------
+    name : {"constant", "invscaling", "adaptive"}
+        ``invscaling``: η = η₀ / (t + 1)^power_t after each epoch, t the samples seen.
+        ``adaptive``: when a model would stop (no improvement), η ← η / 5 instead, until η
+        falls to 1e-6. Adam ignores the schedule, as scikit-learn's does.
+    optimizer : SGD or Adam
+        Its rates when the schedule is made are η₀.
+    power_t : float
+    """
+
+    def __init__(self, name: str, optimizer, power_t: float = 0.5):
+        self.name = check_choice("learning_rate", name, SCHEDULES)
+        self.optimizer = optimizer
+        self.power_t = float(power_t)
+        self.initial = optimizer.learning_rate.copy()
+        self._sgd = isinstance(optimizer, SGD)
+
+    def after_epoch(self, active, samples_seen: int) -> None:
+        """Update the rates of the ``active`` models (bool (K,)) after an epoch."""
+        if self.name == "invscaling" and self._sgd:
+            scaled = self.initial / (samples_seen + 1) ** self.power_t
+            rates = self.optimizer.learning_rate
+            self.optimizer.set_learning_rate(np.where(active[:, None], scaled, rates))
+
+    def shrink(self, stopping) -> np.ndarray:
+        """Models of ``stopping`` (bool (K,)) that go on with a smaller rate instead (adaptive)."""
+        if self.name != "adaptive" or not self._sgd:
+            return np.zeros_like(stopping)
+        rates = self.optimizer.learning_rate[:, 0]
+        shrunk = stopping & (rates > _ADAPTIVE_FLOOR)
+        self.optimizer.set_learning_rate(np.where(shrunk, rates / 5.0, rates))
+        return shrunk

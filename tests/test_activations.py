@@ -19,9 +19,37 @@ def test_derivative_matches_central_differences(name):
     np.testing.assert_allclose(act.derivative(Z), numeric, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", rs.ACTIVATIONS)
-def test_peak_slope_is_the_supremum_of_the_derivative(name):
-    act = rs.get_activation(name)
+# parameters away from their defaults: a derivative that hard-codes a default (ELU's
+# f + 1 instead of f + α) passes at the default and fails here
+PARAMETERISED = [
+    ("elu", {"alpha": 0.3}),
+    ("elu", {"alpha": 2.5}),
+    ("leaky_relu", {"negative_slope": 0.25}),
+    ("leaky_relu", {"negative_slope": 1.0}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), PARAMETERISED)
+def test_derivative_with_parameters_matches_central_differences(name, params):
+    act = rs.get_activation(name, **params)
+    h = 1e-6
+    numeric = (act(Z + h) - act(Z - h)) / (2 * h)
+    np.testing.assert_allclose(act.derivative(Z), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_elu_derivative_is_f_plus_alpha_below_zero():
+    z = np.array([-3.0, -0.5, 0.5])
+    for alpha in (0.3, 1.0, 2.5):
+        elu = rs.get_activation("elu", alpha=alpha)
+        np.testing.assert_allclose(elu.derivative(z), [elu(z)[0] + alpha, elu(z)[1] + alpha, 1.0])
+        assert elu.peak_slope == max(1.0, alpha)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [(name, {}) for name in rs.ACTIVATIONS] + PARAMETERISED
+)
+def test_peak_slope_is_the_supremum_of_the_derivative(name, params):
+    act = rs.get_activation(name, **params)
     grid = np.linspace(-20, 20, 400_001)
     assert np.max(np.abs(act.derivative(grid))) == pytest.approx(act.peak_slope, rel=1e-4)
 

@@ -6,7 +6,19 @@ import numpy as np
 import pytest
 
 import reluscope as rs
-from reluscope.diagnostics import events, find_plateaus, plateau_mask, unit_states
+from reluscope.diagnostics import (
+    DIVERGENCE_FACTOR,
+    STATES,
+    diverged,
+    events,
+    find_plateaus,
+    off_units,
+    plateau_mask,
+    recovered,
+    revivals,
+    state_codes,
+    unit_states,
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +52,100 @@ def _fit(X, y, **params):
 def test_unit_states_follow_the_definitions():
     z = np.array([[-1.0, 2.0, -3.0, 20.0], [-2.0, -1.0, 0.0, 30.0], [-0.5, 0.5, -1.0, 25.0]])
     relu = rs.get_activation("relu")
-    states = unit_states(z, relu.derivative(z), relu.peak_slope)
+    states = unit_states(z, relu)
     np.testing.assert_allclose(states.on_rate, [0, 2 / 3, 0, 1])
     np.testing.assert_array_equal(states.inactive, [True, False, True, False])
     np.testing.assert_array_equal(states.dead, [True, False, True, False])
-    np.testing.assert_array_equal(states.saturated, states.dead)  # ReLU: saturated == dead
+    assert not states.saturated.any()  # a ReLU on its flat side is dead, never saturated
+    assert [STATES[code] for code in states.state] == ["dead", "alive", "dead", "alive"]
     sigmoid = rs.get_activation("sigmoid")
-    states = unit_states(z, sigmoid.derivative(z), sigmoid.peak_slope)
+    states = unit_states(z, sigmoid)
     np.testing.assert_array_equal(states.dead, [False] * 4)
     np.testing.assert_array_equal(states.saturated, [False, False, False, True])
-    leaky = rs.get_activation("leaky_relu", negative_slope=0.1)
-    states = unit_states(z, leaky.derivative(z), leaky.peak_slope)
+    assert [STATES[code] for code in states.state] == [
+        "inactive",
+        "alive",
+        "inactive",
+        "saturated",
+    ]
+    leaky = rs.get_activation("leaky_relu", negative_slope=0.01)  # slope 1 % of its peak
+    states = unit_states(z, leaky, leaky.derivative(z))
     np.testing.assert_array_equal(states.inactive, [True, False, True, False])
     assert not states.dead.any()
+    assert not states.saturated.any()  # constant slope: inactive, not saturated
+    tanh = rs.get_activation("tanh")
+    states = unit_states(z, tanh)
+    np.testing.assert_array_equal(states.saturated, [False, False, False, True])
+
+
+def test_unit_states_older_form_still_works_with_a_future_warning():
+    z = np.array([[-1.0, 20.0], [-2.0, 30.0]])
+    sigmoid = rs.get_activation("sigmoid")
+    with pytest.warns(FutureWarning, match="pass the Activation"):
+        states = unit_states(z, sigmoid.derivative(z), sigmoid.peak_slope)
+    expected = unit_states(z, sigmoid)
+    for name in ("on_rate", "inactive", "dead", "saturated"):
+        np.testing.assert_array_equal(getattr(states, name), getattr(expected, name))
+
+
+def test_one_state_per_unit_in_priority_order():
+    dead = np.array([1, 1, 1, 0, 0, 0, 0], dtype=bool)
+    saturated = np.array([1, 0, 1, 1, 1, 0, 0], dtype=bool)
+    inactive = np.array([1, 1, 0, 1, 0, 1, 0], dtype=bool)
+    codes = state_codes(dead, saturated, inactive)
+    assert [STATES[code] for code in codes] == [
+        "dead",
+        "dead",
+        "dead",
+        "saturated",
+        "saturated",
+        "inactive",
+        "alive",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "off_state"),
+    [
+        ("relu", "dead"),
+        ("leaky_relu", "inactive"),
+        ("elu", "inactive"),
+        ("selu", "inactive"),
+        ("gelu", "inactive"),
+        ("silu", "inactive"),
+        ("softplus", "inactive"),
+        ("sigmoid", "saturated"),
+        ("tanh", "saturated"),
+        ("identity", None),
+    ],
+)
+def test_off_is_the_flat_side_of_each_activation(name, off_state):
+    act = rs.get_activation(name)
+    assert act.off_state == off_state
+    assert act.saturates == (name not in ("relu", "leaky_relu", "identity"))
+    flags = {
+        "dead": np.array([True, False, False, False]),
+        "inactive": np.array([True, True, False, False]),
+        "saturated": np.array([False, False, True, False]),
+    }
+    expected = flags[off_state] if off_state else np.zeros(4, dtype=bool)
+    np.testing.assert_array_equal(off_units(act, **flags), expected)
+    assert rs.get_activation("leaky_relu", negative_slope=0.0).off_state == "dead"  # a ReLU
+
+
+def test_revivals_and_recovered_by_epoch():
+    off = np.array([[1, 1, 0, 1], [0, 1, 1, 1], [1, 0, 0, 1], [0, 0, 0, 1]], dtype=bool)
+    np.testing.assert_array_equal(revivals(off).sum(axis=1), [0, 1, 2, 1])
+    np.testing.assert_array_equal(recovered(off), [True, True, False, False])
+    np.testing.assert_array_equal(recovered(off, epoch=2), [False, True, False, False])
+    np.testing.assert_array_equal(recovered(off, epoch=0), [False] * 4)
+
+
+def test_divergence_rule():
+    reference = np.array([0.7, 0.7, 0.7, 0.7, 2.0])
+    loss = np.array([0.7 * DIVERGENCE_FACTOR, 0.71 * DIVERGENCE_FACTOR, np.nan, -np.inf, 3e4])
+    np.testing.assert_array_equal(diverged(loss, reference), [False, True, True, True, True])
+    assert DIVERGENCE_FACTOR == 1e4
 
 
 def test_events_count_deaths_and_recoveries():
@@ -114,6 +207,7 @@ def test_leaky_units_are_inactive_but_never_dead_and_keep_a_gradient(scaled_moon
     assert (layers["grad_norm"] > 0).all()
 
 
+@pytest.mark.slow
 def test_recovery_needs_more_than_a_leak(scaled_moons):
     # REFERENCES.md "Observed with reluscope": moons 300, one layer of 64, He-normal, offset -3,
     # 300 epochs. Plain SGD brings almost no leaky unit back; Adam brings most back;
@@ -207,3 +301,66 @@ def test_history_frames_are_tidy(scaled_moons):
     }
     assert len(units) == 8 * 10
     assert units.groupby(["epoch", "layer"]).size().tolist() == [6, 4] * 8
+
+
+def test_saturation_threshold_is_five_percent_of_the_peak_slope():
+    # sigmoid units over z in [3, 4] (σ′ ≤ 18 % of its peak), [6, 7] (≤ 1 %), [2, 2.5] (≤ 42 %)
+    z = np.array([[3.0, 6.0, 2.0], [3.5, 6.5, 2.2], [4.0, 7.0, 2.5]])
+    sigmoid = rs.get_activation("sigmoid")
+    np.testing.assert_array_equal(unit_states(z, sigmoid).saturated, [False, True, False])
+    tanh = rs.get_activation("tanh")  # tanh′(1.5) ≈ 18 %, tanh′(2.5) ≈ 2.7 % of its peak
+    np.testing.assert_array_equal(unit_states(np.array([[1.5], [2.5]]), tanh).saturated, [False])
+    np.testing.assert_array_equal(unit_states(np.array([[2.5], [3.0]]), tanh).saturated, [True])
+
+
+def test_stuck_plateau_needs_the_final_epoch_and_a_high_loss():
+    stuck = [0.9, 0.7] + [0.69] * 12
+    assert find_plateaus(stuck) == []  # without the constant predictor's loss: convergence
+    assert find_plateaus(stuck, constant_loss=0.69) == [(2, 13)]
+    assert find_plateaus(stuck, constant_loss=0.69 / 0.79) == []  # 0.69 is < 80 % of it
+    assert find_plateaus(stuck[:-5], constant_loss=0.69) == []  # 7 flat epochs < k
+    converged = [1.0, 0.5, 0.3] + [0.2] * 30
+    assert find_plateaus(converged, constant_loss=0.69) == []  # flat but low: converged
+    # stuck, then a run that goes on falling: only a stall followed by a drop is a plateau
+    assert find_plateaus([0.69] * 12 + [0.6, 0.5, 0.4], constant_loss=0.69) == [(0, 11)]
+
+
+def test_smoothing_is_a_trailing_mean():
+    noisy = [1.0, 0.8] + [0.79, 0.7905] * 8 + [0.5, 0.3]  # rises and falls of 6e-4 < τ
+    assert find_plateaus(noisy) == [(2, 17)]
+    noisy[9] = 0.787  # one fall of 0.4 % > τ splits the run into two short ones
+    assert find_plateaus(noisy) == []
+    # a trailing mean over 5 epochs spreads it below τ; the plateau starts when the mean
+    # of the 5 epochs before is flat too
+    assert find_plateaus(noisy, smoothing=5) == [(6, 17)]
+
+
+@pytest.mark.parametrize("diagnostics", [True, False])
+def test_a_born_dead_network_is_a_stuck_plateau_to_the_last_epoch(scaled_moons, diagnostics):
+    # real minibatch curves: every ReLU dead, the output bias alone learns the class shares,
+    # and the loss wanders around the constant predictor's ln 2 for the rest of the run
+    X, y = scaled_moons
+    dead = dict(activation="relu", bias_offset=-20.0, solver="sgd", max_iter=100)
+    history = _fit(
+        X, y, momentum=0.0, learning_rate_init=0.1, diagnostics=diagnostics, **dead
+    ).history_
+    assert history.constant_loss == pytest.approx(np.log(2))
+    first_epoch = 0 if diagnostics else 1  # without diagnostics the curve starts at epoch 1
+    assert history.plateaus() == [(first_epoch, 100)]
+    assert history.epochs()["plateau"].iloc[first_epoch:].all()
+    # with momentum the loss moves by more than τ from one epoch to the next: the trailing
+    # mean finds the stuck run
+    noisy = _fit(
+        X, y, momentum=0.9, learning_rate_init=0.2, diagnostics=diagnostics, **dead
+    ).history_
+    assert noisy.plateaus() == []
+    assert noisy.plateaus(smoothing=10)[-1][1] == 100
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_a_run_that_learns_has_no_stuck_plateau(scaled_moons, solver):
+    X, y = scaled_moons
+    rate = {"sgd": 0.05, "adam": 0.01}[solver]
+    clf = _fit(X, y, activation="relu", solver=solver, learning_rate_init=rate, max_iter=300)
+    assert clf.history_.plateaus() == []
+    assert clf.history_.loss[-1] < 0.2 * clf.history_.constant_loss

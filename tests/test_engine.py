@@ -1,5 +1,7 @@
 """The stacked engine: finite-difference gradients, stacking, determinism, divergence."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,10 @@ from reluscope.engine import (
     RunSpec,
     StackedNetwork,
     TrainConfig,
+    build_state,
     sample_losses_sum,
+    scores,
+    train_stack,
 )
 from reluscope.experiment import train_runs
 
@@ -107,13 +112,20 @@ def test_same_settings_and_seed_give_identical_histories(moons):
         assert a.equals(b)
 
 
-def test_divergence_stops_keeps_history_and_warns(moons):
+def test_divergence_stops_keeps_history_warns_and_raises_like_scikit_learn(moons):
     X, y = moons
     clf = rs.MLPRegressor(
         (32, 32), solver="sgd", learning_rate_init=10.0, momentum=0.9, max_iter=200, random_state=0
     )
-    with pytest.warns(RuntimeWarning, match="diverged"):
-        clf.fit(X * 100, y * 1e6)
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        pytest.raises(ValueError, match="non-finite parameter weights"),
+    ):
+        warnings.simplefilter("always")
+        clf.fit(X * 100, y * 1e6)  # scikit-learn's error, after the history is kept
+    assert any(
+        issubclass(w.category, RuntimeWarning) and "diverged" in str(w.message) for w in caught
+    )
     assert clf.diverged_
     assert clf.n_iter_ < 200
     epochs = clf.history_.epochs()
@@ -153,3 +165,88 @@ def test_target_encoding_matches_scikit_learn_label_binarizer(n_classes):
     np.testing.assert_array_equal(targets, LabelBinarizer().fit_transform(y).astype(bool))
     assert output == ("logistic" if n_classes == 2 else "softmax")
     assert list(classes) == sorted(set(y))
+
+
+def _train_recorded(X, y, activation, batch_size, **config):
+    """One run with parameter snapshots, and a bare network of its shape to recompute z."""
+    settings = dict(
+        hidden_layer_sizes=(6, 5),
+        solver="sgd",
+        batch_size=batch_size,
+        max_iter=3,
+        keep_parameters=True,
+        n_iter_no_change=np.inf,
+    )
+    settings.update(config)
+    config = TrainConfig(**settings)
+    spec = RunSpec(activation, init="he_normal", learning_rate=0.05, random_state=0)
+    run = train_runs(X, y, [spec], config)[0]
+    network = StackedNetwork(run.history.layer_units, [spec.get_activation()], "logistic", float)
+    return run, network
+
+
+@pytest.mark.parametrize("batch_size", [40, 10])  # one batch per epoch reuses the training pass
+@pytest.mark.parametrize("activation", rs.ACTIVATIONS)
+def test_recorded_unit_states_equal_diagnostics_where_z_is_exactly_zero(activation, batch_size):
+    from reluscope.diagnostics import unit_states
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    X[::4] = 0.0  # biases start at zero, so these rows give z = 0 exactly at epoch 0
+    y = rng.integers(0, 2, 40)
+    run, network = _train_recorded(X, y, activation, batch_size)
+    records = run.history.records
+    act = rs.get_activation(activation)
+    for epoch in range(run.history.n_epochs + 1):
+        zs = network.preactivations(X, records["parameters"][epoch][None])
+        expected = [unit_states(z[0], act) for z in zs]
+        np.testing.assert_allclose(
+            records["on_rate"][epoch], np.concatenate([s.on_rate for s in expected]), atol=1e-7
+        )
+        for name in ("inactive", "dead", "saturated"):
+            np.testing.assert_array_equal(
+                records[name][epoch], np.concatenate([getattr(s, name) for s in expected])
+            )
+    if act(np.zeros(1))[0] == 0:  # f(0) = 0: every hidden layer sees z = 0 on those rows
+        zs = network.preactivations(X, records["parameters"][0][None])
+        assert all((z[0, ::4] == 0).all() for z in zs)
+        assert (records["on_rate"][0] <= 0.75).all()
+
+
+def test_engine_saturation_threshold_is_five_percent_of_the_peak_slope():
+    # one input in [0, 1] and sigmoid units z = x + b: at b = 3, σ′ ≤ σ′(3) ≈ 18 % of its peak
+    # (not saturated); at b = 6, σ′ ≤ σ′(6) ≈ 1 % (saturated); at b = 2.2, ≈ 35 %
+    X = np.linspace(0.0, 1.0, 21)[:, None]
+    y = np.arange(21) % 2
+    config = TrainConfig(hidden_layer_sizes=(4,), solver="sgd", batch_size=21, max_iter=1)
+    targets = y[:, None].astype(bool)
+    specs = [RunSpec("sigmoid", learning_rate=1e-12), RunSpec("relu", learning_rate=1e-12)]
+    state = build_state([1, 4, 1], specs, config, "logistic", [np.random.RandomState(0)] * 2)
+    hidden = (np.ones((1, 4)), np.array([3.0, 6.0, 2.2, -5.0]))
+    output = (np.ones((4, 1)), np.zeros(1))
+    for model in range(2):
+        state.network.set_parameters(model, [hidden, output])
+    train_stack(state, X, targets, config, [np.random.RandomState(0)] * 2)
+    saturated = state.records[0]["saturated"]
+    np.testing.assert_array_equal(saturated[0], [False, True, False, False])
+    np.testing.assert_array_equal(saturated[1], [False] * 4)  # ReLU never saturates: it dies
+    np.testing.assert_array_equal(state.records[0]["dead"][1], [False, False, False, True])
+
+
+def test_multilabel_score_needs_every_label_right():
+    outputs = np.array([[[0.9, 0.2], [0.9, 0.8], [0.1, 0.1], [0.2, 0.7]]])
+    targets = np.array([[[1, 0], [1, 0], [1, 1], [0, 1]]], dtype=bool)
+    np.testing.assert_allclose(scores(outputs, targets, "logistic"), [0.5])
+
+
+def test_multilabel_history_score_equals_subset_accuracy():
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(120, n_features=6, n_classes=3, random_state=0)
+    clf = rs.MLPClassifier((12,), max_iter=15, learning_rate_init=0.01, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, Y)
+    assert clf.history_.epochs()["score"].iloc[-1] == pytest.approx(clf.score(X, Y))
+    per_label = (clf.predict(X) == Y).mean()
+    assert clf.score(X, Y) < per_label  # the data set tells "all labels" from "any label"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn import neural_network
 from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import reluscope as rs
@@ -211,7 +212,9 @@ def test_diagnostics_switch_off_keeps_the_loss_curve(moons):
             solver="sgd",
             init="he_normal",
             bias_offset=-0.1,
-            learning_rate_init=0.05,
+            # at 0.05 the checks' unscaled data drives SGD to non-finite weights, which fit
+            # refuses with scikit-learn's ValueError
+            learning_rate_init=0.01,
             max_iter=200,
             random_state=0,
         ),
@@ -257,3 +260,54 @@ def test_pickled_estimator_keeps_training_like_the_original(moons):
     for mine, reference in zip(clone.coefs_, original.coefs_, strict=True):
         np.testing.assert_array_equal(mine, reference)
     assert clone.history_.n_epochs == 2
+
+
+@pytest.mark.parametrize("sizes", [(), (0,), (4, -1), (2, "x"), (2.5,)])
+def test_bad_hidden_layer_sizes_are_named_whole(moons, sizes):
+    X, y = moons
+    with pytest.raises(rs.InvalidParameterError, match="hidden_layer_sizes") as info:
+        rs.MLPClassifier(sizes, max_iter=1).fit(X, y)
+    assert info.value.field == "hidden_layer_sizes"
+
+
+def test_exploding_finite_loss_is_diverged_and_keeps_scikit_learns_numbers(moons):
+    # learning rate 1e6: the L2 term drives the loss to ~5.7e92 in five epochs, all finite
+    X, y = moons
+    params = dict(
+        hidden_layer_sizes=(16,),
+        solver="sgd",
+        learning_rate_init=1e6,
+        alpha=1e-4,
+        max_iter=5,
+        random_state=0,
+    )
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        ours = rs.MLPClassifier(**params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = neural_network.MLPClassifier(**params).fit(X, y)
+    assert ours.diverged_ and ours.history_.diverged_epoch == 1
+    assert np.isfinite(ours.loss_curve_).all() and ours.loss_curve_[-1] > 1e92
+    _assert_same_numbers(ours, theirs)
+    calm = rs.MLPClassifier(**dict(params, learning_rate_init=0.01))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        calm.fit(X, y)
+    assert not calm.diverged_ and not calm.history_.diverged
+
+
+def test_non_finite_weights_raise_scikit_learns_value_error(moons):
+    X, y = moons
+    params = dict(
+        hidden_layer_sizes=(32, 32),
+        solver="sgd",
+        learning_rate_init=10.0,
+        max_iter=200,
+        random_state=0,
+    )
+    for estimator in (rs.MLPRegressor(**params), neural_network.MLPRegressor(**params)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(ValueError, match="Solver produced non-finite parameter weights"):
+                estimator.fit(X * 100, y * 1e6)
