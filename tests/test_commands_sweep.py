@@ -196,6 +196,15 @@ def test_settings_flags_are_trains_with_the_same_default(name):
     assert flag in options_of(train)
 
 
+@pytest.mark.parametrize("name", command._SETTINGS)
+def test_every_settings_flag_is_spelled_as_in_train(name):
+    from reluscope.commands import train
+
+    flag = f"--{name.replace('_', '-')}"
+    assert flag in options_of(command) and flag in options_of(train)
+    assert options_of(command)[flag].default is None  # left out: the core's default applies
+
+
 def test_flags_left_out_take_the_cores_defaults():
     args = parse([])
     assert command._grid(args) == SweepGrid(seeds=tuple(range(FIELDS[SEED_COUNT_FIELD].default)))

@@ -14,7 +14,7 @@ import reluscope.sweep
 import reluscope.theory
 from reluscope.config import CAPS, FIELDS
 from reluscope.errors import InvalidParameterError
-from reluscope.sweep import load_precomputed, recovery_table
+from reluscope.sweep import SEED_COUNT_FIELD, load_precomputed, recovery_table
 from reluscope.ui import lab_services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,7 +280,8 @@ def test_the_form_starts_from_the_settings_schema_and_the_caps():
     assert at.text_input(key="lab_sweep_bias_offsets").value == bias.format(bias.default)
     assert at.text_input(key="lab_sweep_learning_rates").value == rate.format(rate.default)
     seeds, epochs = at.number_input(key="lab_sweep_seeds"), at.number_input(key="lab_sweep_epochs")
-    assert (seeds.min, seeds.max, seeds.value) == (1, CAPS.max_seeds, FIELDS["seeds"].default)
+    n_seeds = FIELDS[SEED_COUNT_FIELD].default
+    assert (seeds.min, seeds.max, seeds.value) == (1, CAPS.max_seeds, n_seeds)
     assert (epochs.min, epochs.max, epochs.value) == (1, CAPS.max_epochs, FIELDS["epochs"].default)
     # the form as it starts is a sweep the caps allow
     request = lab_services.live_sweep_request(
