@@ -226,3 +226,30 @@ def test_flags_given_are_passed_on_under_run_sweeps_names():
         "epochs": "--epochs", "l2_penalty": "--l2-penalty", "data_seed": "--data-seed",
         "hidden_layers": "--hidden", "n_seeds": "--seeds", "seed": "--seed",
     }  # fmt: skip
+
+
+# every flag of the previous release, each with a value it accepted
+TODAYS_FLAGS = {
+    "--dataset": "moons", "--n-samples": "60", "--noise": "0.1", "--data-seed": "1",
+    "--test-size": "0.2", "--activations": "relu", "--bias-offsets": "0",
+    "--learning-rates": "0.05", "--negative-slopes": "0.01", "--solvers": "sgd",
+    "--hidden": "4", "--inits": "he_normal", "--seeds": "1", "--seed": "0", "--epochs": "2",
+    "--batch-size": "16", "--momentum": "0.9", "--alpha": "0", "--dtype": "float64",
+    "--unpaired": None, "--group-size": "4", "--jobs": "1", "--backend": "loky",
+    "--no-progress": None, "--out": None, "--curves": None,
+}  # fmt: skip
+
+
+def test_every_flag_of_the_previous_release_still_works(tmp_path, capsys):
+    arguments = ["sweep"]
+    for flag, value in TODAYS_FLAGS.items():
+        if flag in ("--out", "--curves"):
+            value = str(tmp_path / f"{flag[2:]}.csv")
+        arguments += [flag] if value is None else [flag, value]
+    assert main(arguments) == 0
+    capsys.readouterr()
+    runs, curves = pd.read_csv(tmp_path / "out.csv"), pd.read_csv(tmp_path / "curves.csv")
+    assert len(runs) == 1 and str(runs.loc[0, "hidden_layers"]) == "4"
+    assert {"final_val_loss", "final_val_score"} <= set(runs.columns)  # --test-size
+    assert len(curves) == 3
+    assert "--scheduler" in options_of(command)  # needs a cluster: only its presence here
