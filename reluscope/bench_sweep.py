@@ -53,20 +53,20 @@ _BLAS_ONE_THREAD = {
 }
 
 
-def _grid(hidden, seeds):
+def _grid(hidden_layers, seeds):
     # init="sklearn" draws what scikit-learn draws, so both sides start from the same kind of net
     return {
         "activations": "relu",
         "bias_offsets": 0.0,
         "learning_rates": LEARNING_RATE,
         "seeds": seeds,
-        "hidden": hidden,
+        "hidden_layers": hidden_layers,
         "inits": "sklearn",
         "solvers": "sgd",
     }
 
 
-def _sweep_seconds(hidden, seeds, *, group_size=32, jobs=1, repeats=2) -> float:
+def _sweep_seconds(hidden_layers, seeds, *, group_size=32, jobs=1, repeats=2) -> float:
     """Best wall time of an in-process ``run_sweep`` (dataset made inside, as a user would)."""
     from reluscope.sweep import run_sweep
 
@@ -74,7 +74,7 @@ def _sweep_seconds(hidden, seeds, *, group_size=32, jobs=1, repeats=2) -> float:
     for _ in range(repeats):
         started = time.perf_counter()
         run_sweep(
-            _grid(hidden, seeds),
+            _grid(hidden_layers, seeds),
             dataset="moons",
             n_samples=N_SAMPLES,
             epochs=EPOCHS,
@@ -86,9 +86,11 @@ def _sweep_seconds(hidden, seeds, *, group_size=32, jobs=1, repeats=2) -> float:
     return best
 
 
-def _cli_seconds(hidden, seeds, repeats=2) -> float:
+def _cli_seconds(hidden_layers, seeds, repeats=2) -> float:
     """Best wall time of ``python -m reluscope sweep …`` in a fresh interpreter."""
-    shape = "x".join(map(str, hidden))
+    from reluscope.sweep import format_hidden
+
+    shape = format_hidden(hidden_layers)
     env = {**os.environ, **_BLAS_ONE_THREAD}
     best = float("inf")
     with tempfile.TemporaryDirectory() as folder:
@@ -97,7 +99,7 @@ def _cli_seconds(hidden, seeds, repeats=2) -> float:
             "--dataset", "moons", "--n-samples", str(N_SAMPLES),
             "--activations", "relu", "--bias-offsets", "0",
             "--learning-rates", str(LEARNING_RATE), "--inits", "sklearn", "--solvers", "sgd",
-            "--hidden", shape, "--seeds", str(seeds), "--epochs", str(EPOCHS),
+            "--hidden-layers", shape, "--n-seeds", str(seeds), "--epochs", str(EPOCHS),
             "--batch-size", str(BATCH_SIZE), "--no-progress",
             "--out", str(Path(folder) / "runs.csv"),
         ]  # fmt: skip
@@ -108,7 +110,7 @@ def _cli_seconds(hidden, seeds, repeats=2) -> float:
     return best
 
 
-def _sklearn_seconds(hidden, seeds) -> float:
+def _sklearn_seconds(hidden_layers, seeds) -> float:
     """Wall time of ``seeds`` sequential scikit-learn fits with the sweep's settings."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -121,7 +123,7 @@ def _sklearn_seconds(hidden, seeds) -> float:
         warnings.simplefilter("ignore", ConvergenceWarning)
         for seed in range(seeds):
             MLPClassifier(
-                hidden_layer_sizes=hidden,
+                hidden_layer_sizes=hidden_layers,
                 activation="relu",
                 solver="sgd",
                 alpha=0.0,
@@ -168,7 +170,9 @@ def sweep_rows(seconds: Mapping[str, float], cpus: int | None = None) -> list[di
         }
 
     t = seconds
-    deep, wide = "x".join(map(str, DEEP)), "x".join(map(str, WIDE))
+    from reluscope.sweep import format_hidden
+
+    deep, wide = format_hidden(DEEP), format_hidden(WIDE)
     on = f", {cpus} CPUs" if cpus else ""
     per_second = 128 / t["k128"], 32 / t["k32"]
     return [

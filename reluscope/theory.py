@@ -26,12 +26,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from numbers import Integral, Real
 
 import numpy as np
 
 from reluscope.errors import InvalidParameterError
-from reluscope.validation import check_integer
+from reluscope.validation import check_integer, check_real
 
 __all__ = [
     "MonteCarloEstimate",
@@ -71,10 +70,11 @@ class MonteCarloEstimate:
         return math.sqrt(self.p * (1.0 - self.p) / self.n_trials)
 
     def wilson_interval(self, confidence: float = 0.95) -> tuple[float, float]:
-        """Wilson score interval for the probability (Wilson 1927).
+        """Wilson score interval for the probability (Wilson 1927), by
+        ``scipy.stats.binomtest(...).proportion_ci(method="wilson")``.
 
         Unlike p ± z·stderr it stays inside [0, 1] and does not shrink to a point when no trial
-        (or every trial) saw the event.
+        (or every trial) saw the event; its bounds are exactly 0 and 1 there.
 
         Parameters
         ----------
@@ -85,19 +85,13 @@ class MonteCarloEstimate:
         -------
         (low, high) : tuple of float
         """
-        if not isinstance(confidence, Real) or not 0.0 < confidence < 1.0:
-            raise InvalidParameterError("confidence", confidence, "a float in (0, 1)")
-        from statistics import NormalDist  # stdlib, but not needed at import time
+        confidence = check_real("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
+        from scipy.stats import binomtest  # not needed at import time
 
-        z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
-        n, p = self.n_trials, self.p
-        shrink = 1.0 + z * z / n
-        centre = (p + z * z / (2 * n)) / shrink
-        half = z / shrink * math.sqrt(p * (1.0 - p) / n + z * z / (4 * n * n))
-        # the bounds are exactly 0 and 1 at the extremes; rounding would put them a hair off
-        low = 0.0 if self.n_events == 0 else max(0.0, centre - half)
-        high = 1.0 if self.n_events == self.n_trials else min(1.0, centre + half)
-        return low, high
+        interval = binomtest(self.n_events, self.n_trials).proportion_ci(
+            confidence_level=confidence, method="wilson"
+        )
+        return float(interval.low), float(interval.high)
 
     def __repr__(self) -> str:
         return (
@@ -307,8 +301,7 @@ def dead_first_layer_fraction(
     >>> dead_first_layer_fraction(-1.0, 10_000, random_state=0).p
     0.3936
     """
-    if not isinstance(bias, Real) or not math.isfinite(bias):
-        raise InvalidParameterError("bias", bias, "a finite float")
+    bias = check_real("bias", bias)
     n_units = check_integer("n_units", n_units, exact=True)
     radius = _check_positive_float("radius", radius)
     sigma = _check_positive_float("sigma", sigma)
@@ -330,15 +323,16 @@ def _check_widths(widths) -> tuple[int, ...]:
     allowed = "a non-empty sequence of positive integers, e.g. (3, 3, 3)"
     if isinstance(widths, str | bytes) or np.ndim(widths) != 1 or len(widths) == 0:
         raise InvalidParameterError("widths", widths, allowed)
-    if not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in widths):
-        raise InvalidParameterError("widths", widths, allowed)
+    for width in widths:
+        try:
+            check_integer("widths", width, 1, exact=True)
+        except InvalidParameterError:
+            raise InvalidParameterError("widths", widths, allowed) from None
     return tuple(int(n) for n in widths)
 
 
 def _check_positive_float(field: str, value) -> float:
-    if not isinstance(value, Real) or isinstance(value, bool) or not 0.0 < value < math.inf:
-        raise InvalidParameterError(field, value, "a finite float > 0")
-    return float(value)
+    return check_real(field, value, 0.0, low_open=True)
 
 
 def _check_inputs(X, input_dim) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 import reluscope.sweep
 import reluscope.theory
-from reluscope.config import CAPS
+from reluscope.config import CAPS, FIELDS
 from reluscope.errors import InvalidParameterError
-from reluscope.sweep import load_precomputed, recovery_table
+from reluscope.sweep import SEED_COUNT_FIELD, load_precomputed, recovery_table
 from reluscope.ui import lab_services
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,8 @@ SECTIONS = (
 )
 # a live sweep that trains in well under a second
 TINY = {"lab_sweep_bias_offsets": "-3, 0", "lab_sweep_learning_rates": "0.1"}
+# how many activations the form starts with (the settings field's default)
+N_DEFAULT_ACTIVATIONS = len(FIELDS["activations"].default)
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +133,13 @@ def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
     monkeypatch.setattr(reluscope.sweep, "run_sweep", recording)
     at = run_page()
     assert live_captions(at) == [] and calls == []
-    submit_sweep(at, lab_sweep_epochs=4, lab_sweep_seeds=1, **TINY)
+    submit_sweep(
+        at,
+        lab_sweep_activations=["relu", "leaky_relu"],
+        lab_sweep_epochs=4,
+        lab_sweep_seeds=1,
+        **TINY,
+    )
     assert_healthy(at)
     (caption,) = live_captions(at)
     assert "2 bias offsets (-3, 0)" in caption and "4 runs" in caption
@@ -138,7 +147,7 @@ def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
     assert drawn and all(0.0 <= f <= 1.0 for f in drawn)
     assert not at.get("progress")  # the bar is gone once the result is there
     ((grid, kwargs),) = calls
-    assert kwargs["epochs"] == 4 and grid["hidden"] == "16x16"
+    assert kwargs["epochs"] == 4 and grid["hidden_layers"] == "16x16"
     # the result stays on show through other interactions, from the cache
     at.toggle(key="lab_phase_loss").set_value(True).run()
     assert_healthy(at)
@@ -154,9 +163,9 @@ def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
         ({"lab_sweep_learning_rates": "0x10; rm -rf /"}, "learning_rates"),
         ({"lab_sweep_learning_rates": ""}, "learning_rates"),
         ({"lab_sweep_activations": []}, "activations"),
-        # 2 activations × 11 offsets × 2 rates × 2 seeds = 88 runs > max_sweep_runs
-        ({"lab_sweep_bias_offsets": ",".join(str(b) for b in range(-5, 6))}, "max_sweep_runs"),
-        # 2 × 3 × 2 × 5 = 60 runs × 500 epochs > max_sweep_run_epochs
+        # 4 activations × 17 offsets × 1 rate × 1 seed = 68 runs > max_sweep_runs
+        ({"lab_sweep_bias_offsets": ",".join(str(b) for b in range(-8, 9))}, "max_sweep_runs"),
+        # 4 × 1 × 1 × 5 = 20 runs × 500 epochs > max_sweep_run_epochs
         ({"lab_sweep_seeds": 5, "lab_sweep_epochs": 500}, "max_sweep_run_epochs"),
     ],
 )
@@ -259,6 +268,36 @@ def test_live_sweep_requests_are_checked_against_the_caps():
     many = ",".join(str(b) for b in range(-10, 11))
     with pytest.raises(InvalidParameterError, match="max_sweep_runs"):
         lab_services.live_sweep_request(["relu", "tanh"], many, "0.01,0.1", 1, 5)
+
+
+def test_the_form_starts_from_the_settings_schema_and_the_caps():
+    at = run_page()
+    activations = at.multiselect(key="lab_sweep_activations")
+    assert tuple(activations.value) == FIELDS["activations"].default
+    assert tuple(activations.options) == FIELDS["activations"].choices()
+    assert activations.max_selections == CAPS.max_activations
+    bias, rate = FIELDS["bias_offset"], FIELDS["learning_rate"]
+    assert at.text_input(key="lab_sweep_bias_offsets").value == bias.format(bias.default)
+    assert at.text_input(key="lab_sweep_learning_rates").value == rate.format(rate.default)
+    seeds, epochs = at.number_input(key="lab_sweep_seeds"), at.number_input(key="lab_sweep_epochs")
+    n_seeds = FIELDS[SEED_COUNT_FIELD].default
+    assert (seeds.min, seeds.max, seeds.value) == (1, CAPS.max_seeds, n_seeds)
+    assert (epochs.min, epochs.max, epochs.value) == (1, CAPS.max_epochs, FIELDS["epochs"].default)
+    # the form as it starts is a sweep the caps allow
+    request = lab_services.live_sweep_request(
+        activations.value, bias.format(bias.default), rate.format(rate.default),
+        seeds.value, epochs.value,
+    )  # fmt: skip
+    assert request.n_runs == N_DEFAULT_ACTIVATIONS
+
+
+def test_the_form_follows_other_caps():
+    small = dataclasses.replace(CAPS, max_seeds=2, max_epochs=50, max_activations=3)
+    form = lab_services.live_sweep_form(small)
+    assert form.n_seeds[1] == 2 and form.epochs[1] == 50 and form.max_activations == 3
+    with pytest.raises(InvalidParameterError, match=r"\[1, 2\].*max_seeds") as caught:
+        lab_services.live_sweep_request(["relu"], "0", "0.01", 3, 5, caps=small)
+    assert caught.value.field == "n_seeds"
 
 
 def test_the_monte_carlo_frames_reproduce_the_references():

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import doctest
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -186,6 +184,16 @@ def test_estimate_p_stderr_and_wilson_interval():
     assert "p=0.5" in repr(half) and "n_trials=10" in repr(half)
 
 
+@pytest.mark.parametrize(("events", "trials"), [(1473, 2000), (3, 7), (1, 1000)])
+def test_wilson_interval_is_the_closed_form(events, trials):
+    z, p = 1.959963984540054, events / trials  # the 97.5 % normal quantile
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
+    low, high = MonteCarloEstimate(events, trials).wilson_interval()
+    assert low == pytest.approx(centre - half, rel=1e-12)
+    assert high == pytest.approx(centre + half, rel=1e-12)
+
+
 # ---------------------------------------------------------------- input validation
 
 
@@ -263,15 +271,7 @@ def test_bad_confidence_is_rejected(confidence):
 # ---------------------------------------------------------------- module
 
 
-def test_docstring_examples_run():
-    failures, tried = doctest.testmod(theory, raise_on_error=False)
-    assert tried > 0 and failures == 0
-
-
-def test_importing_theory_stays_cheap():
-    code = (
-        "import sys, reluscope.theory;"
-        "print(sorted({'scipy', 'pandas', 'sklearn'} & set(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+def test_docstring_examples_exist():
+    # pytest's --doctest-modules runs them (once); here only that there are some to run
+    examples = [test for test in doctest.DocTestFinder().find(theory) if test.examples]
+    assert len(examples) >= 4

@@ -3,10 +3,15 @@
 Example::
 
     reluscope sweep --dataset moons --n-samples 300 --activations relu,leaky_relu \\
-        --bias-offsets=-3,-1,0 --learning-rates 0.01,0.1 --hidden 16x16 --seeds 3 \\
+        --bias-offsets=-3,-1,0 --learning-rates 0.01,0.1 --hidden-layers 16x16 --n-seeds 3 \\
         --epochs 30 --batch-size 32 --jobs 2 --out results.csv
 
 Lists are comma-separated; a list that starts with a minus sign needs ``=`` (as above).
+
+Every flag of a settings field takes its name, range and default from ``reluscope.config``
+(as ``reluscope train`` does): the grid's axes are the plurals of the fields they vary
+(``reluscope.sweep.AXES``). The others take their defaults from ``reluscope.sweep.run_sweep``.
+Nothing is restated here: a flag left out is not passed on, so the core's default applies.
 """
 
 from __future__ import annotations
@@ -17,160 +22,142 @@ import time
 
 HELP = "train a grid of runs (activation × bias offset × learning rate × seed …) in parallel"
 
-# field of reluscope.sweep / reluscope.datasets → the flag that sets it
-_FLAGS = {
-    "activations": "--activations",
-    "bias_offsets": "--bias-offsets",
-    "learning_rates": "--learning-rates",
-    "negative_slopes": "--negative-slopes",
-    "solvers": "--solvers",
-    "hidden": "--hidden",
-    "inits": "--inits",
-    "seeds": "--seeds",
-    "seed": "--seed",
-    "epochs": "--epochs",
-    "batch_size": "--batch-size",
-    "momentum": "--momentum",
-    "alpha": "--alpha",
-    "group_size": "--group-size",
-    "jobs": "--jobs",
-    "backend": "--backend",
-    "scheduler": "--scheduler",
-    "test_size": "--test-size",
-    "dtype": "--dtype",
-    "out": "--out",
-    "curves": "--curves",
-    "dataset": "--dataset",
-    "name": "--dataset",
-    "n_samples": "--n-samples",
-    "noise": "--noise",
+# settings fields the sweep takes one value of, under the flag `reluscope train` gives them
+_SETTINGS = ("dataset", "n_samples", "noise", "seed", "epochs", "batch_size")
+# what the sweep does with a settings field whose meaning is not the dashboard's
+_SWEEP_HELP = {
+    "dataset": "A generated dataset's name, csv:NAME of a bundled file, or a .csv path.",
+    "n_samples": "Samples of a generated dataset.",
+    "noise": "Noise of a generated dataset.",
+    "seed": "The first seed of the initial weights: runs use seed, seed + 1, ….",
 }
+# fields whose default in a sweep is the generated dataset's own (as in make_dataset)
+_DATASET_DEFAULTS = ("n_samples", "noise")
+# run_sweep's keywords that a flag of the same name sets
+_PASSED_ON = (
+    "dataset", "n_samples", "noise", "data_seed", "test_size", "epochs", "batch_size",
+    "momentum", "l2_penalty", "dtype", "backend", "scheduler", "group_size", "jobs",
+)  # fmt: skip
+# flags of older releases that keep working: old spelling → today's dest
+_OLD_FLAGS = {"hidden_layers": "--hidden", "n_seeds": "--seeds", "l2_penalty": "--alpha"}
+
+
+class _Given(argparse.Action):
+    """Store the value and remember the spelling of the flag that gave it (errors repeat it)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.given = {**namespace.given, self.dest: option_string}
+
+
+class _Flags:
+    """Adds options and keeps the flag of each dest, so that an error can name its flag."""
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.parser = parser
+        self.flags: dict[str, str] = {}
+
+    def add(self, group, dest: str, help: str, **options) -> None:
+        flag = f"--{dest.replace('_', '-')}"
+        aliases = (_OLD_FLAGS[dest],) if dest in _OLD_FLAGS else ()
+        if aliases:
+            help = f"{help} (old flag: {aliases[0]})"
+        switch = options.get("action") == "store_true"
+        options.setdefault("action", _Given)
+        default = False if switch else None
+        group.add_argument(flag, *aliases, dest=dest, help=help, default=default, **options)
+        self.flags[dest] = flag
+
+
+def _default_text(value) -> str:
+    return "none" if value is None else str(value)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    import inspect
+
+    from reluscope.config import FIELDS
+    from reluscope.sweep import AXES, BACKENDS, DTYPES, SEED_COUNT_FIELD, run_sweep
+
     parser.epilog = (
         "Lists are comma-separated; one starting with a minus sign needs '=', e.g. "
-        "--bias-offsets=-3,-1,0. Several architectures: --hidden 16x16,32."
+        "--bias-offsets=-3,-1,0. Several architectures: --hidden-layers 16x16,32."
     )
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(run_sweep).parameters.items()
+    }
+    flags = _Flags(parser)
+
+    def setting(group, name, dest=None, **options):
+        field = FIELDS[name]
+        default = "the dataset's own" if name in _DATASET_DEFAULTS else field.format(field.default)
+        help = f"{_SWEEP_HELP.get(name, field.help)} (default: {default})"
+        flags.add(group, dest or name, help, metavar=field.kind.upper(), **options)
+
+    def other(group, dest, help, **options):
+        default = "no" if options.get("action") == "store_true" else defaults[dest]
+        flags.add(group, dest, f"{help} (default: {_default_text(default)})", **options)
+
     data = parser.add_argument_group("data")
-    data.add_argument(
-        "--dataset",
-        default="moons",
-        help="generated dataset name, csv:NAME of a bundled file, or a .csv path (default: moons)",
-    )
-    data.add_argument(
-        "--n-samples",
-        type=int,
-        default=None,
-        metavar="N",
-        help="samples of a generated dataset (default: the dataset's)",
-    )
-    data.add_argument(
-        "--noise",
-        type=float,
-        default=None,
-        help="noise of a generated dataset (default: the dataset's)",
-    )
-    data.add_argument(
-        "--data-seed",
-        type=int,
-        default=0,
+    setting(data, "dataset")
+    setting(data, "n_samples", type=int)
+    setting(data, "noise", type=float)
+    other(
+        data, "data_seed", "seed of a generated dataset and of the test split", type=int,
         metavar="SEED",
-        help="seed of the data and of the test split (default: 0)",
-    )
-    data.add_argument(
-        "--test-size",
-        type=float,
-        default=0.0,
+    )  # fmt: skip
+    other(
+        data, "test_size", "hold out this share for final_val_* columns", type=float,
         metavar="FRACTION",
-        help="hold out this share for final_val_* columns (default: 0)",
-    )
+    )  # fmt: skip
+
     grid = parser.add_argument_group("grid (comma-separated lists)")
-    grid.add_argument(
-        "--activations",
-        default="relu,leaky_relu,tanh,sigmoid",
-        metavar="LIST",
-        help="e.g. relu,leaky_relu,elu (default: relu,leaky_relu,tanh,sigmoid)",
+    for axis, name in AXES.items():
+        field = FIELDS[name]
+        help = f"{field.help} (default: {field.format(field.default)})"
+        flags.add(grid, axis, help, metavar="LIST")
+    count = FIELDS[SEED_COUNT_FIELD]
+    flags.add(
+        grid,
+        "n_seeds",
+        f"how many seeds each setting runs with (default: {count.format(count.default)})",
+        metavar="N",
     )
-    grid.add_argument(
-        "--bias-offsets",
-        default="0",
-        metavar="LIST",
-        help="added to every hidden bias at initialisation (default: 0)",
-    )
-    grid.add_argument(
-        "--learning-rates", default="0.05", metavar="LIST", help="step sizes (default: 0.05)"
-    )
-    grid.add_argument(
-        "--negative-slopes",
-        default="0.01",
-        metavar="LIST",
-        help="leaky_relu slopes (default: 0.01)",
-    )
-    grid.add_argument("--solvers", default="sgd", metavar="LIST", help="sgd, adam (default: sgd)")
-    grid.add_argument(
-        "--hidden",
-        default="32x32",
-        metavar="LIST",
-        help="hidden layers, e.g. 16x16 or 16x16,64 (default: 32x32)",
-    )
-    grid.add_argument(
-        "--inits", default="he_normal", metavar="LIST", help="initialisations (default: he_normal)"
-    )
-    grid.add_argument(
-        "--seeds", default="1", metavar="N", help="number of seeds per setting (default: 1)"
-    )
-    grid.add_argument("--seed", default="0", metavar="START", help="first seed (default: 0)")
+    setting(grid, "seed")
+
     training = parser.add_argument_group("training")
-    training.add_argument("--epochs", default="100", metavar="N", help="(default: 100)")
-    training.add_argument("--batch-size", default="32", metavar="N", help="(default: 32)")
-    training.add_argument(
-        "--momentum", type=float, default=0.9, help="SGD's Nesterov momentum (default: 0.9)"
-    )
-    training.add_argument("--alpha", type=float, default=0.0, help="L2 penalty (default: 0)")
-    training.add_argument("--dtype", choices=("float64", "float32"), default="float64")
-    training.add_argument(
-        "--unpaired",
+    setting(training, "epochs")
+    setting(training, "batch_size")
+    other(training, "momentum", "SGD's Nesterov momentum", type=float, metavar="NUMBER")
+    other(training, "l2_penalty", "L2 penalty", type=float, metavar="NUMBER")
+    other(training, "dtype", "floating-point type", choices=DTYPES)
+    flags.add(
+        training,
+        "unpaired",
+        "draw each activation's own initial weights instead of sharing one draw per seed",
         action="store_true",
-        help="draw each activation's own initial weights instead of sharing one draw per seed",
     )
+
     execution = parser.add_argument_group("execution")
-    execution.add_argument(
-        "--group-size",
-        default="32",
-        metavar="K",
-        help="models trained together in one stack (default: 32)",
-    )
-    execution.add_argument(
-        "--jobs", default="1", metavar="N", help="parallel workers; -1 for one per CPU (default: 1)"
-    )
-    execution.add_argument(
-        "--backend",
-        choices=("loky", "dask"),
-        default="loky",
-        help="loky: local processes; dask: a dask.distributed cluster",
-    )
-    execution.add_argument(
-        "--scheduler",
-        default=None,
+    other(execution, "group_size", "models trained together in one stack", metavar="K")
+    other(execution, "jobs", "parallel workers; -1 for one per CPU", metavar="N")
+    other(execution, "backend", "loky: local processes; dask: a cluster", choices=BACKENDS)
+    flags.add(
+        execution,
+        "scheduler",
+        "dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)",
         metavar="ADDRESS",
-        help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
-        "cluster of --jobs workers)",
     )
-    execution.add_argument("--no-progress", action="store_true", help="no progress bar")
+    flags.add(execution, "no_progress", "no progress bar", action="store_true")
+
     output = parser.add_argument_group("output")
-    output.add_argument(
-        "--out",
-        default=None,
+    flags.add(
+        output, "out", "run table, .csv or .parquet (default: CSV on standard output)",
         metavar="PATH",
-        help="run table, .csv or .parquet (default: CSV on standard output)",
-    )
-    output.add_argument(
-        "--curves",
-        default=None,
-        metavar="PATH",
-        help="also write the per-epoch table, .csv or .parquet",
-    )
+    )  # fmt: skip
+    flags.add(output, "curves", "also write the per-epoch table, .csv or .parquet", metavar="PATH")
+    parser.set_defaults(given={}, flags=flags.flags)
 
 
 class ProgressBar:
@@ -202,71 +189,65 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _fail(field: str, error: ValueError) -> int:
-    flag = _FLAGS.get(field, f"--{field.replace('_', '-')}")
+def flag_of(args: argparse.Namespace, field: str, fallback: str | None = None) -> str:
+    """The flag an error about ``field`` is about: as the user spelled it, else its own flag,
+    else ``fallback`` (a dataset's own parameters, such as ``target``, come from --dataset)."""
+    if field in args.given:
+        return args.given[field]
+    if field in args.flags:
+        return args.flags[field]
+    return fallback or f"--{field.replace('_', '-')}"
+
+
+def _fail(flag: str, error: ValueError) -> int:
     print(f"reluscope sweep: error: argument {flag}: {error}", file=sys.stderr)
     return 2
 
 
-def run(args: argparse.Namespace) -> int:
+def _grid(args: argparse.Namespace):
+    """The SweepGrid the flags name (axes left out take their settings field's default)."""
     from reluscope.config import FIELDS
+    from reluscope.sweep import AXES, SEED_COUNT_FIELD, SweepGrid
+    from reluscope.validation import check_integer
+
+    n_seeds = FIELDS[SEED_COUNT_FIELD].default if args.n_seeds is None else args.n_seeds
+    n_seeds = check_integer("n_seeds", n_seeds, 1)
+    first = FIELDS["seed"].default if args.seed is None else args.seed
+    first = check_integer("seed", first, int(FIELDS["seed"].low), int(FIELDS["seed"].high))
+    axes = {axis: getattr(args, axis) for axis in AXES}
+    return SweepGrid(seeds=tuple(range(first, first + n_seeds)), **axes)
+
+
+def _run_options(args: argparse.Namespace, progress) -> dict:
+    """run_sweep's keywords: the flags given, and nothing for those left out."""
+    given = {name: getattr(args, name) for name in _PASSED_ON if getattr(args, name) is not None}
+    return {
+        **given,
+        "paired": not args.unpaired,
+        "progress": progress,
+        "curves": args.curves is not None,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
     from reluscope.errors import DatasetError, InvalidParameterError
-    from reluscope.sweep import (
-        SweepGrid,
-        check_integer,
-        check_output_path,
-        run_sweep,
-        write_table,
-    )
+    from reluscope.sweep import check_output_path, run_sweep, write_table
 
     try:
         for name in ("out", "curves"):
             if getattr(args, name) is not None:
                 check_output_path(name, getattr(args, name))
-        n_seeds = check_integer("seeds", args.seeds, 1)
-        first = check_integer("seed", args.seed, 0, int(FIELDS["seed"].high))
-        grid = SweepGrid(
-            activations=args.activations,
-            bias_offsets=args.bias_offsets,
-            learning_rates=args.learning_rates,
-            seeds=tuple(range(first, first + n_seeds)),
-            negative_slopes=args.negative_slopes,
-            solvers=args.solvers,
-            hidden=args.hidden,
-            inits=args.inits,
-        )
+        grid = _grid(args)
     except InvalidParameterError as error:
-        return _fail(error.field, error)
+        return _fail(flag_of(args, error.field), error)
     show_progress = not args.no_progress and sys.stderr.isatty()
     bar = ProgressBar(grid.n_runs) if show_progress else None
     try:
-        result = run_sweep(
-            grid,
-            dataset=args.dataset,
-            n_samples=args.n_samples,
-            noise=args.noise,
-            data_seed=args.data_seed,
-            test_size=args.test_size,
-            momentum=args.momentum,
-            alpha=args.alpha,
-            dtype=args.dtype,
-            paired=not args.unpaired,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            progress=bar,
-            curves=args.curves is not None,
-            # checked by run_sweep, which takes their text as given
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            group_size=args.group_size,
-            jobs=args.jobs,
-        )
+        result = run_sweep(grid, **_run_options(args, bar))
     except InvalidParameterError as error:
-        return _fail(error.field, error)
+        return _fail(flag_of(args, error.field), error)
     except DatasetError as error:
-        # its message starts with the parameter it is about, e.g. "n_samples=3 is not …"
-        field = str(error).split("=", 1)[0]
-        return _fail(field if field in _FLAGS else "dataset", error)
+        return _fail(flag_of(args, error.field, fallback=flag_of(args, "dataset")), error)
     finally:
         if bar is not None:
             bar.close()

@@ -8,32 +8,36 @@ bad input; the page shows it with ``st.error``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from reluscope.config import CAPS, Caps
+from reluscope.config import CAPS, FIELDS, Caps
 from reluscope.errors import InvalidParameterError
+from reluscope.sweep.grid import SEED_COUNT_FIELD
 from reluscope.ui.services import ProgressBar
+from reluscope.validation import check_choice, check_integer
 
 __all__ = [
     "BIAS_GRID",
     "BORN_DEAD_WIDTHS",
     "DATA_POINTS",
     "LIVE_SWEEP_DATA",
+    "LIVE_SWEEP_HIDDEN_LAYERS",
     "MAX_DEPTH",
     "RADII",
     "TRIALS",
     "UNITS",
     "LiveSweep",
+    "LiveSweepForm",
     "bias_kill_frames",
     "born_dead_frames",
     "describe_sweep",
     "diverged_note",
     "live_sweep",
+    "live_sweep_form",
     "live_sweep_request",
     "precomputed",
     "recovery_finding",
@@ -49,7 +53,7 @@ LIVE_SWEEP_DATA = {
     "data_seed": 0,
     "batch_size": 32,
 }
-LIVE_SWEEP_HIDDEN = "16x16"
+LIVE_SWEEP_HIDDEN_LAYERS = "16x16"
 SHIPPED_MOMENTUM = {"sweep": 0.9, "recovery": 0.0}  # `reluscope sweep --momentum` of each file
 
 # Monte-Carlo choices; the widgets offer only these, so they are also the lab's compute caps
@@ -136,7 +140,7 @@ def describe_sweep(runs: pd.DataFrame, momentum: float | None = None) -> str:
     epochs = finished["epochs"].max() if len(finished) else runs["epochs"].max()
     data = LIVE_SWEEP_DATA
     fixed += [
-        f"hidden layers {', '.join(runs['hidden'].astype(str).unique())}",
+        f"hidden layers {', '.join(runs['hidden_layers'].astype(str).unique())}",
         f"{epochs} epochs",
         f"batch {data['batch_size']}",
         f"{', '.join(runs['init'].unique())} initialisation",
@@ -152,13 +156,13 @@ class LiveSweep:
     activations: tuple[str, ...]
     bias_offsets: tuple[float, ...]
     learning_rates: tuple[float, ...]
-    seeds: int
+    n_seeds: int
     epochs: int
 
     @property
     def n_runs(self) -> int:
         return (
-            len(self.activations) * len(self.bias_offsets) * len(self.learning_rates) * self.seeds
+            len(self.activations) * len(self.bias_offsets) * len(self.learning_rates) * self.n_seeds
         )
 
     def grid(self) -> dict:
@@ -166,26 +170,67 @@ class LiveSweep:
             "activations": self.activations,
             "bias_offsets": self.bias_offsets,
             "learning_rates": self.learning_rates,
-            "seeds": self.seeds,
-            "hidden": LIVE_SWEEP_HIDDEN,
+            "seeds": self.n_seeds,
+            "hidden_layers": LIVE_SWEEP_HIDDEN_LAYERS,
         }
 
 
-def _count(field: str, raw, low: int, high: int, cap: str) -> int:
-    allowed = f"a whole number in [{low}, {high}] (the demo's cap, {cap})"
-    try:
-        if isinstance(raw, bool):
-            raise ValueError
-        number = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise InvalidParameterError(field, raw, allowed) from None
-    if not (math.isfinite(number) and number == round(number) and low <= number <= high):
-        raise InvalidParameterError(field, raw, allowed)
-    return int(number)
+@dataclass(frozen=True)
+class LiveSweepForm:
+    """What the live-sweep form offers, read from the settings schema and the demo's caps.
+
+    Attributes
+    ----------
+    activation_options, activations : tuple of str
+        The activations to pick from, and those picked at first.
+    max_activations : int
+    bias_offsets, learning_rates : str
+        The first text of each list box (the settings field's default).
+    n_seeds, epochs : tuple of (int, int, int)
+        (lowest, highest, first value) of each count.
+    """
+
+    activation_options: tuple[str, ...]
+    activations: tuple[str, ...]
+    max_activations: int
+    bias_offsets: str
+    learning_rates: str
+    n_seeds: tuple[int, int, int]
+    epochs: tuple[int, int, int]
+
+
+def _count_range(name: str, caps: Caps) -> tuple[int, int, int]:
+    field = FIELDS[name]
+    return int(field.low), int(field.upper(caps)), int(field.default)
+
+
+def live_sweep_form(caps: Caps = CAPS) -> LiveSweepForm:
+    """The live-sweep form's options, ranges and first values (``config.FIELDS``, ``caps``).
+
+    >>> live_sweep_form().epochs == (1, CAPS.max_epochs, FIELDS["epochs"].default)
+    True
+    """
+    activations = FIELDS["activations"]
+    return LiveSweepForm(
+        activation_options=activations.choices(),
+        activations=activations.default,
+        max_activations=getattr(caps, activations.cap),
+        bias_offsets=FIELDS["bias_offset"].format(FIELDS["bias_offset"].default),
+        learning_rates=FIELDS["learning_rate"].format(FIELDS["learning_rate"].default),
+        n_seeds=_count_range(SEED_COUNT_FIELD, caps),
+        epochs=_count_range("epochs", caps),
+    )
+
+
+def _count(field: str, raw, name: str, caps: Caps) -> int:
+    """A count in the range of settings field ``name`` under the demo's caps."""
+    low, high, _ = _count_range(name, caps)
+    allowed = f"a whole number in [{low}, {high}] (the demo's cap, {FIELDS[name].cap})"
+    return check_integer(field, raw, low, high, allowed=allowed)
 
 
 def live_sweep_request(
-    activations, bias_offsets, learning_rates, seeds, epochs, caps: Caps = CAPS
+    activations, bias_offsets, learning_rates, n_seeds, epochs, caps: Caps = CAPS
 ) -> LiveSweep:
     """Validate the live-sweep form against the sweep's ranges and the demo's caps.
 
@@ -194,7 +239,7 @@ def live_sweep_request(
     activations : sequence of str or str
     bias_offsets, learning_rates : str or sequence of float
         Comma-separated text as typed, or numbers.
-    seeds, epochs : int
+    n_seeds, epochs : int
 
     Returns
     -------
@@ -210,16 +255,16 @@ def live_sweep_request(
     """
     from reluscope.sweep import SweepGrid
 
-    seeds = _count("seeds", seeds, 1, caps.max_seeds, "max_seeds")
-    epochs = _count("epochs", epochs, 1, caps.max_epochs, "max_epochs")
+    n_seeds = _count("n_seeds", n_seeds, SEED_COUNT_FIELD, caps)
+    epochs = _count("epochs", epochs, "epochs", caps)
     if isinstance(activations, (list, tuple)) and not activations:
         raise InvalidParameterError("activations", "", "at least one activation")
     grid = SweepGrid(
         activations=activations,
         bias_offsets=bias_offsets,
         learning_rates=learning_rates,
-        seeds=seeds,
-        hidden=LIVE_SWEEP_HIDDEN,
+        seeds=n_seeds,
+        hidden_layers=LIVE_SWEEP_HIDDEN_LAYERS,
     )
     if len(grid.activations) > caps.max_activations:
         raise InvalidParameterError(
@@ -227,7 +272,7 @@ def live_sweep_request(
             ", ".join(grid.activations),
             f"at most {caps.max_activations} activations (the demo's cap, max_activations)",
         )
-    request = LiveSweep(grid.activations, grid.bias_offsets, grid.learning_rates, seeds, epochs)
+    request = LiveSweep(grid.activations, grid.bias_offsets, grid.learning_rates, n_seeds, epochs)
     if request.n_runs > caps.max_sweep_runs:
         raise InvalidParameterError(
             "runs",
@@ -355,9 +400,7 @@ def live_sweep(request: LiveSweep) -> pd.DataFrame:
 
 
 def _check_choice(field: str, value, options) -> None:
-    if value not in options:
-        allowed = "one of " + ", ".join(f"{o:g}" for o in options)
-        raise InvalidParameterError(field, value, allowed)
+    check_choice(field, value, options, allowed="one of " + ", ".join(f"{o:g}" for o in options))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from reluscope import charts
-from reluscope.activations import ACTIVATIONS
 from reluscope.config import CAPS
 from reluscope.sweep import recovery_table
 from reluscope.ui import components, lab_services
@@ -11,7 +10,7 @@ from reluscope.ui.services import USER_ERRORS
 
 LIVE_REQUEST = "reluscope.lab.live_sweep"  # session-state key of the last valid live sweep
 # a missing or unreadable shipped table is an OSError; the core's errors name the bad field
-LAB_ERRORS = (*USER_ERRORS, OSError, ValueError)
+LAB_ERRORS = (*USER_ERRORS, OSError)
 
 st.title("Lab: why ReLUs die")
 st.markdown(
@@ -40,45 +39,46 @@ def _phase_chart(runs, value: str, key: str) -> None:
 
 def _live_sweep_form() -> lab_services.LiveSweep | None:
     """The form; returns the sweep to show (the one just submitted or the last valid one)."""
+    form = lab_services.live_sweep_form()
     with st.form("lab_sweep_form"):
         activations = st.multiselect(
             "Activations",
-            ACTIVATIONS,
-            default=["relu", "leaky_relu"],
-            max_selections=CAPS.max_activations,
+            form.activation_options,
+            default=list(form.activations),
+            max_selections=form.max_activations,
             key="lab_sweep_activations",
         )
         columns = st.columns(2)
         bias_offsets = columns[0].text_input(
             "Bias offsets",
-            "-3, -1, 0",
+            form.bias_offsets,
             max_chars=200,
             key="lab_sweep_bias_offsets",
             help="Numbers separated by commas, added to every hidden bias at initialisation.",
         )
         learning_rates = columns[1].text_input(
             "Learning rates",
-            "0.01, 0.2",
+            form.learning_rates,
             max_chars=200,
             key="lab_sweep_learning_rates",
             help="Numbers separated by commas.",
         )
-        seeds = columns[0].number_input(
-            "Seeds", 1, CAPS.max_seeds, 2, key="lab_sweep_seeds", help="Seeds 0, 1, … per cell."
+        n_seeds = columns[0].number_input(
+            "Seeds", *form.n_seeds, key="lab_sweep_seeds", help="Seeds 0, 1, … per cell."
         )
-        epochs = columns[1].number_input("Epochs", 1, CAPS.max_epochs, 40, key="lab_sweep_epochs")
+        epochs = columns[1].number_input("Epochs", *form.epochs, key="lab_sweep_epochs")
         submitted = st.form_submit_button("Run sweep", icon=":material/play_arrow:")
     st.caption(
         f"At most {CAPS.max_sweep_runs} runs (activations × bias offsets × learning rates × "
         f"seeds) and {CAPS.max_sweep_run_epochs} runs × epochs in this demo; each run trains "
-        f"the shipped sweep's network ({lab_services.LIVE_SWEEP_HIDDEN}, SGD with momentum "
+        f"the shipped sweep's network ({lab_services.LIVE_SWEEP_HIDDEN_LAYERS}, SGD with momentum "
         f"{lab_services.SHIPPED_MOMENTUM['sweep']:g}, batch "
         f"{lab_services.LIVE_SWEEP_DATA['batch_size']}) on the same moons data."
     )
     if submitted:
         try:
             st.session_state[LIVE_REQUEST] = lab_services.live_sweep_request(
-                activations, bias_offsets, learning_rates, seeds, epochs
+                activations, bias_offsets, learning_rates, n_seeds, epochs
             )
         except LAB_ERRORS as error:
             st.session_state.pop(LIVE_REQUEST, None)
