@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -68,19 +68,20 @@ def loss_section(epochs, plateaus):
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
-    components.show_chart(charts.loss_chart(epochs, plateaus, log_scale=log_scale))
+    curves = frames.metric_curves(epochs, "loss", log_scale=log_scale)
+    components.show_chart(charts.loss_chart(curves, plateaus, log_scale=log_scale))
 
 
 loss_section(epochs, comparison.plateaus())
 st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(epochs))
+components.show_chart(charts.score_chart(frames.metric_curves(epochs, "score"), score_title))
 st.subheader("Dead units per hidden layer")
 st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(comparison.layers()))
+components.show_chart(charts.dead_fraction_chart(frames.layer_curves(comparison.layers())))
 
 st.download_button(
     "Download history (CSV)",
-    lambda: components.history_csv(comparison),  # made on click, not on every run
+    lambda: frames.history_csv(comparison),  # made on click, not on every run
     file_name="reluscope-history.csv",
     mime="text/csv",
     on_click="ignore",
