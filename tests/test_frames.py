@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import math
+import subprocess
+import sys
 from statistics import NormalDist
 from types import SimpleNamespace
 
@@ -159,6 +161,29 @@ def test_history_table_joins_layers_and_losses(comparison):
     assert row["loss"] == loss
     back = pd.read_csv(io.BytesIO(frames.history_csv(comparison)))
     assert list(back.columns) == list(table.columns) and len(back) == len(table)
+
+
+def test_training_curves_hold_every_curve_of_the_compare_and_gradients_pages(comparison):
+    curves = frames.training_curves(comparison)
+    epochs, layers = comparison.epochs(), comparison.layers()
+    pd.testing.assert_frame_equal(curves.loss, frames.metric_curves(epochs, "loss"))
+    pd.testing.assert_frame_equal(curves.score, frames.metric_curves(epochs, "score"))
+    pd.testing.assert_frame_equal(curves.dead_fraction, frames.layer_curves(layers))
+    norms = frames.layer_curves(layers, "grad_norm", log_scale=True)
+    pd.testing.assert_frame_equal(curves.grad_norm, norms)
+    pd.testing.assert_frame_equal(curves.summary, comparison.summary())
+    pd.testing.assert_frame_equal(curves.plateaus, comparison.plateaus())
+    # one row per activation × split × epoch: small, whatever the number of seeds
+    assert len(curves.loss) == len(ACTIVATIONS) * 2 * (comparison.n_epochs + 1)
+    assert curves.loss["n"].eq(len(SEEDS)).all()
+
+
+def test_frames_import_neither_altair_nor_streamlit():
+    code = (
+        "import sys, reluscope.frames; "
+        "sys.exit(any(m in sys.modules for m in ('altair', 'streamlit', 'reluscope.charts')))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 # --- units -----------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ these functions return and a page only hands it to :mod:`reluscope.charts`. Func
 :class:`~reluscope.experiment.Comparison` (or one of its frames) plus view options:
 
 - :mod:`~reluscope.frames.curves`: training curves and per-layer diagnostics summarised over
-  seeds, unit events, the history table.
+  seeds (all of a comparison's at once: :func:`training_curves`), unit events, the history
+  table.
 - :mod:`~reluscope.frames.units`: one state per unit, the unit timeline, on-rates.
 - :mod:`~reluscope.frames.activations`: f and f′ on a grid, the network's pre-activations and
   where their gradient is zero or saturated.
@@ -35,12 +36,14 @@ from reluscope.frames.boundary import (
     unit_lines_frame,
 )
 from reluscope.frames.curves import (
+    TrainingCurves,
     event_counts,
     history_csv,
     history_table,
     layer_curves,
     log_safe,
     metric_curves,
+    training_curves,
 )
 from reluscope.frames.data import class_balance, dataset_catalog, is_categorical
 from reluscope.frames.lab import (
@@ -61,6 +64,7 @@ __all__ = [
     "UNIT_STATES",
     "DecisionSurface",
     "PreactivationBins",
+    "TrainingCurves",
     "activation_curves_frame",
     "bias_kill_points",
     "class_balance",
@@ -84,6 +88,7 @@ __all__ = [
     "recovery_bars",
     "require_columns",
     "run_units",
+    "training_curves",
     "unit_lines_frame",
     "unit_states",
     "unit_timeline",

@@ -9,6 +9,8 @@ a point with one seed has a zero-width interval).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -16,12 +18,14 @@ from reluscope.frames._columns import require_columns
 from reluscope.stats import summarize
 
 __all__ = [
+    "TrainingCurves",
     "event_counts",
     "history_csv",
     "history_table",
     "layer_curves",
     "log_safe",
     "metric_curves",
+    "training_curves",
 ]
 
 # the split a column of the epochs frame belongs to, by its prefix
@@ -172,3 +176,54 @@ def history_table(comparison) -> pd.DataFrame:
 def history_csv(comparison) -> bytes:
     """:func:`history_table` as UTF-8 CSV, the Compare page's download."""
     return history_table(comparison).to_csv(index=False).encode()
+
+
+@dataclass(frozen=True)
+class TrainingCurves:
+    """Everything the Compare and Gradients pages draw of a comparison, built once.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        ``Comparison.summary()``: one row per activation (means over seeds).
+    loss, score : DataFrame
+        :func:`metric_curves` of ``loss`` and ``score`` (linear axis; :func:`log_safe` gives
+        the loss for a log axis).
+    dead_fraction : DataFrame
+        :func:`layer_curves` of ``dead_fraction``.
+    grad_norm : DataFrame
+        :func:`layer_curves` of ``grad_norm``, for its log axis.
+    plateaus : DataFrame
+        ``Comparison.plateaus()``: ``activation, seed, start_epoch, end_epoch``.
+    """
+
+    summary: pd.DataFrame
+    loss: pd.DataFrame
+    score: pd.DataFrame
+    dead_fraction: pd.DataFrame
+    grad_norm: pd.DataFrame
+    plateaus: pd.DataFrame
+
+
+def training_curves(comparison) -> TrainingCurves:
+    """The summaries over seeds of a comparison's training, as its pages draw them.
+
+    Parameters
+    ----------
+    comparison : reluscope.experiment.Comparison
+
+    Returns
+    -------
+    TrainingCurves
+        Small frames (one row per activation, split or layer, and epoch), cheap to cache and
+        to pickle: none holds a parameter snapshot.
+    """
+    epochs, layers = comparison.epochs(), comparison.layers()
+    return TrainingCurves(
+        summary=comparison.summary(),
+        loss=metric_curves(epochs, "loss"),
+        score=metric_curves(epochs, "score"),
+        dead_fraction=layer_curves(layers, "dead_fraction"),
+        grad_norm=layer_curves(layers, "grad_norm", log_scale=True),
+        plateaus=comparison.plateaus(),
+    )

@@ -16,5 +16,4 @@ st.markdown(
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
-norms = frames.layer_curves(comparison.layers(), "grad_norm", log_scale=True)
-components.show_chart(charts.grad_norm_chart(norms))
+components.show_chart(charts.grad_norm_chart(frames.training_curves(comparison).grad_norm))
