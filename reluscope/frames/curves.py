@@ -111,13 +111,14 @@ def layer_curves(
     DataFrame
         ``activation, layer, epoch, mean, ci_low, ci_high, n``.
     """
+    is_share = value.endswith("_fraction")
     count = value.removesuffix("_fraction")
-    if value not in layers and value != count and {count, "units"} <= set(layers.columns):
+    if is_share and value not in layers and {count, "units"} <= set(layers.columns):
         layers = layers.assign(**{value: layers[count] / layers["units"]})
     require_columns(layers, ["activation", "epoch", "layer", value], f"{value} chart")
     if layer is not None:
         layers = layers[layers["layer"] == layer]
-    bounds = (0.0, 1.0) if value != count else None
+    bounds = (0.0, 1.0) if is_share else None
     summary = summarize(layers, ["activation", "layer", "epoch"], value, bounds=bounds)
     return log_safe(summary) if log_scale else summary
 
