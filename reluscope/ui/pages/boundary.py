@@ -1,14 +1,10 @@
 """Decision boundary: predicted probability over the input plane, with first-layer unit lines."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
-
-GRID_POINTS = 60  # per axis
 
 choice = current()
 st.title("Decision boundary")
@@ -47,40 +43,8 @@ def boundary_view(comparison) -> None:
             format_func=lambda k: train.class_names[k],
             bind="query-params",
         )
-    low = train.X.min(axis=0) - 0.5
-    high = train.X.max(axis=0) + 0.5
-    x1, x2 = np.meshgrid(*(np.linspace(low[k], high[k], GRID_POINTS) for k in range(2)))
-    points = np.column_stack([x1.ravel(), x2.ravel()])
-    extent = (low[0], high[0], low[1], high[1])
-    grids, lines = [], []
-    for activation in comparison.activations:
-        probability = comparison.predict_proba(activation, seed, epoch, points)
-        if probability.ndim == 2:
-            probability = probability[:, positive]
-        grids.append(
-            pd.DataFrame(
-                {
-                    "activation": activation,
-                    "x1": points[:, 0],
-                    "x2": points[:, 1],
-                    "probability": probability,
-                }
-            )
-        )
-        W, b = comparison.first_layer(activation, seed, epoch)
-        # this run's units only (the whole comparison's table is far larger); a diverged run
-        # stopped early, so its last epoch stands in as the weights above do
-        history = comparison.runs[(activation, seed)].history
-        units = history.units()
-        first = units[(units["layer"] == 1) & (units["epoch"] == min(epoch, history.n_epochs))]
-        dead = first.sort_values("unit")["dead"].to_numpy()
-        lines.append(charts.unit_lines_frame(W, b, extent, dead).assign(activation=activation))
-    labels = np.asarray(train.class_names)[train.y]
-    scatter = pd.DataFrame({"x1": train.X[:, 0], "x2": train.X[:, 1], "label": labels})
-    grid = pd.concat(grids, ignore_index=True)
-    components.show_chart(
-        charts.decision_boundary_chart(grid, scatter, pd.concat(lines, ignore_index=True))
-    )
+    surface = frames.decision_surface(comparison, seed, epoch, positive)
+    components.show_chart(charts.decision_boundary_chart(surface))
     if train.n_classes > 2:
         st.caption(f"Colour: probability of class {train.class_names[positive]}.")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -17,7 +17,8 @@ st.markdown(
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
 
-summary = comparison.summary()
+curves = frames.training_curves(comparison)
+summary = curves.summary
 score_title = "accuracy" if data.task == "classification" else "R²"
 st.dataframe(
     summary[
@@ -57,30 +58,29 @@ if diverged:
 if settings.seeds > 1:
     st.caption(f"Means over {settings.seeds} seeds; curves show the mean and a 95 % band.")
 
-epochs = comparison.epochs()
-
 
 @st.fragment
-def loss_section(epochs, plateaus):
+def loss_section(loss, plateaus):
     """The loss chart; its log-scale toggle redraws this section only."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
-    components.show_chart(charts.loss_chart(epochs, plateaus, log_scale=log_scale))
+    loss = frames.log_safe(loss) if log_scale else loss
+    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale))
 
 
-loss_section(epochs, comparison.plateaus())
+loss_section(curves.loss, curves.plateaus)
 st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(epochs))
+components.show_chart(charts.score_chart(curves.score, score_title))
 st.subheader("Dead units per hidden layer")
 st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(comparison.layers()))
+components.show_chart(charts.dead_fraction_chart(curves.dead_fraction))
 
 st.download_button(
     "Download history (CSV)",
-    lambda: components.history_csv(comparison),  # made on click, not on every run
+    lambda: frames.history_csv(comparison),  # made on click, not on every run
     file_name="reluscope-history.csv",
     mime="text/csv",
     on_click="ignore",

@@ -1,11 +1,8 @@
 """Data: the chosen dataset — scatter, class balance, summary — and where data can come from."""
 
-import pandas as pd
 import streamlit as st
 
-from reluscope import charts
-from reluscope.config import BUNDLED_PREFIX
-from reluscope.datasets import DATASETS, bundled_datasets, bundled_description, dataset_info
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -48,7 +45,8 @@ with left:
 with right:
     if data.task == "classification":
         st.subheader("Class balance")
-        components.show_chart(charts.class_balance_chart(frame, data.target_name))
+        balance = frames.class_balance(frame, data.target_name)
+        components.show_chart(charts.class_balance_chart(balance, data.target_name))
     else:
         st.subheader("Target")
         st.dataframe(frame[[data.target_name]].describe().T, width="stretch")
@@ -72,21 +70,4 @@ st.markdown(
     "feature columns and one target column (text labels or a few integers mean classification, "
     "other numbers regression). If the file cannot be used, the message says why."
 )
-rows = [
-    {
-        "dataset": name,
-        "kind": "real (scikit-learn)" if dataset_info(name).real else "generator",
-        "task": dataset_info(name).task,
-        "description": dataset_info(name).description,
-    }
-    for name in DATASETS
-] + [
-    {
-        "dataset": f"{BUNDLED_PREFIX}{name}",
-        "kind": f"bundled file data/{path.name}",
-        "task": "",
-        "description": bundled_description(name),
-    }
-    for name, path in bundled_datasets().items()
-]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.dataframe(frames.dataset_catalog(), hide_index=True, width="stretch")

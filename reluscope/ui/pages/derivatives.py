@@ -1,10 +1,8 @@
 """Derivatives: f and f′ of the activations, and where the network's pre-activations fall."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.activations import ACTIVATIONS
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
@@ -31,7 +29,7 @@ def curves(negative_slope: float) -> None:
         key="derivatives_extra",
         bind="query-params",
     )
-    frame = charts.activation_curves_frame([*ALWAYS, *extra], negative_slope=negative_slope)
+    frame = frames.activation_curves_frame([*ALWAYS, *extra], negative_slope=negative_slope)
     components.show_chart(charts.activation_curves_chart(frame))
 
 
@@ -56,17 +54,9 @@ def preactivations(comparison, n_layers: int, negative_slope: float) -> None:
     seed = columns[2].selectbox(
         "Seed", comparison.seeds, key="derivatives_seed", bind="query-params"
     )
-    frames = [
-        pd.DataFrame(
-            {
-                "activation": activation,
-                "z": np.ravel(comparison.preactivations(activation, seed, layer, epoch)),
-            }
-        )
-        for activation in comparison.activations
-    ]
-    frame = pd.concat(frames, ignore_index=True)
-    components.show_chart(charts.preactivation_histogram(frame, negative_slope=negative_slope))
+    z = frames.preactivations(comparison, seed, layer, epoch)
+    bins = frames.preactivation_bins(z, negative_slope=negative_slope)
+    components.show_chart(charts.preactivation_histogram(bins))
 
 
 preactivations(comparison, len(settings.hidden_layers), settings.negative_slope)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -16,4 +16,4 @@ st.markdown(
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
-components.show_chart(charts.grad_norm_chart(comparison.layers()))
+components.show_chart(charts.grad_norm_chart(frames.training_curves(comparison).grad_norm))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -29,22 +29,21 @@ def units_view(comparison, n_layers: int) -> None:
     )
     seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
     # this run's units only: the whole comparison's table is far larger
-    units = comparison.runs[(activation, seed)].history.units()
-    in_layer = units[units["layer"] == layer]
+    in_layer = frames.run_units(comparison, activation, seed, layer)
     st.subheader(f"{activation}, hidden layer {layer}: unit states")
-    components.show_chart(charts.unit_timeline_chart(in_layer))
+    components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
 
     epoch = components.epoch_slider(comparison, "units_epoch", "Epoch for the on-rate histogram")
     left, right = st.columns(2)
     with left:
         st.subheader("On-rate")
         st.caption("Share of training inputs on which each unit's z > 0.")
-        components.show_chart(charts.on_rate_histogram(in_layer, epoch=epoch))
+        components.show_chart(charts.on_rate_histogram(frames.on_rates(in_layer, epoch)))
     with right:
         st.subheader("Deaths and recoveries")
         st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
-        layers = comparison.layers()
-        components.show_chart(charts.events_chart(layers[layers["layer"] == layer]))
+        events = frames.event_counts(comparison.layers(), layer=layer)
+        components.show_chart(charts.events_chart(events))
 
 
 units_view(comparison, len(settings.hidden_layers))

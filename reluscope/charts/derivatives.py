@@ -1,0 +1,170 @@
+"""Activations and their derivatives: f and f′ side by side, and histograms of the network's
+pre-activations over the regions where f′ is zero or saturated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from reluscope import frames
+from reluscope.charts.theme import (
+    UNIT_STATE_COLORS,
+    activation_color,
+    activation_scale,
+    highlight,
+    legend,
+    legend_selection,
+    note,
+)
+from reluscope.diagnostics import SATURATION_FRACTION
+from reluscope.frames import PreactivationBins, require_columns
+
+__all__ = ["activation_curves_chart", "preactivation_histogram"]
+
+# Leaky ReLU lies on ReLU for z > 0 and within α·|z| of it below: it is drawn dashed and on
+# top of a wider ReLU, so that both stay visible
+_CURVE_DASHES = {"leaky_relu": [6, 3]}
+_CURVE_WIDTHS = {"relu": 4.5}
+_CURVE_WIDTH = 2.0
+# the regions are shaded in the colour of the unit state they make: a unit whose z all fall in
+# one is dead or saturated
+_REGION_COLORS = {
+    "zero gradient": UNIT_STATE_COLORS["dead"],
+    "saturated": UNIT_STATE_COLORS["saturated"],
+}
+_SATURATION = f"f′ < {SATURATION_FRACTION * 100:g} % of peak"
+
+
+def _by_activation(channel, names: Sequence[str], styles: dict, default, **kwargs):
+    """``channel`` (e.g. ``alt.StrokeDash``) giving each name its entry of ``styles``."""
+    scale = alt.Scale(domain=list(names), range=[styles.get(n, default) for n in names])
+    return channel("activation:N", title="activation", scale=scale, sort=list(names), **kwargs)
+
+
+def activation_curves_chart(frame: pd.DataFrame, panel_width: int = 300, height: int = 240):
+    """f (left) and f′ (right) of each activation, from
+    :func:`reluscope.frames.activation_curves_frame`.
+
+    Leaky ReLU is dashed and drawn over a wider ReLU; a note above gives the slope for z < 0 of
+    each activation whose slope is constant there (0 for ReLU, α for leaky ReLU).
+    """
+    require_columns(frame, ["activation", "z", "value", "derivative"], "activation curves")
+    long = frame.rename(columns={"value": "f(z)", "derivative": "f′(z)"}).melt(
+        id_vars=["activation", "z"], value_vars=["f(z)", "f′(z)"], var_name="curve"
+    )
+    # Vega draws the lines in the order of the data: dashed ones last, on top
+    long = long.sort_values(
+        "activation", key=lambda names: names.isin(list(_CURVE_DASHES)), kind="stable"
+    )
+    names = activation_scale(long["activation"].unique()).domain
+    selection = legend_selection()
+    lines = (
+        alt.Chart(long)
+        # transparent points: the tooltip gives the value under the pointer, not the line's first
+        .mark_line(point="transparent")
+        .encode(
+            x=alt.X("z:Q", title="pre-activation z"),
+            y=alt.Y("value:Q", title=None),
+            color=activation_color(long),
+            strokeDash=_by_activation(alt.StrokeDash, names, _CURVE_DASHES, [1, 0]),
+            strokeWidth=_by_activation(alt.StrokeWidth, names, _CURVE_WIDTHS, _CURVE_WIDTH),
+            # not opacity, which would make the transparent points visible
+            strokeOpacity=highlight(selection),
+            tooltip=[
+                alt.Tooltip("activation:N"),
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("z:Q", format=".2f"),
+                alt.Tooltip("value:Q", format=".3~g"),
+            ],
+        )
+        .add_params(selection)
+        .properties(width=panel_width, height=height)
+    )
+    chart = lines.facet(column=alt.Column("curve:N", title=None)).resolve_scale(y="independent")
+    flat = frames.flat_negative_slopes(frame)
+    if flat.empty:
+        return chart
+    text = "f′ for z < 0: " + ", ".join(f"{slope:g} ({name})" for name, slope in flat.items())
+    return chart.properties(title=note(text))
+
+
+def preactivation_histogram(
+    frame: pd.DataFrame | PreactivationBins,
+    activation: str | None = None,
+    negative_slope: float = 0.01,
+    bins: int = 40,
+    zero_gradient_share: float | None = None,
+    saturated_share: float | None = None,
+):
+    """Histogram of pre-activations z with the zero-gradient and saturated regions shaded.
+
+    Parameters
+    ----------
+    frame : PreactivationBins or DataFrame
+        :func:`reluscope.frames.preactivation_bins`, or what it takes: column ``z`` (every
+        input × unit of a layer at one epoch), optionally ``activation`` (one panel per
+        activation).
+    activation, negative_slope, bins, zero_gradient_share, saturated_share
+        For a ``z`` frame, passed to :func:`reluscope.frames.preactivation_bins`.
+    """
+    if not isinstance(frame, PreactivationBins):
+        frame = frames.preactivation_bins(
+            frame, activation, negative_slope, bins, zero_gradient_share, saturated_share
+        )
+    color = activation_color(frame.bars, symbol="square")
+    panels = [
+        _preactivation_panel(
+            frame.bars[frame.bars["activation"] == share.activation],
+            frame.regions[frame.regions["activation"] == share.activation],
+            share,
+            color,
+        )
+        for share in frame.shares.itertuples(index=False)
+    ]
+    return panels[0] if len(panels) == 1 else alt.vconcat(*panels)
+
+
+def _preactivation_panel(bars_frame, regions, share, color) -> alt.LayerChart:
+    title = alt.Title(
+        f"{share.activation}: pre-activations",
+        subtitle=f"{share.zero_gradient:.0%} of z in the zero-gradient region, "
+        f"{share.saturated:.0%} saturated ({_SATURATION})",
+    )
+    shade = (
+        alt.Chart(regions)
+        .mark_rect(opacity=0.25)
+        .encode(
+            x="start:Q",
+            x2="end:Q",
+            fill=alt.Fill(
+                "region:N",
+                title="region",
+                scale=alt.Scale(domain=list(_REGION_COLORS), range=list(_REGION_COLORS.values())),
+                legend=legend(),
+            ),
+            tooltip=[
+                alt.Tooltip("region:N"),
+                alt.Tooltip("start:Q", title="from z", format=".2f"),
+                alt.Tooltip("end:Q", title="to z", format=".2f"),
+            ],
+        )
+    )
+    bars = (
+        alt.Chart(bars_frame)
+        .mark_bar(opacity=0.85)
+        .encode(
+            x=alt.X("start:Q", title="pre-activation z"),
+            x2="end:Q",
+            y=alt.Y("count:Q", title="inputs × units"),
+            y2=alt.datum(0),
+            color=color,
+            tooltip=[
+                alt.Tooltip("start:Q", title="z from", format=".2f"),
+                alt.Tooltip("end:Q", title="z to", format=".2f"),
+                alt.Tooltip("count:Q"),
+            ],
+        )
+    )
+    return alt.layer(shade, bars, title=title)

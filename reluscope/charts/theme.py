@@ -1,0 +1,190 @@
+"""The look every chart shares: one palette for activations, one for classes, one for unit
+states; legends under the plot that highlight what is clicked; mean lines over 95 % bands."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from reluscope.activations import ACTIVATIONS
+from reluscope.frames import UNIT_STATES
+
+__all__ = [
+    "ACTIVATION_COLORS",
+    "CLASS_COLORS",
+    "UNIT_STATES",
+    "UNIT_STATE_COLORS",
+    "activation_scale",
+]
+
+# Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour
+ACTIVATION_COLORS: dict[str, str] = {
+    "relu": "#d62728",
+    "leaky_relu": "#ff7f0e",
+    "tanh": "#2ca02c",
+    "sigmoid": "#1f77b4",
+    "identity": "#7f7f7f",
+    "elu": "#9467bd",
+    "selu": "#8c564b",
+    "gelu": "#e377c2",
+    "silu": "#17becf",
+    "softplus": "#bcbd22",
+}
+# names outside the registry (e.g. a user's label) still get a stable colour
+_EXTRA_COLORS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+
+# ColorBrewer Dark2: classes in order of their sorted labels, the same on every chart
+CLASS_COLORS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+)
+
+# keyed in legend order (:data:`reluscope.frames.UNIT_STATES`)
+UNIT_STATE_COLORS = {
+    "alive": "#59a14f",
+    "inactive": "#f1ce63",
+    "saturated": "#b07aa1",
+    "dead": "#3b3b3b",
+}
+
+FADED = 0.12  # opacity of what the legend selection leaves out
+BAND_OPACITY = 0.2
+
+
+def _color_of(name: str) -> str:
+    if name in ACTIVATION_COLORS:
+        return ACTIVATION_COLORS[name]
+    return _EXTRA_COLORS[zlib.crc32(name.encode()) % len(_EXTRA_COLORS)]
+
+
+def activation_scale(names: Sequence[str] | None = None) -> alt.Scale:
+    """The colour scale of activations: registry order, one fixed colour per name.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Names to show in the legend (default: every registered activation). Only these appear,
+        in registry order, but each keeps its own colour.
+    """
+    present = list(ACTIVATIONS) if names is None else list(dict.fromkeys(map(str, names)))
+    order = {name: i for i, name in enumerate(ACTIVATIONS)}
+    present.sort(key=lambda n: (order.get(n, len(order)), n))
+    return alt.Scale(domain=present, range=[_color_of(n) for n in present])
+
+
+def activation_color(*frames: pd.DataFrame | None, symbol: str = "stroke") -> alt.Color:
+    """Colour by ``activation``; one scale for every layer or panel drawn from ``frames``.
+
+    Vega-Lite merges the colour scales of layers and concatenated views and keeps the first
+    range, so every part of a chart must be given the same domain. ``symbol`` is the legend's
+    symbol shape (``"stroke"`` for lines, ``"square"`` for bars, ``"circle"`` for points).
+    """
+    names = pd.concat([f["activation"] for f in frames if f is not None]).dropna().unique()
+    return alt.Color(
+        "activation:N",
+        title="activation",
+        scale=activation_scale(names),
+        legend=legend(symbolType=symbol, symbolStrokeWidth=3, symbolOpacity=1, columns=4),
+    )
+
+
+def class_scale() -> alt.Scale:
+    """The colour scale of classes (:data:`CLASS_COLORS`)."""
+    return alt.Scale(range=list(CLASS_COLORS))
+
+
+def state_color() -> alt.Color:
+    """Colour by unit ``state``, in legend order, from :data:`UNIT_STATE_COLORS`."""
+    return alt.Color(
+        "state:N",
+        title="unit state",
+        scale=alt.Scale(
+            domain=list(UNIT_STATES), range=[UNIT_STATE_COLORS[s] for s in UNIT_STATES]
+        ),
+        legend=legend(),
+    )
+
+
+def legend(title=alt.Undefined, **kwargs) -> alt.Legend:
+    """Legends sit under the plot, so a chart keeps its width on a phone."""
+    return alt.Legend(title=title, orient="bottom", **kwargs)
+
+
+def count_x(field: str, title: str) -> alt.X:
+    """An x axis of whole numbers (epochs, layers): no tick at 1.5."""
+    return alt.X(f"{field}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d"))
+
+
+def epoch_x() -> alt.X:
+    return count_x("epoch", "epoch")
+
+
+def note(text: str) -> alt.Title:
+    """A one-line note above a chart, set like a subtitle (Vega draws no subtitle under an
+    empty title)."""
+    return alt.Title(text, anchor="start", fontSize=12, fontWeight="normal", color="#666")
+
+
+def legend_selection(field: str = "activation") -> alt.Parameter:
+    """Click a legend entry to highlight it (shift-click adds, double-click clears)."""
+    return alt.selection_point(fields=[field], bind="legend")
+
+
+def highlight(selection: alt.Parameter, opacity: float = 1.0):
+    """Full ``opacity`` for what ``selection`` holds (everything when it is empty), faded else."""
+    return alt.when(selection).then(alt.value(opacity)).otherwise(alt.value(opacity * FADED))
+
+
+def stat_tooltip(title: str, fmt: str = ".4g") -> list[alt.Tooltip]:
+    """Tooltips of a summary row: mean, its 95 % interval and the number of seeds."""
+    return [
+        alt.Tooltip("mean:Q", title=title, format=fmt),
+        alt.Tooltip("ci_low:Q", title="95 % CI low", format=fmt),
+        alt.Tooltip("ci_high:Q", title="95 % CI high", format=fmt),
+        alt.Tooltip("n:Q", title="seeds"),
+    ]
+
+
+def mean_band_layers(
+    summary: pd.DataFrame,
+    x: alt.X,
+    y_title: str,
+    y_scale: alt.Scale,
+    tooltip: list,
+    color: alt.Color,
+    selection: alt.Parameter,
+    detail: Sequence = (),
+    y_format: str | None = None,
+) -> list[alt.Chart]:
+    """Band (when some point has several seeds) under a mean line, coloured by activation.
+
+    ``summary`` has ``mean, ci_low, ci_high, n`` (:func:`reluscope.stats.summarize`);
+    ``selection`` (the legend's) is added to the line layer and the band follows it.
+    """
+    axis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    base = alt.Chart(summary).encode(x=x, color=color, detail=list(detail), tooltip=tooltip)
+    line = (
+        base.mark_line(strokeWidth=2)
+        .encode(
+            y=alt.Y("mean:Q", title=y_title, scale=y_scale, axis=axis),
+            opacity=highlight(selection),
+        )
+        .add_params(selection)
+    )
+    if not (summary["n"] > 1).any():
+        return [line]
+    band = base.mark_area().encode(
+        y=alt.Y("ci_low:Q", title=y_title, scale=y_scale, axis=axis),
+        y2="ci_high:Q",
+        opacity=highlight(selection, BAND_OPACITY),
+    )
+    return [band, line]

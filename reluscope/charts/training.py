@@ -1,0 +1,238 @@
+"""Training curves: loss and score per epoch, per-layer dead fraction and gradient norm.
+
+Each chart takes the summary :mod:`reluscope.frames.curves` builds (``mean, ci_low, ci_high,
+n`` per point), or the comparison's raw frame, which it summarises with that same function.
+Several seeds draw a mean line over a 95 % band.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from reluscope import frames
+from reluscope.charts.theme import (
+    activation_color,
+    epoch_x,
+    highlight,
+    legend,
+    legend_selection,
+    mean_band_layers,
+    stat_tooltip,
+)
+from reluscope.frames import require_columns
+
+__all__ = ["dead_fraction_chart", "grad_norm_chart", "loss_chart", "score_chart"]
+
+SPLIT_DASHES = {"train": [1, 0], "validation": [6, 3]}
+METRIC_TITLES = {"loss": "loss", "score": "accuracy"}
+_PLATEAU_OPACITY = 0.12
+
+
+def _is_summary(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` is already a summary over seeds (from :mod:`reluscope.frames`)."""
+    return "mean" in frame
+
+
+def loss_chart(
+    epochs: pd.DataFrame,
+    plateaus: pd.DataFrame | None = None,
+    log_scale: bool = False,
+    metric: str = "loss",
+    y_title: str | None = None,
+) -> alt.LayerChart:
+    """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
+
+    Parameters
+    ----------
+    epochs : DataFrame
+        :func:`reluscope.frames.metric_curves` (``activation, split, epoch, mean, ci_low,
+        ci_high, n``; made with the same ``log_scale``), or ``Comparison.epochs()``,
+        summarised with it.
+    plateaus : DataFrame, optional
+        Columns ``activation, seed, start_epoch, end_epoch``; each plateau is a shaded span.
+    log_scale : bool, default False
+        Logarithmic y axis (non-positive values are left out).
+    metric : {"loss", "score"}
+    y_title : str, optional
+        Default "loss" or "accuracy" (pass "R²" for a regressor's score).
+
+    >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
+    ...                        "loss": [0.7, 0.5, 0.4], "val_loss": [0.7, 0.6, 0.5]})
+    >>> spec = loss_chart(epochs).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['line']
+    """
+    summary = epochs if _is_summary(epochs) else frames.metric_curves(epochs, metric, log_scale)
+    y_title = y_title or METRIC_TITLES.get(metric, metric)
+    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    tooltip = [
+        alt.Tooltip("activation:N"),
+        alt.Tooltip("split:N", title="data"),
+        alt.Tooltip("epoch:Q"),
+        *stat_tooltip(y_title),
+    ]
+    if plateaus is not None and not len(plateaus):
+        plateaus = None
+    selection = legend_selection()
+    color = activation_color(summary, plateaus)
+    layers = mean_band_layers(
+        summary, epoch_x(), y_title, y_scale, tooltip, color, selection, detail=["split:N"]
+    )
+    dash = alt.StrokeDash(
+        "split:N",
+        title="data",
+        scale=alt.Scale(domain=list(SPLIT_DASHES), range=list(SPLIT_DASHES.values())),
+        legend=legend(),
+    )
+    layers[-1] = layers[-1].encode(strokeDash=dash)
+    if plateaus is not None:
+        layers.insert(0, _plateau_layer(plateaus, color, selection))
+    return alt.layer(*layers)
+
+
+def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:
+    require_columns(plateaus, ["activation", "start_epoch", "end_epoch"], "plateau shading")
+    columns = [c for c in ("activation", "seed", "start_epoch", "end_epoch") if c in plateaus]
+    frame = plateaus[columns]
+    return (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x="start_epoch:Q",
+            x2="end_epoch:Q",
+            color=color,
+            opacity=highlight(selection, _PLATEAU_OPACITY),
+            tooltip=[
+                alt.Tooltip("activation:N"),
+                *([alt.Tooltip("seed:Q")] if "seed" in frame else []),
+                alt.Tooltip("start_epoch:Q", title="plateau from epoch"),
+                alt.Tooltip("end_epoch:Q", title="to epoch"),
+            ],
+        )
+    )
+
+
+def score_chart(epochs: pd.DataFrame, y_title: str = "accuracy") -> alt.LayerChart:
+    """Training and validation accuracy (``score``, ``val_score``) per activation.
+
+    ``epochs`` as for :func:`loss_chart` (with ``metric="score"``).
+    """
+    return loss_chart(epochs, metric="score", y_title=y_title)
+
+
+def _layer_metric_chart(
+    layers: pd.DataFrame,
+    value: str,
+    title: str,
+    *,
+    layer: int | None,
+    panel_width: int,
+    height: int,
+    log_scale: bool = False,
+    bounds: tuple[float, float] | None = None,
+    fmt: str = ".3g",
+    y_format: str | None = None,
+    mark_born: bool = False,
+):
+    """Mean ± band of a per-layer column over epochs per activation; one panel per layer."""
+    if _is_summary(layers):
+        summary = layers if layer is None else layers[layers["layer"] == layer]
+    else:
+        summary = frames.layer_curves(layers, value, layer, log_scale)
+    if log_scale:
+        y_scale = alt.Scale(type="log")
+    else:
+        y_scale = alt.Scale(domain=list(bounds)) if bounds else alt.Scale(zero=False)
+    tooltip = [
+        alt.Tooltip("activation:N"),
+        alt.Tooltip("layer:O", title="hidden layer"),
+        alt.Tooltip("epoch:Q"),
+        *stat_tooltip(title, fmt),
+    ]
+    selection = legend_selection()
+    color = activation_color(summary)
+    x = epoch_x()
+    chart_layers = mean_band_layers(
+        summary, x, title, y_scale, tooltip, color, selection, y_format=y_format
+    )
+    if mark_born:
+        born = (
+            alt.Chart(summary)
+            .transform_filter(alt.datum.epoch == 0)
+            .mark_point(filled=True, size=50)
+            .encode(
+                x=x,
+                y="mean:Q",
+                color=color,
+                opacity=highlight(selection),
+                tooltip=[
+                    alt.Tooltip("activation:N"),
+                    alt.Tooltip("layer:O", title="hidden layer"),
+                    alt.Tooltip("mean:Q", title="born dead", format=fmt),
+                    alt.Tooltip("n:Q", title="seeds"),
+                ],
+            )
+        )
+        chart_layers.append(born)
+    chart = alt.layer(*chart_layers)
+    if summary["layer"].nunique() <= 1:
+        return chart  # a single view can stretch to the page width
+    return chart.properties(width=panel_width, height=height).facet(
+        column=alt.Column("layer:O", title="hidden layer")
+    )
+
+
+def dead_fraction_chart(
+    layers: pd.DataFrame,
+    layer: int | None = None,
+    value: str = "dead_fraction",
+    panel_width: int = 260,
+    height: int = 220,
+):
+    """Share of dead units per hidden layer over epochs, per activation (epoch 0: born dead).
+
+    Parameters
+    ----------
+    layers : DataFrame
+        :func:`reluscope.frames.layer_curves` of ``value``, or ``Comparison.layers()`` (one row
+        per activation, seed, epoch and layer with ``value`` in [0, 1], or ``dead`` and
+        ``units``, from which ``dead_fraction`` is computed), summarised with it.
+    layer : int, optional
+        Draw this hidden layer only; default one panel per layer.
+    value : str, default "dead_fraction"
+        E.g. ``"inactive_fraction"`` for the share of inactive units.
+    panel_width, height : int
+        Size of each panel when there are several.
+    """
+    return _layer_metric_chart(
+        layers,
+        value,
+        value.replace("_", " "),
+        layer=layer,
+        panel_width=panel_width,
+        height=height,
+        bounds=(0.0, 1.0),
+        fmt=".1%",
+        y_format="%",
+        mark_born=value == "dead_fraction",
+    )
+
+
+def grad_norm_chart(
+    layers: pd.DataFrame, layer: int | None = None, panel_width: int = 260, height: int = 220
+):
+    """Gradient norm per hidden layer over epochs, per activation, on a log axis.
+
+    ``layers`` as for :func:`dead_fraction_chart`, of ``grad_norm``. Exactly zero norms (a
+    fully dead layer) cannot sit on a log axis and are left out.
+    """
+    return _layer_metric_chart(
+        layers,
+        "grad_norm",
+        "gradient norm",
+        layer=layer,
+        panel_width=panel_width,
+        height=height,
+        log_scale=True,
+    )

@@ -1,0 +1,96 @@
+"""Every tidy frame and statistic a chart draws, computed once: frames in, frames out.
+
+Pure pandas and NumPy (no Streamlit, no Altair), so the dashboard's cache layer can cache what
+these functions return and a page only hands it to :mod:`reluscope.charts`. Functions take a
+:class:`~reluscope.experiment.Comparison` (or one of its frames) plus view options:
+
+- :mod:`~reluscope.frames.curves`: training curves and per-layer diagnostics summarised over
+  seeds (all of a comparison's at once: :func:`training_curves`), unit events, the history
+  table.
+- :mod:`~reluscope.frames.units`: one state per unit, the unit timeline, on-rates.
+- :mod:`~reluscope.frames.activations`: f and f′ on a grid, the network's pre-activations and
+  where their gradient is zero or saturated.
+- :mod:`~reluscope.frames.boundary`: the decision surface over the input plane and first-layer
+  unit lines.
+- :mod:`~reluscope.frames.data`: class balance, the catalogue of datasets.
+- :mod:`~reluscope.frames.lab`: phase-diagram cells, Wilson intervals, recovery bars.
+
+The statistics themselves (Student-t and Wilson intervals, the recovered share) live in
+:mod:`reluscope.stats`.
+"""
+
+from reluscope.frames._columns import require_columns
+from reluscope.frames.activations import (
+    PreactivationBins,
+    activation_curves_frame,
+    flat_negative_slopes,
+    gradient_regions,
+    preactivation_bins,
+    preactivations,
+)
+from reluscope.frames.boundary import (
+    GRID_POINTS,
+    DecisionSurface,
+    decision_surface,
+    grid_cells,
+    unit_lines_frame,
+)
+from reluscope.frames.curves import (
+    TrainingCurves,
+    event_counts,
+    history_csv,
+    history_table,
+    layer_curves,
+    log_safe,
+    metric_curves,
+    training_curves,
+)
+from reluscope.frames.data import class_balance, dataset_catalog, is_categorical
+from reluscope.frames.lab import (
+    FRACTION_VALUES,
+    RUN_VARIANTS,
+    bias_kill_points,
+    is_fraction,
+    phase_cells,
+    recovery_bars,
+    with_interval,
+)
+from reluscope.frames.units import UNIT_STATES, on_rates, run_units, unit_states, unit_timeline
+
+__all__ = [
+    "FRACTION_VALUES",
+    "GRID_POINTS",
+    "RUN_VARIANTS",
+    "UNIT_STATES",
+    "DecisionSurface",
+    "PreactivationBins",
+    "TrainingCurves",
+    "activation_curves_frame",
+    "bias_kill_points",
+    "class_balance",
+    "dataset_catalog",
+    "decision_surface",
+    "event_counts",
+    "flat_negative_slopes",
+    "gradient_regions",
+    "grid_cells",
+    "history_csv",
+    "history_table",
+    "is_categorical",
+    "is_fraction",
+    "layer_curves",
+    "log_safe",
+    "metric_curves",
+    "on_rates",
+    "phase_cells",
+    "preactivation_bins",
+    "preactivations",
+    "recovery_bars",
+    "require_columns",
+    "run_units",
+    "training_curves",
+    "unit_lines_frame",
+    "unit_states",
+    "unit_timeline",
+    "with_interval",
+]

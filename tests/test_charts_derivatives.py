@@ -1,0 +1,89 @@
+"""Activation curves and pre-activation histograms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+alt = pytest.importorskip("altair")
+
+from chart_specs import (  # noqa: E402
+    NAMES,
+    assert_consistent_activation_colours,
+    assert_highlights_on_legend_click,
+    data_of,
+)
+
+from reluscope import charts  # noqa: E402
+
+# --- activations and pre-activations -------------------------------------------------------
+
+
+def test_activation_curves_chart_f_and_derivative_side_by_side():
+    frame = charts.activation_curves_frame(NAMES, n_points=11)
+    spec = charts.activation_curves_chart(frame).to_dict()
+    assert spec["facet"]["column"]["field"] == "curve"
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert {row["curve"] for row in spec["datasets"][spec["data"]["name"]]} == {"f(z)", "f′(z)"}
+    assert spec["spec"]["encoding"]["x"]["title"] == "pre-activation z"
+    assert_consistent_activation_colours(spec)
+    assert_highlights_on_legend_click(spec)
+
+
+def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
+    frame = charts.activation_curves_frame(NAMES, negative_slope=0.01, n_points=11)
+    chart = charts.activation_curves_chart(frame)
+    spec = chart.to_dict()
+    enc = spec["spec"]["encoding"]
+
+    def style(channel, name):
+        scale = enc[channel]["scale"]
+        return scale["range"][scale["domain"].index(name)]
+
+    assert style("strokeDash", "leaky_relu") != [1, 0] and style("strokeDash", "relu") == [1, 0]
+    assert style("strokeWidth", "relu") > style("strokeWidth", "leaky_relu")
+    assert enc["strokeDash"]["title"] == enc["color"]["title"]  # one legend, dashes shown
+    drawn = list(dict.fromkeys(chart.data["activation"]))
+    assert drawn[-1] == "leaky_relu"  # drawn last, on top of ReLU
+    assert spec["spec"]["mark"]["point"] == "transparent"  # tooltips at the pointer
+    assert spec["title"]["text"] == "f′ for z < 0: 0 (relu), 0.01 (leaky_relu)"
+    smooth = charts.activation_curves_frame(["tanh"], n_points=11)
+    assert "title" not in charts.activation_curves_chart(smooth).to_dict()
+
+
+def test_preactivation_histogram_shades_zero_gradient_region():
+    z = pd.DataFrame({"z": np.linspace(-2.0, 2.0, 401), "activation": "relu"})
+    chart = charts.preactivation_histogram(z)
+    regions = data_of(chart, 0)
+    assert regions["region"].tolist() == ["zero gradient"]
+    assert regions["start"].iloc[0] == pytest.approx(-2.0)
+    assert regions["end"].iloc[0] == pytest.approx(0.0, abs=0.01)
+    assert data_of(chart, 1)["count"].sum() == 401
+    spec = chart.to_dict()
+    assert "50% of z in the zero-gradient region" in spec["title"]["subtitle"]
+    assert spec["layer"][0]["encoding"]["fill"]["field"] == "region"
+
+
+def test_preactivation_histogram_saturation_and_given_shares():
+    z = pd.DataFrame({"z": np.linspace(-6.0, 6.0, 101)})
+    chart = charts.preactivation_histogram(
+        z, activation="tanh", zero_gradient_share=0.0, saturated_share=0.25
+    )
+    regions = data_of(chart, 0)
+    assert regions["region"].tolist() == ["saturated", "saturated"]  # both tails
+    assert "25% saturated" in chart.to_dict()["title"]["subtitle"]
+    leaky = charts.preactivation_histogram(z, activation="leaky_relu", negative_slope=0.1)
+    assert data_of(leaky, 0).empty  # slope 0.1 ≥ 5 % of the peak: no region
+
+
+def test_preactivation_histogram_panels_share_one_colour_scale():
+    z = pd.DataFrame({"z": np.tile(np.linspace(-3, 3, 50), 2), "activation": ["relu", "tanh"] * 50})
+    spec = charts.preactivation_histogram(z).to_dict()
+    assert len(spec["vconcat"]) == 2
+    assert_consistent_activation_colours(spec)
+
+
+def test_preactivation_histogram_needs_an_activation():
+    with pytest.raises(ValueError, match="activation"):
+        charts.preactivation_histogram(pd.DataFrame({"z": [0.0, 1.0]}))

@@ -1,0 +1,102 @@
+"""Palettes, legends and what every chart shares, checked through ``chart.to_dict()``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+alt = pytest.importorskip("altair")
+
+from chart_specs import (  # noqa: E402
+    NAMES,
+    epochs_frame,
+    layers_frame,
+    mark_type,
+    plateaus_frame,
+    sweep_frame,
+    units_frame,
+    views,
+)
+
+from reluscope import charts, frames, stats  # noqa: E402
+from reluscope.activations import ACTIVATIONS  # noqa: E402
+
+# --- colours -------------------------------------------------------------------------------
+
+
+def test_every_activation_has_its_own_colour():
+    assert set(charts.ACTIVATION_COLORS) == set(ACTIVATIONS)
+    assert len(set(charts.ACTIVATION_COLORS.values())) == len(ACTIVATIONS)
+
+
+def test_activation_scale_keeps_colours_and_registry_order():
+    scale = charts.activation_scale(["tanh", "relu"]).to_dict()
+    assert scale["domain"] == ["tanh", "relu"]  # registry order: tanh before relu
+    assert scale["range"] == [charts.ACTIVATION_COLORS["tanh"], charts.ACTIVATION_COLORS["relu"]]
+    full = charts.activation_scale().to_dict()
+    assert full["domain"] == list(ACTIVATIONS)
+
+
+def test_unknown_names_get_a_stable_colour():
+    first = charts.activation_scale(["my_act"]).to_dict()["range"]
+    assert first == charts.activation_scale(["my_act"]).to_dict()["range"]
+    assert first[0].startswith("#")
+
+
+# --- every builder ---------------------------------------------------------------------------
+
+
+def test_every_chart_has_axis_titles_and_tooltips():
+    built = [
+        charts.loss_chart(epochs_frame(), plateaus_frame()),
+        charts.dead_fraction_chart(layers_frame()),
+        charts.grad_norm_chart(layers_frame()),
+        charts.unit_timeline_chart(units_frame()),
+        charts.on_rate_histogram(units_frame()),
+        charts.events_chart(layers_frame()),
+        charts.activation_curves_chart(charts.activation_curves_frame(NAMES, n_points=5)),
+        charts.phase_diagram_chart(sweep_frame()),
+    ]
+    for chart in built:
+        spec = chart.to_dict()
+        for view in views(spec):
+            enc = view["encoding"]
+            assert "tooltip" in enc or mark_type(view) == "rule", view
+            if "field" in enc.get("x", {}) and mark_type(view) not in ("rect",):
+                assert "title" in enc["x"] or "bin" in enc["x"], view
+
+
+def test_charts_reexports_every_name_callers_use():
+    assert charts.summarize is stats.summarize  # the sweep's recovery table uses it too
+    assert charts.unit_states is frames.unit_states
+    assert charts.activation_curves_frame is frames.activation_curves_frame
+    assert charts.unit_lines_frame is frames.unit_lines_frame
+    assert charts.UNIT_STATES == frames.UNIT_STATES == ("alive", "inactive", "saturated", "dead")
+    assert all(hasattr(charts, name) for name in charts.__all__)
+    assert not hasattr(charts, "SATURATION_SHARE")  # diagnostics.SATURATION_FRACTION is the one
+
+
+def test_one_palette_each_for_classes_and_unit_states():
+    assert set(charts.UNIT_STATE_COLORS) == set(charts.UNIT_STATES)
+    assert len(set(charts.UNIT_STATE_COLORS.values())) == len(charts.UNIT_STATES)
+    frame = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 0.0], "label": ["x", "y"]})
+    scatter = charts.data_scatter(frame, "a", "b", "label").to_dict()
+    balance = charts.class_balance_chart(frame, "label").to_dict()
+    for spec in (scatter, balance):
+        assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS)
+
+
+def test_import_reluscope_does_not_import_charts():
+    code = (
+        "import sys, reluscope; "
+        "sys.exit('reluscope.charts' in sys.modules or 'altair' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="grad_norm"):
+        charts.grad_norm_chart(layers_frame().drop(columns="grad_norm"))

@@ -1,0 +1,135 @@
+"""Training-curve charts: loss, score, dead fraction, gradient norm."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+alt = pytest.importorskip("altair")
+
+from chart_specs import (  # noqa: E402
+    activation_scales,
+    assert_consistent_activation_colours,
+    assert_highlights_on_legend_click,
+    data_of,
+    epochs_frame,
+    layers_frame,
+    mark_type,
+    plateaus_frame,
+    tooltip_fields,
+)
+
+from reluscope import charts  # noqa: E402
+
+# --- training curves -----------------------------------------------------------------------
+
+
+def test_loss_chart_layers_plateaus_band_and_dashes():
+    spec = charts.loss_chart(epochs_frame(), plateaus_frame()).to_dict()
+    marks = [mark_type(v) for v in spec["layer"]]
+    assert marks == ["rect", "area", "line"]
+    plateau, band, line = spec["layer"]
+    assert plateau["encoding"]["x"]["field"] == "start_epoch"
+    assert plateau["encoding"]["x2"]["field"] == "end_epoch"
+    assert band["encoding"]["y"]["field"] == "ci_low"
+    assert band["encoding"]["y2"]["field"] == "ci_high"
+    assert line["encoding"]["y"]["field"] == "mean"
+    assert line["encoding"]["y"]["title"] == "loss"
+    assert line["encoding"]["x"]["title"] == "epoch"
+    dash = line["encoding"]["strokeDash"]
+    assert dash["field"] == "split"
+    assert dash["scale"] == {"domain": ["train", "validation"], "range": [[1, 0], [6, 3]]}
+    assert {"activation", "epoch", "mean", "ci_low", "ci_high", "n"} <= tooltip_fields(line)
+    assert_consistent_activation_colours(spec)
+    assert_highlights_on_legend_click(spec)
+
+
+def test_loss_chart_one_seed_has_no_band_and_no_plateau_layer_without_plateaus():
+    spec = charts.loss_chart(epochs_frame(seeds=1)).to_dict()
+    assert [mark_type(v) for v in spec["layer"]] == ["line"]
+    empty = plateaus_frame().iloc[:0]
+    spec = charts.loss_chart(epochs_frame(seeds=1), empty).to_dict()
+    assert [mark_type(v) for v in spec["layer"]] == ["line"]
+
+
+def test_loss_chart_log_scale():
+    spec = charts.loss_chart(epochs_frame(), log_scale=True).to_dict()
+    assert all(v["encoding"]["y"]["scale"]["type"] == "log" for v in spec["layer"])
+    linear = charts.loss_chart(epochs_frame()).to_dict()
+    assert "type" not in linear["layer"][-1]["encoding"]["y"]["scale"]
+
+
+def test_loss_chart_without_validation_draws_train_only():
+    epochs = epochs_frame(seeds=1).assign(val_loss=np.nan)
+    chart = charts.loss_chart(epochs)
+    assert set(data_of(chart, 0)["split"]) == {"train"}
+
+
+def test_plateau_colours_follow_the_whole_chart():
+    # plateaus only for relu and tanh: the plateau layer must still use the full domain
+    spec = charts.loss_chart(epochs_frame(), plateaus_frame()).to_dict()
+    domains = [s["domain"] for s in activation_scales(spec)]
+    assert all(d == ["sigmoid", "tanh", "relu", "leaky_relu"] for d in domains)
+
+
+def test_score_chart_is_accuracy():
+    spec = charts.score_chart(epochs_frame()).to_dict()
+    line = spec["layer"][-1]
+    assert line["encoding"]["y"]["title"] == "accuracy"
+    data = spec["datasets"][line.get("data", spec.get("data", {})).get("name")]
+    assert {row["split"] for row in data} == {"train", "validation"}
+
+
+def test_score_chart_title_for_a_regressor():
+    spec = charts.score_chart(epochs_frame(), y_title="R²").to_dict()
+    assert spec["layer"][-1]["encoding"]["y"]["title"] == "R²"
+
+
+def test_loss_chart_rejects_frame_without_metric():
+    with pytest.raises(ValueError, match="loss"):
+        charts.loss_chart(pd.DataFrame({"activation": ["relu"], "epoch": [0]}))
+
+
+# --- per-layer charts ----------------------------------------------------------------------
+
+
+def test_dead_fraction_chart_facets_layers_and_marks_born_dead():
+    spec = charts.dead_fraction_chart(layers_frame()).to_dict()
+    assert spec["facet"]["column"]["field"] == "layer"
+    layers = spec["spec"]["layer"]
+    assert [mark_type(v) for v in layers] == ["area", "line", "point"]
+    line = layers[1]
+    assert line["encoding"]["y"]["scale"]["domain"] == [0.0, 1.0]
+    assert line["encoding"]["y"]["title"] == "dead fraction"
+    born = layers[2]
+    assert born["transform"] == [{"filter": "(datum.epoch === 0)"}]
+    assert_consistent_activation_colours(spec)
+    assert_highlights_on_legend_click(spec)
+
+
+def test_dead_fraction_chart_single_layer_is_one_stretchable_view():
+    chart = charts.dead_fraction_chart(layers_frame(), layer=1)
+    spec = chart.to_dict()
+    assert "facet" not in spec and "width" not in spec
+    assert set(data_of(chart, 0)["layer"]) == {1}
+
+
+def test_dead_fraction_computed_from_counts():
+    layers = layers_frame(seeds=1).drop(columns="dead_fraction")
+    chart = charts.dead_fraction_chart(layers, layer=0)
+    summary = data_of(chart, 0)
+    expected = layers[layers["layer"] == 0].groupby(["activation", "epoch"])["dead"].mean() / 8
+    merged = summary.set_index(["activation", "epoch"])["mean"]
+    pd.testing.assert_series_equal(merged.sort_index(), expected.sort_index(), check_names=False)
+
+
+def test_grad_norm_chart_log_scale_and_zero_norms_left_out():
+    layers = layers_frame(seeds=1)
+    layers.loc[layers.index[0], "grad_norm"] = 0.0
+    chart = charts.grad_norm_chart(layers)
+    spec = chart.to_dict()
+    line = spec["spec"]["layer"][-1]
+    assert line["encoding"]["y"]["scale"]["type"] == "log"
+    assert line["encoding"]["y"]["title"] == "gradient norm"
+    assert chart.data["mean"].isna().sum() == 1

@@ -1,0 +1,65 @@
+"""Unit charts: timeline, on-rate histogram, deaths and recoveries."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+alt = pytest.importorskip("altair")
+
+from chart_specs import (  # noqa: E402
+    assert_consistent_activation_colours,
+    assert_highlights_on_legend_click,
+    data_of,
+    layers_frame,
+    mark_type,
+    tooltip_fields,
+    units_frame,
+)
+
+from reluscope import charts  # noqa: E402
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def test_unit_timeline_chart():
+    spec = charts.unit_timeline_chart(units_frame()).to_dict()
+    assert mark_type(spec) == "rect"
+    enc = spec["encoding"]
+    assert enc["x"]["field"] == "epoch" and enc["x2"]["field"] == "epoch_end"
+    assert enc["y"]["field"] == "unit"
+    assert enc["color"]["field"] == "state"
+    assert enc["color"]["scale"]["domain"] == list(charts.UNIT_STATES)
+    assert enc["color"]["scale"]["range"] == [
+        charts.UNIT_STATE_COLORS[s] for s in charts.UNIT_STATES
+    ]
+    assert {"unit", "epoch", "state", "on_rate"} <= tooltip_fields(spec)
+    assert_highlights_on_legend_click(spec, "state")
+
+
+def test_unit_timeline_chart_several_layers_facets_rows():
+    spec = charts.unit_timeline_chart(units_frame(n_layers=2)).to_dict()
+    assert spec["facet"]["row"]["field"] == "layer"
+
+
+def test_on_rate_histogram_defaults_to_last_epoch():
+    chart = charts.on_rate_histogram(units_frame())
+    assert len(chart.data) == 4  # the units of the last epoch only
+    spec = chart.to_dict()
+    assert spec["encoding"]["x"]["bin"] == {"extent": [0, 1], "step": 0.05}
+    assert spec["encoding"]["color"]["field"] == "state"
+    assert "epoch 2" in spec["title"]
+
+
+def test_events_chart_from_layers_and_from_events():
+    chart = charts.events_chart(layers_frame())
+    spec = chart.to_dict()
+    bars = spec["layer"][0]
+    assert bars["encoding"]["y"]["field"] == "signed"
+    counts = data_of(chart, 0)
+    assert (counts.loc[counts["event"] == "deaths", "signed"] <= 0).all()
+    assert (counts.loc[counts["event"] == "recoveries", "signed"] >= 0).all()
+    assert_consistent_activation_colours(spec)
+    events = pd.DataFrame({"epoch": [1, 1, 2], "event": ["death", "death", "recovery"]})
+    counts = data_of(charts.events_chart(events), 0)
+    assert counts.set_index("event")["count"].to_dict() == {"deaths": 2, "recoveries": 1}
