@@ -1,4 +1,4 @@
-"""`reluscope ui`: start the dashboard (the same as `streamlit run app.py`)."""
+"""`reluscope ui`: start the dashboard, from a checkout or an installed wheel alike."""
 
 from __future__ import annotations
 
@@ -12,15 +12,50 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--headless", action="store_true", help="do not open a browser")
 
 
-def run(args: argparse.Namespace) -> int:
-    import subprocess
-    import sys
-    from pathlib import Path
+def config_flags(path) -> list[str]:
+    """The settings of a Streamlit ``config.toml`` as ``streamlit run`` flags.
 
-    app = Path(__file__).resolve().parents[2] / "app.py"
-    if not app.exists():
-        raise ValueError(f"app.py not found next to the package ({app}); run from a checkout")
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    Streamlit reads ``.streamlit/config.toml`` only from the working directory, so the shipped
+    file is passed as flags to apply wherever the command is started.
+
+    Parameters
+    ----------
+    path : path-like
+        A TOML file of ``[section]`` tables of options.
+
+    Returns
+    -------
+    list of str
+        ``--section.option=value`` per option, booleans written ``true`` / ``false``.
+    """
+    import tomllib
+
+    with open(path, "rb") as file:
+        sections = tomllib.load(file)
+    return [
+        f"--{section}.{name}={str(value).lower() if isinstance(value, bool) else value}"
+        for section, options in sections.items()
+        for name, value in options.items()
+    ]
+
+
+def command(args: argparse.Namespace) -> list[str]:
+    """The ``streamlit run`` command line that serves the packaged dashboard."""
+    import sys
+
+    from reluscope.resources import app_path, streamlit_config
+
+    line = [sys.executable, "-m", "streamlit", "run", str(app_path())]
+    line += [*config_flags(streamlit_config()), f"--server.port={args.port}"]
     if args.headless:
-        command += ["--server.headless", "true"]
-    return subprocess.call(command)
+        line.append("--server.headless=true")
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise ValueError("the dashboard needs streamlit: pip install 'reluscope[ui]'")
+    return subprocess.call(command(args))
