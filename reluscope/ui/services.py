@@ -302,8 +302,8 @@ class ProgressBar:
 
     It may be called from inside a cached function (the lab's sweeps), where Streamlit records
     element calls for replay and refuses calls on blocks made outside; running the update in
-    the context copied before the call keeps it out of that recording (the bar is transient, not part of the
-    cached result). Updates are drawn at most every 0.1 s.
+    the context copied before the call keeps it out of that recording (the bar is transient,
+    not part of the cached result). Updates are drawn at most every 0.1 s.
 
     Parameters
     ----------
