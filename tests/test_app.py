@@ -121,6 +121,22 @@ def test_every_page_draws_without_an_exception(page, trainings):
     assert len(trainings) <= 1
 
 
+def test_the_packaged_entry_point_finds_its_pages_beside_it():
+    """``reluscope ui`` runs reluscope/ui/app.py itself, not the checkout's shim."""
+    from reluscope.resources import app_path
+    from reluscope.ui import app
+
+    assert app.PAGES_DIR == app_path().parent / "pages"
+    assert {path.stem for path in app.PAGES_DIR.glob("*.py")} == {f for f, _, _ in app.PAGES}
+    at = AppTest.from_file(str(app_path()), default_timeout=TIMEOUT)
+    at.query_params.update(QUICK)
+    at.run()
+    assert_healthy(at)
+    at.switch_page("pages/gradients.py").run()
+    assert_healthy(at)
+    assert len(at.get("vega_lite_chart")) == PAGES["gradients"]
+
+
 def test_key_widgets_are_in_the_sidebar():
     at = run_app(QUICK)
     keys = {w.key for kind in ("slider", "select_slider", "selectbox", "multiselect",

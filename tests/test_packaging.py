@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -201,6 +202,7 @@ def _healthy(url: str) -> bool:
 def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
     _, env = installed
     port = _free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
     log_path = tmp_path / "streamlit.log"
     command = [sys.executable, "-m", "reluscope", "ui", "--headless", "--port", str(port)]
     with open(log_path, "w") as log:
@@ -209,7 +211,7 @@ def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+        while not _healthy(health):
             assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.25)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
@@ -221,3 +223,32 @@ def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    assert not _healthy(health)  # stopping the command stopped the server: none left behind
+
+
+def _readme_commands() -> list[str]:
+    """Every ``reluscope ...`` command in README's shell blocks, continuation lines joined."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = readme.split("```bash\n")[1:]
+    lines = []
+    for block in blocks:
+        text = block.split("```", 1)[0].replace("\\\n", " ")
+        lines += [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    return [line for line in lines if line.startswith("reluscope ")]
+
+
+def test_every_reluscope_command_in_the_readme_parses():
+    from reluscope.cli import build_parser
+
+    commands = _readme_commands()
+    assert {line.split()[1] for line in commands} >= {"datasets", "train", "sweep", "ui"}
+    parser = build_parser()
+    for line in commands:
+        parser.parse_args(shlex.split(line)[1:])  # exits (fails the test) on an unknown flag
+
+
+def test_the_readme_sets_up_with_requirements_txt():
+    assert (
+        "pip install -r requirements.txt && streamlit run app.py"
+        in (ROOT / "README.md").read_text()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 HELP = "start the dashboard in a browser (needs streamlit)"
 
@@ -52,10 +53,12 @@ def command(args: argparse.Namespace) -> list[str]:
     return line
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> NoReturn:
     import importlib.util
-    import subprocess
+    import os
 
     if importlib.util.find_spec("streamlit") is None:
         raise ValueError("the dashboard needs streamlit: pip install 'reluscope[ui]'")
-    return subprocess.call(command(args))
+    line = command(args)
+    # the server replaces this process, so stopping `reluscope ui` stops the server
+    os.execv(line[0], line)
