@@ -25,7 +25,7 @@ import time
 import types
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import streamlit as st
@@ -98,6 +98,13 @@ def nbytes(value, _seen: set[int] | None = None) -> int:
     return size + nbytes(getattr(value, "__dict__", {}), seen) + nbytes(fields, seen)
 
 
+@dataclass
+class _Entry:
+    value: object
+    derived: dict = field(default_factory=dict)
+    nbytes: int = 0
+
+
 class ByteBoundedStore:
     """A least-recently-used store of live objects, bounded in entries and in bytes.
 
@@ -115,8 +122,9 @@ class ByteBoundedStore:
     def __init__(self, max_bytes: int, max_entries: int) -> None:
         self.max_bytes = int(max_bytes)
         self.max_entries = int(max_entries)
-        self._entries: OrderedDict[Hashable, list] = OrderedDict()  # key -> [value, derived, bytes]
-        self._lock = threading.Lock()
+        self.total_bytes = 0
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads of one process
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -124,14 +132,10 @@ class ByteBoundedStore:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
 
-    @property
-    def total_bytes(self) -> int:
-        return sum(entry[2] for entry in self._entries.values())
-
     def key_of(self, value) -> Hashable | None:
         """The key ``value`` itself (not an equal copy) is stored under, or ``None``."""
         with self._lock:
-            return next((key for key, entry in self._entries.items() if entry[0] is value), None)
+            return next((k for k, entry in self._entries.items() if entry.value is value), None)
 
     def get(self, key: Hashable):
         """The value stored under ``key`` (now the most recently used), or ``None``."""
@@ -140,15 +144,16 @@ class ByteBoundedStore:
             if entry is None:
                 return None
             self._entries.move_to_end(key)
-            return entry[0]
+            return entry.value
 
     def put(self, key: Hashable, value) -> None:
         """Store ``value`` under ``key``, evicting the least recently used beyond the bounds."""
         size = nbytes(value)
         with self._lock:
-            self._entries.pop(key, None)
+            self._drop(key)
             if size <= self.max_bytes:
-                self._entries[key] = [value, {}, size]
+                self._entries[key] = _Entry(value, nbytes=size)
+                self.total_bytes += size
             self._evict()
 
     def derived(self, key: Hashable, name: Hashable, build: Callable[[], object]):
@@ -156,25 +161,31 @@ class ByteBoundedStore:
         when ``key`` is not stored)."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and name in entry[1]:
+            if entry is not None and name in entry.derived:
                 self._entries.move_to_end(key)
-                return entry[1][name]
+                return entry.derived[name]
         value = build()
         size = nbytes(value)
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and name not in entry[1]:
-                entry[1][name] = value
-                entry[2] += size
+            if entry is not None and name not in entry.derived:
+                entry.derived[name] = value
+                entry.nbytes += size
+                self.total_bytes += size
                 self._entries.move_to_end(key)
                 self._evict()
         return value
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.total_bytes -= entry.nbytes
 
     def _evict(self) -> None:
         while self._entries and (
             len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes
         ):
-            self._entries.popitem(last=False)
+            self._drop(next(iter(self._entries)))
 
 
 @st.cache_resource(show_spinner=False)
@@ -188,7 +199,7 @@ def _comparisons() -> ByteBoundedStore:
 
 
 def _read(choice: Choice):
-    """The full dataset a choice names (``None`` for an upload not yet made)."""
+    """The full dataset a choice names: a settings choice or the upload (which must exist)."""
     from reluscope.datasets import from_choice, load_csv
 
     settings = choice.settings
