@@ -3,7 +3,8 @@
 ``data/`` sits at the top of a checkout (the product's layout fixes it) and is installed inside
 the package, as ``reluscope/data/``, by a wheel; :func:`data_dir` finds it in a checkout, an
 editable install and an installed wheel alike. The same holds for the dashboard's Streamlit
-settings: ``.streamlit/config.toml`` in a checkout, ``reluscope/ui/streamlit.toml`` in a wheel.
+settings: ``.streamlit/config.toml`` in a checkout, ``reluscope/ui/.streamlit/config.toml``
+in a wheel.
 """
 
 from __future__ import annotations
@@ -47,6 +48,6 @@ def streamlit_config() -> Path:
     """The dashboard's Streamlit settings (theme, upload cap, XSRF protection)."""
     return _first_existing(
         "Streamlit settings file",
-        _PACKAGE / "ui" / "streamlit.toml",
+        _PACKAGE / "ui" / ".streamlit" / "config.toml",
         _PACKAGE.parent / ".streamlit" / "config.toml",
     )

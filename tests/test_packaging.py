@@ -137,9 +137,14 @@ def test_the_wheel_carries_the_data_and_imports_from_where_it_is_installed(insta
     assert not Path(package).is_relative_to(ROOT)
     assert Path(data) == target / "reluscope" / "data"
     assert (Path(data) / "iris.csv").is_file()
-    assert Path(settings) == target / "reluscope" / "ui" / "streamlit.toml"
+    assert Path(settings) == target / "reluscope" / "ui" / ".streamlit" / "config.toml"
     assert Path(app) == target / "reluscope" / "ui" / "app.py"
-    assert not (target / "data").exists()  # nothing outside the package
+    # nothing outside the package, and of the Streamlit folder only its settings
+    assert {path.name for path in target.iterdir()} - {"bin"} == {
+        "reluscope",
+        "reluscope-0.1.0.dist-info",
+    }
+    assert [path.name for path in Path(settings).parent.iterdir()] == ["config.toml"]
 
 
 @pytest.mark.slow
