@@ -223,11 +223,11 @@ def _dataset_key(choice: Choice, caps: Caps) -> Hashable | None:
         digest = hashlib.blake2b(upload.data, digest_size=16).hexdigest()
         source = (UPLOAD, upload.name, digest, upload.target, upload.task)
     elif is_generated(settings.dataset):
-        source = (settings.dataset, settings.n_samples, settings.noise, settings.seed)
+        source = (settings.dataset, settings.n_samples, settings.noise)
     else:  # real data and bundled files ignore the generator's settings
         source = (settings.dataset,)
-    # the seed draws the subset of data above the sample cap
-    return (*source, caps.max_samples, settings.seed)
+    # the seed draws generated data, and the subset of any data above the sample cap
+    return (*source, settings.seed, caps.max_samples)
 
 
 def _capped(data, seed: int, caps: Caps):
@@ -386,9 +386,11 @@ def training(settings: Settings, data, caps: Caps = CAPS):
 def frame(build: Callable, comparison, *args: Hashable):
     """``build(comparison, *args)``, kept with the cached ``comparison`` until it is evicted.
 
-    For what a page draws from a trained comparison (a frames function and its view options):
-    a rerun with the same options reuses the result. A comparison that is not cached (evicted,
-    or trained outside :func:`training`) gets the result computed, not kept.
+    For what a page draws from a trained comparison (a frames or charts function and its view
+    options): a rerun with the same options reuses the result. ``build`` is part of the key, so
+    it must be a module-level function (a page script's own functions are new on every run). A
+    comparison that is not cached (evicted, or trained outside :func:`training`) gets the
+    result computed, not kept.
     """
     store = _comparisons()
     return store.derived(store.key_of(comparison), (build, args), lambda: build(comparison, *args))
