@@ -33,10 +33,16 @@ PAGES = {
 QUICK = {"epochs": "12", "n_samples": "120", "hidden_layers": "8x8"}
 
 
+def clear_caches() -> None:
+    """Empty the pickled caches and the stores of live datasets and comparisons."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 @pytest.fixture
 def trainings(monkeypatch):
     """Empty caches; record the keyword arguments of every call to the core's ``compare``."""
-    st.cache_data.clear()
+    clear_caches()
     calls = []
     original = reluscope.experiment.compare
 
@@ -113,6 +119,22 @@ def test_every_page_draws_without_an_exception(page, trainings):
     # the settings sidebar is on every page, bound to the same keys
     assert set(widget_values(at)) == set(FIELDS)
     assert len(trainings) <= 1
+
+
+def test_the_packaged_entry_point_finds_its_pages_beside_it():
+    """``reluscope ui`` runs reluscope/ui/app.py itself, not the checkout's shim."""
+    from reluscope.resources import app_path
+    from reluscope.ui import app
+
+    assert app.PAGES_DIR == app_path().parent / "pages"
+    assert {path.stem for path in app.PAGES_DIR.glob("*.py")} == {f for f, _, _ in app.PAGES}
+    at = AppTest.from_file(str(app_path()), default_timeout=TIMEOUT)
+    at.query_params.update(QUICK)
+    at.run()
+    assert_healthy(at)
+    at.switch_page("pages/gradients.py").run()
+    assert_healthy(at)
+    assert len(at.get("vega_lite_chart")) == PAGES["gradients"]
 
 
 def test_key_widgets_are_in_the_sidebar():
@@ -262,7 +284,7 @@ def test_a_bad_typed_value_warns_and_keeps_working():
 
 
 def test_errors_from_the_core_are_shown_and_the_app_keeps_working(monkeypatch):
-    st.cache_data.clear()
+    clear_caches()
 
     def failing(dataset, **kwargs):
         raise InvalidParameterError("learning_rate", kwargs["learning_rate"], "something else")
@@ -273,7 +295,7 @@ def test_errors_from_the_core_are_shown_and_the_app_keeps_working(monkeypatch):
     assert any("learning_rate" in e.value for e in at.error)
     assert at.sidebar.slider(key="epochs").value == 12  # the settings are still there
     monkeypatch.undo()
-    st.cache_data.clear()
+    clear_caches()
     at.slider(key="epochs").set_value(10).run()
     assert_healthy(at)
 
@@ -336,7 +358,7 @@ def test_an_unreadable_upload_offers_no_target_and_says_why():
 
 def test_the_compute_cap_counts_the_rows_of_the_data_not_the_samples_setting(monkeypatch):
     """Real data ignores ``n_samples``; the cap must count the rows actually trained on."""
-    st.cache_data.clear()
+    clear_caches()
     calls = []
     original = reluscope.experiment.compare
 

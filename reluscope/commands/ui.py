@@ -1,8 +1,9 @@
-"""`reluscope ui`: start the dashboard (the same as `streamlit run app.py`)."""
+"""`reluscope ui`: start the dashboard, from a checkout or an installed wheel alike."""
 
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 HELP = "start the dashboard in a browser (needs streamlit)"
 
@@ -12,15 +13,52 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--headless", action="store_true", help="do not open a browser")
 
 
-def run(args: argparse.Namespace) -> int:
-    import subprocess
-    import sys
-    from pathlib import Path
+def config_flags(path) -> list[str]:
+    """The settings of a Streamlit ``config.toml`` as ``streamlit run`` flags.
 
-    app = Path(__file__).resolve().parents[2] / "app.py"
-    if not app.exists():
-        raise ValueError(f"app.py not found next to the package ({app}); run from a checkout")
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    Streamlit reads ``.streamlit/config.toml`` only from the working directory, so the shipped
+    file is passed as flags to apply wherever the command is started.
+
+    Parameters
+    ----------
+    path : path-like
+        A TOML file of ``[section]`` tables of options.
+
+    Returns
+    -------
+    list of str
+        ``--section.option=value`` per option, booleans written ``true`` / ``false``.
+    """
+    import tomllib
+
+    with open(path, "rb") as file:
+        sections = tomllib.load(file)
+    return [
+        f"--{section}.{name}={str(value).lower() if isinstance(value, bool) else value}"
+        for section, options in sections.items()
+        for name, value in options.items()
+    ]
+
+
+def command(args: argparse.Namespace) -> list[str]:
+    """The ``streamlit run`` command line that serves the packaged dashboard."""
+    import sys
+
+    from reluscope.resources import app_path, streamlit_config
+
+    line = [sys.executable, "-m", "streamlit", "run", str(app_path())]
+    line += [*config_flags(streamlit_config()), f"--server.port={args.port}"]
     if args.headless:
-        command += ["--server.headless", "true"]
-    return subprocess.call(command)
+        line.append("--server.headless=true")
+    return line
+
+
+def run(args: argparse.Namespace) -> NoReturn:
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise ValueError("the dashboard needs streamlit: pip install 'reluscope[ui]'")
+    line = command(args)
+    # the server replaces this process, so stopping `reluscope ui` stops the server
+    os.execv(line[0], line)

@@ -1,6 +1,12 @@
-"""The core's work, cached by validated settings: datasets and comparisons.
+"""The core's work, cached by validated settings: datasets, comparisons and the frames drawn.
 
-Every cache is bounded (``max_entries``) so a busy hosted demo cannot grow without limit.
+What the pages draw is kept as live objects in byte-bounded stores (:class:`ByteBoundedStore`,
+one per kind, held by ``st.cache_resource`` and so shared by every session): a rerun on a cache
+hit unpickles nothing and rebuilds no frame — the trained comparison keeps its memoised frames,
+and :func:`frame` keeps what a frames function derives from it. Each store evicts its least
+recently used entries once its bytes (counted by :func:`nbytes`) pass its bound, so a busy
+hosted demo cannot grow without limit.
+
 Errors the user can act on (:class:`~reluscope.errors.InvalidParameterError`,
 :class:`~reluscope.errors.DatasetError`) are shown with ``st.error`` and stop only the page
 body: the sidebar stays, so the user can fix the setting.
@@ -10,26 +16,38 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import inspect
 import io
 import math
+import sys
+import threading
 import time
-from dataclasses import replace
+import types
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import streamlit as st
 
 from reluscope import config
-from reluscope.config import BUNDLED_PREFIX, CAPS, UPLOAD, Caps, Notice, Settings
+from reluscope.config import CAPS, UPLOAD, Caps, Notice, Settings
 from reluscope.errors import DatasetError, InvalidParameterError
 from reluscope.ui.sidebar import Choice, is_generated
 
 __all__ = [
+    "COMPARISON_BYTES",
+    "DATASET_BYTES",
     "USER_ERRORS",
+    "ByteBoundedStore",
     "ProgressBar",
     "comparison",
     "dataset",
     "fingerprint",
+    "frame",
     "load_dataset",
     "n_outputs",
+    "nbytes",
     "run_settings",
     "training",
 ]
@@ -37,37 +55,192 @@ __all__ = [
 USER_ERRORS = (InvalidParameterError, DatasetError)
 # a progress bar appears only when training takes longer than this (seconds)
 PROGRESS_DELAY = 0.3
+# byte bounds of the stores: a comparison keeps every model's weights at every epoch
+COMPARISON_BYTES = 512 * 2**20
+DATASET_BYTES = 256 * 2**20
 
 
-# one cache per kind of data: a generator's data depends on its settings, the others do not
-@st.cache_data(max_entries=32, show_spinner=False)
-def _generated(name: str, n_samples: int, noise: float, seed: int):
-    from reluscope.datasets import from_choice
+def nbytes(value, _seen: set[int] | None = None) -> int:
+    """Bytes held by ``value`` and everything it refers to, each array buffer counted once.
 
-    return from_choice(name, n_samples, noise, random_state=seed)
+    Arrays count their base buffer (views share it), pandas objects their deep memory usage;
+    containers and plain objects (dataclasses, ``__slots__``) are walked; functions, classes
+    and modules count their own header only.
+
+    >>> nbytes(np.zeros((2, 1000))) >= 16000
+    True
+    """
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        while isinstance(value.base, np.ndarray):  # a view: count the buffer it shares
+            value = value.base
+            if id(value) in seen:
+                return 0
+            seen.add(id(value))
+        return int(value.nbytes)
+    if hasattr(value, "memory_usage") and hasattr(value, "dtypes"):  # DataFrame, Series
+        usage = value.memory_usage(deep=True)
+        return int(usage.sum() if hasattr(usage, "sum") else usage)
+    if isinstance(value, (str, bytes, bytearray, int, float, complex, bool, type(None))):
+        return sys.getsizeof(value)
+    if isinstance(value, (type, types.ModuleType)) or inspect.isroutine(value):
+        return sys.getsizeof(value)
+    size = sys.getsizeof(value)
+    if isinstance(value, dict):
+        return size + sum(nbytes(k, seen) + nbytes(v, seen) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return size + sum(nbytes(item, seen) for item in value)
+    slots = [name for cls in type(value).__mro__ for name in getattr(cls, "__slots__", ())]
+    fields = [getattr(value, name) for name in slots if hasattr(value, name)]
+    return size + nbytes(getattr(value, "__dict__", {}), seen) + nbytes(fields, seen)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _real(name: str):
-    from reluscope.datasets import from_choice
-
-    return from_choice(name)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _bundled(name: str):
-    from reluscope.datasets import from_choice
-
-    return from_choice(name)
+@dataclass
+class _Entry:
+    value: object
+    derived: dict = field(default_factory=dict)
+    nbytes: int = 0
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _uploaded(data: bytes, file_name: str, target: str | None, task: str | None):
-    from reluscope.datasets import load_csv
+class ByteBoundedStore:
+    """A least-recently-used store of live objects, bounded in entries and in bytes.
 
-    buffer = io.BytesIO(data)
-    buffer.name = file_name  # load_csv names the dataset after the file
-    return load_csv(buffer, target=target, task=task)
+    Values are kept as they are (never pickled), so a hit costs a dictionary lookup. Each entry
+    may carry derived values (:meth:`derived`), counted in its bytes and evicted with it. An
+    entry larger than the whole bound is returned to its caller but not kept.
+
+    Parameters
+    ----------
+    max_bytes : int
+        Bound on the summed :func:`nbytes` of every entry and its derived values.
+    max_entries : int
+    """
+
+    def __init__(self, max_bytes: int, max_entries: int) -> None:
+        self.max_bytes = int(max_bytes)
+        self.max_entries = int(max_entries)
+        self.total_bytes = 0
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads of one process
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
+    def key_of(self, value) -> Hashable | None:
+        """The key ``value`` itself (not an equal copy) is stored under, or ``None``."""
+        with self._lock:
+            return next((k for k, entry in self._entries.items() if entry.value is value), None)
+
+    def get(self, key: Hashable):
+        """The value stored under ``key`` (now the most recently used), or ``None``."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry.value
+
+    def put(self, key: Hashable, value) -> None:
+        """Store ``value`` under ``key``, evicting the least recently used beyond the bounds."""
+        size = nbytes(value)
+        with self._lock:
+            self._drop(key)
+            if size <= self.max_bytes:
+                self._entries[key] = _Entry(value, nbytes=size)
+                self.total_bytes += size
+            self._evict()
+
+    def derived(self, key: Hashable, name: Hashable, build: Callable[[], object]):
+        """``build()``, memoised under ``name`` with the entry ``key`` (computed, not kept,
+        when ``key`` is not stored)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and name in entry.derived:
+                self._entries.move_to_end(key)
+                return entry.derived[name]
+        value = build()
+        size = nbytes(value)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and name not in entry.derived:
+                entry.derived[name] = value
+                entry.nbytes += size
+                self.total_bytes += size
+                self._entries.move_to_end(key)
+                self._evict()
+        return value
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.total_bytes -= entry.nbytes
+
+    def _evict(self) -> None:
+        while self._entries and (
+            len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes
+        ):
+            self._drop(next(iter(self._entries)))
+
+
+@st.cache_resource(show_spinner=False)
+def _datasets() -> ByteBoundedStore:
+    return ByteBoundedStore(DATASET_BYTES, max_entries=32)
+
+
+@st.cache_resource(show_spinner=False)
+def _comparisons() -> ByteBoundedStore:
+    return ByteBoundedStore(COMPARISON_BYTES, max_entries=16)
+
+
+def _read(choice: Choice):
+    """The full dataset a choice names: a settings choice or the upload (which must exist)."""
+    from reluscope.datasets import from_choice, load_csv
+
+    settings = choice.settings
+    if settings.dataset != UPLOAD:
+        return from_choice(
+            settings.dataset, settings.n_samples, settings.noise, random_state=settings.seed
+        )
+    upload = choice.upload
+    buffer = io.BytesIO(upload.data)
+    buffer.name = upload.name  # load_csv names the dataset after the file
+    return load_csv(buffer, target=upload.target, task=upload.task)
+
+
+def _dataset_key(choice: Choice, caps: Caps) -> Hashable | None:
+    """What the loaded (and capped) data depends on; ``None`` for an upload not yet made."""
+    settings = choice.settings
+    if settings.dataset == UPLOAD:
+        if choice.upload is None:
+            return None
+        upload = choice.upload
+        digest = hashlib.blake2b(upload.data, digest_size=16).hexdigest()
+        source = (UPLOAD, upload.name, digest, upload.target, upload.task)
+    elif is_generated(settings.dataset):
+        source = (settings.dataset, settings.n_samples, settings.noise)
+    else:  # real data and bundled files ignore the generator's settings
+        source = (settings.dataset,)
+    # the seed draws generated data, and the subset of any data above the sample cap
+    return (*source, settings.seed, caps.max_samples)
+
+
+def _capped(data, seed: int, caps: Caps):
+    """``data`` within the sample cap, and the notice when it was subsampled."""
+    if data.n_samples <= caps.max_samples:
+        return data, []
+    # a stratified random subset, drawn as the "test" part of a split of the right size
+    _, subset = data.split(test_size=caps.max_samples, random_state=seed)
+    message = (
+        f"dataset: {data.name} has {data.n_samples} rows, above the cap of {caps.max_samples} "
+        f"samples (max_samples); using a stratified random subset of {caps.max_samples}."
+    )
+    return subset, [Notice("dataset", message, data.n_samples, "", "max_samples")]
 
 
 def load_dataset(choice: Choice, caps: Caps = CAPS):
@@ -84,29 +257,16 @@ def load_dataset(choice: Choice, caps: Caps = CAPS):
     DatasetError
         When the data cannot be made or read.
     """
-    settings = choice.settings
-    name = settings.dataset
-    if name == UPLOAD:
-        if choice.upload is None:
-            return None, []
-        upload = choice.upload
-        data = _uploaded(upload.data, upload.name, upload.target, upload.task)
-    elif name.startswith(BUNDLED_PREFIX):
-        data = _bundled(name)
-    elif is_generated(name):
-        data = _generated(name, settings.n_samples, settings.noise, settings.seed)
-    else:
-        data = _real(name)
-    if data.n_samples <= caps.max_samples:
-        return data, []
-    # a stratified random subset, drawn as the "test" part of a split of the right size
-    _, subset = data.split(test_size=caps.max_samples, random_state=settings.seed)
-    message = (
-        f"dataset: {data.name} has {data.n_samples} rows, above the cap of {caps.max_samples} "
-        f"samples (max_samples); using a stratified random subset of {caps.max_samples}."
-    )
-    notice = Notice("dataset", message, data.n_samples, "", "max_samples")
-    return subset, [notice]
+    key = _dataset_key(choice, caps)
+    if key is None:
+        return None, []
+    store = _datasets()
+    loaded = store.get(key)
+    if loaded is None:
+        loaded = _capped(_read(choice), choice.settings.seed, caps)
+        store.put(key, loaded)
+    data, notices = loaded
+    return data, list(notices)
 
 
 def dataset(choice: Choice, caps: Caps = CAPS):
@@ -139,21 +299,22 @@ def n_outputs(data) -> int:
     return data.n_classes if data.task == "classification" and data.n_classes > 2 else 1
 
 
-# max_size bounds memory: one comparison keeps every model's weights at every epoch
-@st.cache_data(max_entries=16, max_size="512MB", show_spinner=False)
-def _train(settings: Settings, dataset_key: str, _dataset, _progress=None):
+def _train(settings: Settings, data, progress=None):
     from reluscope.experiment import compare
 
-    return compare(_dataset, progress=_progress, **settings.compare_kwargs())
+    result = compare(data, progress=progress, **settings.compare_kwargs())
+    for build in (result.epochs, result.layers, result.plateaus, result.summary):
+        build()  # the frames every page draws, memoised in the comparison before it is stored
+    return result
 
 
 class ProgressBar:
     """A progress callback for the core that draws a bar once work lasts over ``delay`` seconds.
 
-    It is called from inside a cached function, where Streamlit records element calls for
-    replay and refuses calls on blocks made outside; running the update in the context copied
-    before the call keeps it out of that recording (the bar is transient, not part of the
-    cached result). Updates are drawn at most every 0.1 s.
+    It may be called from inside a cached function (the lab's sweeps), where Streamlit records
+    element calls for replay and refuses calls on blocks made outside; running the update in
+    the context copied before the call keeps it out of that recording (the bar is transient,
+    not part of the cached result). Updates are drawn at most every 0.1 s.
 
     Parameters
     ----------
@@ -206,15 +367,33 @@ def training(settings: Settings, data, caps: Caps = CAPS):
     settings, notice = run_settings(settings, data, caps)
     if notice is not None:
         st.warning(notice.message)
+    store, key = _comparisons(), (settings, fingerprint(data))
+    result = store.get(key)
+    if result is not None:
+        return result, settings
     progress = ProgressBar()
     try:
-        result = _train(settings, fingerprint(data), data, _progress=progress)
+        result = _train(settings, data, progress=progress)
     except USER_ERRORS as error:
         st.error(f"**Training failed.** {error}")
         st.stop()
     finally:
         progress.close()
+    store.put(key, result)
     return result, settings
+
+
+def frame(build: Callable, comparison, *args: Hashable):
+    """``build(comparison, *args)``, kept with the cached ``comparison`` until it is evicted.
+
+    For what a page draws from a trained comparison (a frames or charts function and its view
+    options): a rerun with the same options reuses the result. ``build`` is part of the key, so
+    it must be a module-level function (a page script's own functions are new on every run). A
+    comparison that is not cached (evicted, or trained outside :func:`training`) gets the
+    result computed, not kept.
+    """
+    store = _comparisons()
+    return store.derived(store.key_of(comparison), (build, args), lambda: build(comparison, *args))
 
 
 def comparison(choice: Choice, caps: Caps = CAPS):

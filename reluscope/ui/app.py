@@ -1,0 +1,50 @@
+"""The dashboard's entry point: page config, navigation and the shared sidebar.
+
+``streamlit run`` is given this file (``reluscope ui`` does so; the checkout's root ``app.py``
+calls :func:`main`), so the dashboard runs the same from a checkout and from an installed wheel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from reluscope.ui.sidebar import settings_sidebar
+
+__all__ = ["PAGES", "PAGES_DIR", "main"]
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# page file in PAGES_DIR, title, Material icon; the first page is home
+PAGES = (
+    ("compare", "Compare", "compare_arrows"),
+    ("units", "Units", "grid_view"),
+    ("derivatives", "Derivatives", "functions"),
+    ("gradients", "Gradients", "trending_down"),
+    ("boundary", "Decision boundary", "scatter_plot"),
+    ("data", "Data", "table_chart"),
+    ("lab", "Lab", "science"),
+)
+
+
+def main() -> None:
+    """Draw one run of the dashboard: the chosen page under the settings sidebar."""
+    st.set_page_config(page_title="reluscope", page_icon="📉", layout="wide")
+    page = st.navigation(
+        [
+            st.Page(
+                PAGES_DIR / f"{file}.py",
+                title=title,
+                icon=f":material/{icon}:",
+                default=index == 0,
+            )
+            for index, (file, title, icon) in enumerate(PAGES)
+        ],
+        position="top",
+    )
+    settings_sidebar()  # drawn here, not in the pages, so every page shares the same settings
+    page.run()
+
+
+if __name__ == "__main__":
+    main()
