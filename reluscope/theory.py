@@ -85,13 +85,9 @@ class MonteCarloEstimate:
         -------
         (low, high) : tuple of float
         """
-        confidence = check_real("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
-        from scipy.stats import binomtest  # not needed at import time
+        from reluscope.stats import wilson_interval  # pandas and scipy: not at import time
 
-        interval = binomtest(self.n_events, self.n_trials).proportion_ci(
-            confidence_level=confidence, method="wilson"
-        )
-        return float(interval.low), float(interval.high)
+        return wilson_interval(self.n_events, self.n_trials, confidence)
 
     def __repr__(self) -> str:
         return (

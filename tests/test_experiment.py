@@ -42,7 +42,7 @@ def test_recorded_unit_states_follow_the_definitions(comparison, epoch):
         act = rs.get_activation(activation)
         for layer in (1, 2):
             z = comparison.preactivations(activation, 0, layer, epoch)
-            expected = unit_states(z, act.derivative(z), act.peak_slope)
+            expected = unit_states(z, act)
             recorded = units.query(
                 "activation == @activation and seed == 0 and epoch == @epoch and layer == @layer"
             )

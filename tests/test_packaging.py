@@ -21,14 +21,6 @@ from reluscope.commands import ui
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_START_TIMEOUT = 180  # seconds: a loaded CI machine imports slowly
-# strict: passes, and so fails here, once datasets' DATA_DIR and sweep's PRECOMPUTED are read
-# through reluscope.resources; then delete this mark and its uses
-NEEDS_DATA_DIR = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="datasets.DATA_DIR and sweep.PRECOMPUTED still use parent.parent",
-)
-
 
 def test_a_checkout_finds_its_data_and_settings_beside_the_package():
     assert resources.data_dir() == ROOT / "data"
@@ -148,7 +140,6 @@ def test_the_wheel_carries_the_data_and_imports_from_where_it_is_installed(insta
 
 
 @pytest.mark.slow
-@NEEDS_DATA_DIR
 def test_the_installed_command_lists_the_datasets_and_the_bundled_files(installed, tmp_path):
     listing = _run(installed, tmp_path, "-m", "reluscope", "datasets").stdout
     for name in ("moons", "iris", "three_spirals", "noisy_surface"):
@@ -156,7 +147,6 @@ def test_the_installed_command_lists_the_datasets_and_the_bundled_files(installe
 
 
 @pytest.mark.slow
-@NEEDS_DATA_DIR
 def test_the_installed_command_sweeps_a_bundled_file(installed, tmp_path):
     argv = ["-m", "reluscope", "sweep", "--dataset", "csv:iris", "--activations", "relu"]
     argv += ["--epochs", "2", "--no-progress", "--out", "runs.csv"]
@@ -169,7 +159,6 @@ def test_the_installed_command_sweeps_a_bundled_file(installed, tmp_path):
 
 
 @pytest.mark.slow
-@NEEDS_DATA_DIR
 def test_the_installed_package_reads_the_precomputed_phase_diagram(installed, tmp_path):
     code = (
         "from reluscope.sweep import load_precomputed; table = load_precomputed('sweep'); "

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         print(_listing(datasets))
     elif args.name in datasets.DATASETS:
         print(_describe(datasets.dataset_info(args.name)))
-    elif args.name in datasets.BUNDLED:
+    elif args.name in datasets.bundled_datasets():
         print(_summary(datasets.load_bundled(args.name)))
     else:
         print(_summary(datasets.load_csv(args.name, target=args.target, task=args.task)))
@@ -48,7 +48,7 @@ def _listing(datasets) -> str:
         info = datasets.dataset_info(name)
         lines.append(f"  {name:<{NAME_WIDTH}} {info.task:<15} {info.description}")
     lines += ["", "Bundled CSV files, for load_bundled(name) or as templates for your own:"]
-    for name, path in datasets.BUNDLED.items():
+    for name, path in datasets.bundled_datasets().items():
         where = f"data/{path.name}"
         lines.append(f"  {name:<{NAME_WIDTH}} {where:<24} {datasets.bundled_description(name)}")
     return "\n".join(lines)

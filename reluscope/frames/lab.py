@@ -18,9 +18,9 @@ __all__ = [
     "with_interval",
 ]
 
-FRACTION_VALUES = ("dead_fraction_init", "dead_fraction_final", "inactive_fraction_final")
+FRACTION_VALUES = ("born_dead_fraction", "dead_fraction_final", "inactive_fraction_final")
 # run settings besides the heatmap's axes; a phase diagram must not average over them
-RUN_VARIANTS = ("solver", "hidden", "init", "negative_slope")
+RUN_VARIANTS = ("solver", "hidden_layers", "init", "negative_slope")
 
 
 def is_fraction(value: str) -> bool:

@@ -28,6 +28,8 @@ def unit_states(units: pd.DataFrame) -> pd.Series:
     -------
     Series named ``state``, on ``units``' index.
     """
+    if "state" in units:  # recorded by the history with the same priority
+        return units["state"].rename("state")
     require_columns(units, ["dead", "inactive", "saturated"], "unit states")
     flags = [units[c].astype(bool).to_numpy() for c in _PRIORITY]
     states = np.select(flags, list(_PRIORITY), default="alive")

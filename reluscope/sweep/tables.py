@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -199,11 +198,12 @@ def recovery_table(runs, by: Sequence[str] = ("activation", "negative_slope", "s
     """
     import pandas as pd
 
-    from reluscope.stats import summarize
+    from reluscope.stats import recovered_share, summarize
 
     by = list(by)
-    born = runs["born_inactive"]
-    shares = runs[by].assign(share=runs["recovered_inactive"] / born.where(born > 0))
+    shares = runs[by].assign(
+        share=recovered_share(runs["recovered_inactive"], runs["born_inactive"])
+    )
     summary = summarize(shares, by, "share", bounds=(0.0, 1.0), sort=False)
     rows = []
     groups = runs.groupby(by, sort=False, dropna=False)
@@ -216,7 +216,7 @@ def recovery_table(runs, by: Sequence[str] = ("activation", "negative_slope", "s
                 "n_runs": len(group),
                 "born_inactive": int(born.sum()),
                 "recovered_inactive": int(recovered.sum()),
-                "recovered_share": recovered.sum() / born.sum() if born.sum() else math.nan,
+                "recovered_share": recovered_share(recovered.sum(), born.sum()),
                 "share_mean": stat.mean,
                 "share_ci_low": stat.ci_low,
                 "share_ci_high": stat.ci_high,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "history_csv", "notices", "show_chart"]
+__all__ = ["epoch_slider", "notices", "show_chart"]
 
 # multi-panel charts keep their own panel sizes; single views stretch to the page width
 _COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
@@ -23,14 +23,6 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
     """Draw an Altair chart: full width for a single view, natural size for panels."""
     width = "content" if isinstance(chart, _COMPOUND) else "stretch"
     st.altair_chart(chart, width=width, key=key)
-
-
-def history_csv(comparison) -> bytes:
-    """One row per (activation, seed, epoch, layer): per-layer diagnostics with the losses."""
-    epochs = comparison.epochs()
-    layers = comparison.layers()
-    history = layers.merge(epochs, on=["activation", "seed", "epoch"], how="left")
-    return history.to_csv(index=False).encode()
 
 
 def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from reluscope.config import CAPS, FIELDS, Caps
 from reluscope.errors import InvalidParameterError
+from reluscope.stats import recovered_share
 from reluscope.sweep.grid import SEED_COUNT_FIELD
 from reluscope.ui.services import ProgressBar
 from reluscope.validation import check_choice, check_integer
@@ -84,7 +85,8 @@ def diverged_note(runs: pd.DataFrame) -> str | None:
         for row in cells.itertuples()
     )
     return (
-        f"{len(diverged)} of {len(runs)} runs diverged (the loss became infinite or NaN) and are "
+        f"{len(diverged)} of {len(runs)} runs diverged (the loss became infinite or NaN, or "
+        "rose above 10⁴ × its loss at initialisation) and are "
         f"left out of the means: {where}. A cell's tooltip counts the seeds that finished; a "
         "cell where every seed diverged has no colour."
     )
@@ -297,8 +299,9 @@ def live_sweep_request(
 def recovery_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """The run table with each run's ``recovered_share`` of its born-inactive units (NaN when
     none was born inactive), as :func:`reluscope.charts.recovery_chart` takes it."""
-    born = runs["born_inactive"].where(runs["born_inactive"] > 0)
-    return runs.assign(recovered_share=runs["recovered_inactive"] / born)
+    return runs.assign(
+        recovered_share=recovered_share(runs["recovered_inactive"], runs["born_inactive"])
+    )
 
 
 def _how_many(share: float) -> str:
@@ -355,7 +358,7 @@ def recovery_finding(
             f"{_solver_name(row.solver, momentum)}"
             for row in relu.itertuples()
         ]
-        recovered = relu["recovered_dead"].sum() / relu["born_dead"].sum()
+        recovered = recovered_share(relu["recovered_dead"].sum(), relu["born_dead"].sum())
         fate = "stay dead" if recovered == 0 else f"mostly stay dead ({recovered:.1%} recover)"
         parts.append(f"Born-dead ReLUs {fate} whatever the optimiser: {'; '.join(clauses)}.")
     if not parts:
@@ -368,7 +371,7 @@ def recovery_finding(
 # --- cached core calls ------------------------------------------------------------------------
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_data(max_entries=2, max_size="64MB", show_spinner=False)
 def precomputed(name: str) -> pd.DataFrame:
     """A run table shipped in ``data/precomputed/`` ("sweep" or "recovery")."""
     from reluscope.sweep import load_precomputed
@@ -376,7 +379,7 @@ def precomputed(name: str) -> pd.DataFrame:
     return load_precomputed(name)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, max_size="64MB", show_spinner=False)
 def _live_sweep(request: LiveSweep, _progress=None) -> pd.DataFrame:
     from reluscope.sweep import run_sweep
 
@@ -403,7 +406,7 @@ def _check_choice(field: str, value, options) -> None:
     check_choice(field, value, options, allowed="one of " + ", ".join(f"{o:g}" for o in options))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, max_size="64MB", show_spinner=False)
 def born_dead_frames(
     widths: tuple[int, ...], n_trials: int, on_data: bool, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -451,7 +454,7 @@ def born_dead_frames(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, max_size="64MB", show_spinner=False)
 def bias_kill_frames(
     n_units: int, radius: float = 1.0, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

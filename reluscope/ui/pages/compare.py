@@ -52,8 +52,9 @@ st.dataframe(
 diverged = summary.loc[summary["diverged"] > 0, "activation"].tolist()
 if diverged:
     st.warning(
-        f"Training diverged (the loss became infinite or NaN) for {', '.join(diverged)}; their "
-        "curves stop there. A smaller learning rate or bias offset usually helps."
+        f"Training diverged for {', '.join(diverged)}: the loss became infinite or NaN (the "
+        "curve stops there) or rose above 10⁴ × its loss at initialisation. A smaller learning "
+        "rate or bias offset usually helps."
     )
 if settings.seeds > 1:
     st.caption(f"Means over {settings.seeds} seeds; curves show the mean and a 95 % band.")
