@@ -3,10 +3,12 @@
 Every widget uses its field name as ``key`` with ``bind="query-params"``, so the address bar
 always holds the current settings and a shared link restores them. Streamlit itself silently
 drops URL values a widget cannot take; this module reads the raw query parameters on a
-session's first run, validates them with :func:`reluscope.config.validate` and, where the
-widget disagrees with the validated value, writes that value into the widget and reruns once —
-so the widgets show what is trained, a warning names every field that was changed, and the
-address bar holds the validated values from the next run on.
+session's first run, reads them as a link with :func:`reluscope.config.read_link` (older keys
+such as ``seeds``, and the defaults of the link's schema version for the fields it leaves out),
+validates them with :func:`reluscope.config.validate` and, where the widget disagrees with the
+validated value, writes that value into the widget and reruns once — so the widgets show what
+is trained, a warning names every field that was changed, and the address bar holds the
+validated values under today's keys, and today's schema version, from the next run on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from reluscope import config
-from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings
+from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings, links
+from reluscope.errors import DatasetError
 
 __all__ = [
     "SECTIONS",
@@ -32,7 +35,7 @@ __all__ = [
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Data": ("dataset", "n_samples", "noise"),
     "Network": ("hidden_layers", "activations", "negative_slope", "bias_offset", "init"),
-    "Training": ("solver", "learning_rate", "batch_size", "epochs", "seed", "seeds"),
+    "Training": ("solver", "learning_rate", "batch_size", "epochs", "seed", "n_seeds"),
 }
 
 _STATE = "reluscope.choice"  # session-state key of this run's Choice
@@ -120,8 +123,14 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     if state.get(_URL_CHECKED):
         return None
     state[_URL_CHECKED] = True
-    raw = {name: st.query_params.get_all(name) for name in FIELDS if name in st.query_params}
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    raw = config.read_link(query)
     settings, notices = config.validate(raw, caps=caps)
+    # older keys now live under their field's key, which the widget writes from the next run
+    for f in FIELDS.values():
+        for alias in f.aliases:
+            if alias in st.query_params:
+                del st.query_params[alias]
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
     state[_URL_NOTICES] = {
         n.field: (n, expected[n.field])
@@ -138,7 +147,6 @@ def _columns(data: bytes) -> tuple[str, ...]:
     page then says why, from ``load_csv``). Read by the loader itself, so that any encoding or
     separator it accepts gives names that ``load_csv(target=...)`` knows."""
     from reluscope.datasets import csv_columns
-    from reluscope.errors import DatasetError
 
     try:
         return csv_columns(data)
@@ -202,6 +210,10 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
     if pending:
         state[_RESYNC] = pending
     corrections = _check_url_once(caps)
+    # every link says which schema version it follows, so that later defaults cannot change it
+    version = str(links.SCHEMA_VERSION)
+    if st.query_params.get(links.VERSION_KEY) != version:
+        st.query_params[links.VERSION_KEY] = version
 
     values, upload = {}, None
     with st.sidebar:
@@ -253,7 +265,7 @@ def is_generated(dataset: str) -> bool:
 
     try:
         return not dataset_info(dataset).real
-    except ValueError:  # bundled CSV files and uploads
+    except DatasetError:  # bundled CSV files and uploads
         return False
 
 
