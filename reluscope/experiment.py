@@ -19,7 +19,12 @@ from reluscope.activations import canonical_name
 from reluscope.engine import RunSpec, StackedNetwork, TrainConfig, build_state, train_stack
 from reluscope.errors import InvalidParameterError
 from reluscope.history import History, histories_from_state
-from reluscope.validation import check_argument, check_fraction, renamed_keywords
+from reluscope.validation import (
+    check_argument,
+    check_fraction,
+    check_integer,
+    renamed_keywords,
+)
 
 __all__ = ["Comparison", "RunResult", "compare", "encode_targets", "train_runs"]
 
@@ -260,8 +265,9 @@ class Comparison:
         ndarray (n_samples, units)
         """
         n_hidden = len(self.config.hidden_layer_sizes)
-        if not (isinstance(layer, Integral) and 1 <= layer <= n_hidden):
-            raise InvalidParameterError("layer", layer, f"a hidden layer, 1..{n_hidden}")
+        check_integer(
+            "layer", layer, 1, n_hidden, exact=True, allowed=f"a hidden layer, 1..{n_hidden}"
+        )
         X = self.train.X if X is None else np.asarray(X, dtype=float)
         network, flat = self._network_at(activation, seed, epoch)
         return network.preactivations(X, flat)[layer - 1][0]
