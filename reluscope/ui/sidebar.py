@@ -8,7 +8,8 @@ such as ``seeds``, and the defaults of the link's schema version for the fields 
 validates them with :func:`reluscope.config.validate` and, where the widget disagrees with the
 validated value, writes that value into the widget and reruns once — so the widgets show what
 is trained, a warning names every field that was changed, and the address bar holds the
-validated values under today's keys, and today's schema version, from the next run on.
+validated values from the next run on, under today's keys and schema version (see
+:mod:`reluscope.config.links`) as soon as that opens the same settings.
 """
 
 from __future__ import annotations
@@ -126,11 +127,6 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     raw = config.read_link(query)
     settings, notices = config.validate(raw, caps=caps)
-    # older keys now live under their field's key, which the widget writes from the next run
-    for f in FIELDS.values():
-        for alias in f.aliases:
-            if alias in st.query_params:
-                del st.query_params[alias]
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
     state[_URL_NOTICES] = {
         n.field: (n, expected[n.field])
@@ -187,6 +183,27 @@ def _upload_widgets() -> Upload | None:
     return Upload(file.name, data, target, None if task == "infer" else task)
 
 
+def _settle_link(values: dict[str, object], caps: Caps) -> None:
+    """Move the address bar to today's keys and schema version once that changes nothing.
+
+    A bound widget writes its value to the address bar only after a further run, and a bound key
+    cannot be written directly; so an older key (``seeds``) and an older version stay until the
+    address bar, read with today's keys and version, opens what the widgets hold. Until then it
+    still opens the same settings the old way.
+    """
+    old_keys = {alias for f in FIELDS.values() for alias in f.aliases}
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    today = {key: value for key, value in query.items() if key not in old_keys}
+    today[links.VERSION_KEY] = [str(links.SCHEMA_VERSION)]
+    if today == query:
+        return
+    shown, _ = config.validate(values, caps=caps)
+    if config.open_link(today, caps=caps)[0] == shown:
+        for key in old_keys & set(query):
+            del st.query_params[key]
+        st.query_params[links.VERSION_KEY] = str(links.SCHEMA_VERSION)
+
+
 def _reset() -> None:
     for name, f in FIELDS.items():
         st.session_state[name] = widget_value(f, f.default)
@@ -210,10 +227,6 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
     if pending:
         state[_RESYNC] = pending
     corrections = _check_url_once(caps)
-    # every link says which schema version it follows, so that later defaults cannot change it
-    version = str(links.SCHEMA_VERSION)
-    if st.query_params.get(links.VERSION_KEY) != version:
-        st.query_params[links.VERSION_KEY] = version
 
     values, upload = {}, None
     with st.sidebar:
@@ -235,6 +248,8 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
         if pending:
             state[_PENDING] = pending
             st.rerun()
+    # every link says which schema version it follows, so that later defaults cannot change it
+    _settle_link(values, caps)
 
     settings, notices = config.validate(values, caps=caps)
     # a URL correction stays on show while its field still holds the corrected value
