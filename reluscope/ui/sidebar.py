@@ -183,13 +183,13 @@ def _upload_widgets() -> Upload | None:
     return Upload(file.name, data, target, None if task == "infer" else task)
 
 
-def _settle_link(values: dict[str, object], caps: Caps) -> None:
+def _settle_link(shown: Settings, caps: Caps) -> None:
     """Move the address bar to today's keys and schema version once that changes nothing.
 
     A bound widget writes its value to the address bar only after a further run, and a bound key
     cannot be written directly; so an older key (``seeds``) and an older version stay until the
-    address bar, read with today's keys and version, opens what the widgets hold. Until then it
-    still opens the same settings the old way.
+    address bar, read with today's keys and version, opens the settings ``shown`` (what the
+    widgets hold). Until then it still opens the same settings the old way.
     """
     old_keys = {alias for f in FIELDS.values() for alias in f.aliases}
     query = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -197,7 +197,6 @@ def _settle_link(values: dict[str, object], caps: Caps) -> None:
     today[links.VERSION_KEY] = [str(links.SCHEMA_VERSION)]
     if today == query:
         return
-    shown, _ = config.validate(values, caps=caps)
     if config.open_link(today, caps=caps)[0] == shown:
         for key in old_keys & set(query):
             del st.query_params[key]
@@ -248,10 +247,9 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
         if pending:
             state[_PENDING] = pending
             st.rerun()
-    # every link says which schema version it follows, so that later defaults cannot change it
-    _settle_link(values, caps)
-
     settings, notices = config.validate(values, caps=caps)
+    # every link says which schema version it follows, so that later defaults cannot change it
+    _settle_link(settings, caps)
     # a URL correction stays on show while its field still holds the corrected value
     url_notices = [
         notice
