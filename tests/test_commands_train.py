@@ -25,6 +25,16 @@ def test_every_field_is_an_option_named_after_it_with_its_old_names():
     assert options["n_seeds"] == ["--n-seeds", "--seeds"]
 
 
+def test_help_lists_every_option_with_its_default(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--help"])
+    assert info.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--n-seeds INT, --seeds INT" in out and "95 % band" in out
+    for name, f in FIELDS.items():
+        assert f"--{name.replace('_', '-')}" in out and f"(default: {f.format(f.default)})" in out
+
+
 @pytest.mark.parametrize("flag", ["--n-seeds", "--seeds"])
 def test_the_number_of_seeds_under_its_name_and_its_old_name(flag, tmp_path):
     history, saved = tmp_path / "h.csv", tmp_path / "s.json"

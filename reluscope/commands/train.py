@@ -23,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
             *flags,
             dest=name,
             metavar=field.kind.upper(),
-            help=f"{field.help} (default: {default})",
+            help=f"{field.help} (default: {default})".replace("%", "%%"),  # argparse formats it
         )
     parser.add_argument("--csv", metavar="PATH", help="train on this CSV file instead")
     parser.add_argument("--target", help="target column of --csv (default: the last)")
