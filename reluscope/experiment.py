@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -19,6 +19,12 @@ from reluscope.activations import canonical_name
 from reluscope.engine import RunSpec, StackedNetwork, TrainConfig, build_state, train_stack
 from reluscope.errors import InvalidParameterError
 from reluscope.history import History, histories_from_state
+from reluscope.validation import (
+    check_argument,
+    check_fraction,
+    check_integer,
+    renamed_keywords,
+)
 
 __all__ = ["Comparison", "RunResult", "compare", "encode_targets", "train_runs"]
 
@@ -65,13 +71,19 @@ def _encode_like(y, classes, task):
     return np.eye(classes.size, dtype=bool)[codes]
 
 
-def random_state_of(seed):
-    """scikit-learn's ``check_random_state`` without importing scikit-learn."""
-    if seed is None:
-        return np.random.mtrand._rand
+def random_state_of(seed) -> np.random.RandomState:
+    """The generator of ``seed``, as scikit-learn's ``check_random_state`` gives it.
+
+    An int or a RandomState needs nothing imported; anything else (``None``: NumPy's global
+    generator) is left to scikit-learn, imported only then, so sweeps of int seeds never load it.
+    """
     if isinstance(seed, np.random.RandomState):
         return seed
-    return np.random.RandomState(seed)
+    if isinstance(seed, Integral) and not isinstance(seed, bool):
+        return np.random.RandomState(seed)
+    from sklearn.utils import check_random_state
+
+    return check_random_state(seed)
 
 
 def train_runs(
@@ -253,8 +265,9 @@ class Comparison:
         ndarray (n_samples, units)
         """
         n_hidden = len(self.config.hidden_layer_sizes)
-        if not (isinstance(layer, Integral) and 1 <= layer <= n_hidden):
-            raise InvalidParameterError("layer", layer, f"a hidden layer, 1..{n_hidden}")
+        check_integer(
+            "layer", layer, 1, n_hidden, exact=True, allowed=f"a hidden layer, 1..{n_hidden}"
+        )
         X = self.train.X if X is None else np.asarray(X, dtype=float)
         network, flat = self._network_at(activation, seed, epoch)
         return network.preactivations(X, flat)[layer - 1][0]
@@ -270,12 +283,16 @@ class Comparison:
         return self.parameters(activation, seed, epoch)[0]
 
 
+# old keyword -> today's name (see the glossary in reluscope.config)
+_RENAMED = {"hidden_layer_sizes": "hidden_layers", "alpha": "l2_penalty", "split_seed": "data_seed"}
+
+
 def compare(
     dataset,
     activations=("relu", "leaky_relu", "tanh", "sigmoid"),
     seeds=(0,),
     *,
-    hidden_layer_sizes=(32, 32),
+    hidden_layers=(32, 32),
     negative_slope=0.01,
     bias_offset=0.0,
     init="he_normal",
@@ -284,45 +301,91 @@ def compare(
     batch_size=32,
     epochs=100,
     momentum=0.9,
-    alpha=0.0,
+    l2_penalty=0.0,
     test_size=0.25,
-    split_seed=0,
+    data_seed=0,
     progress: Callable[[float], None] | None = None,
+    **renamed,
 ) -> Comparison:
     """Train each activation × seed on ``dataset`` from identical initial weights per seed.
 
     The dataset is split (stratified for classification) and standardised on the training
-    part; all runs train in one stacked call for ``epochs`` epochs (no early stop).
-    ``progress`` receives the fraction done, 0..1.
+    part; all runs train in one stacked call for ``epochs`` epochs (no early stop). Argument
+    names are those of :class:`reluscope.config.Settings`, so validated settings feed it
+    directly: ``compare(data, **settings.run_arguments())``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    activations : sequence of str
+        Names (or aliases) from ``reluscope.ACTIVATIONS``; duplicates are dropped.
+    seeds : sequence of int
+        One run per activation and seed; every activation of a seed starts from one draw.
+    hidden_layers : sequence of int
+        Hidden-layer widths (formerly ``hidden_layer_sizes``).
+    negative_slope, bias_offset, init, solver, learning_rate, batch_size, epochs, momentum
+        As in :data:`reluscope.config.FIELDS` and :data:`reluscope.config.API_FIELDS`, whose
+        Python API ranges they are checked against.
+    l2_penalty : float
+        Weight of the L2 penalty (formerly ``alpha``).
+    test_size : float
+        Share of the data held out for validation, in (0, 1).
+    data_seed : int
+        Seed of the train/validation split (formerly ``split_seed``).
+    progress : callable(float) or None
+        Receives the fraction done, 0..1.
+
+    Returns
+    -------
+    Comparison
     """
+    old = renamed_keywords("compare", renamed, _RENAMED)
+    written = {new: name for new, (name, _) in old.items()}
+    hidden_layers = old["hidden_layers"][1] if "hidden_layers" in old else hidden_layers
+    l2_penalty = old["l2_penalty"][1] if "l2_penalty" in old else l2_penalty
+    data_seed = old["data_seed"][1] if "data_seed" in old else data_seed
+
     activations = tuple(dict.fromkeys(canonical_name(name) for name in activations))
-    seeds = tuple(dict.fromkeys(int(seed) for seed in seeds))
     if not activations:
         raise InvalidParameterError("activations", activations, "at least one activation")
+    seeds = tuple(dict.fromkeys(check_argument("seed", seed, field="seeds") for seed in seeds))
     if not seeds:
         raise InvalidParameterError("seeds", seeds, "at least one seed")
-    if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
-        raise InvalidParameterError("epochs", epochs, "a whole number >= 1")
-    if isinstance(test_size, bool) or not isinstance(test_size, Real) or not 0 < test_size < 1:
-        raise InvalidParameterError("test_size", test_size, "a fraction in (0, 1)")
-    train, test = dataset.split(test_size=test_size, random_state=split_seed)
+    checked = {
+        name: check_argument(name, value, field=written.get(name))
+        for name, value in (
+            ("hidden_layers", hidden_layers),
+            ("negative_slope", negative_slope),
+            ("bias_offset", bias_offset),
+            ("init", init),
+            ("solver", solver),
+            ("learning_rate", learning_rate),
+            ("batch_size", batch_size),
+            ("epochs", epochs),
+            ("momentum", momentum),
+            ("l2_penalty", l2_penalty),
+            ("data_seed", data_seed),
+        )
+    }
+    test_size = check_fraction("test_size", test_size)
+    train, test = dataset.split(test_size=test_size, random_state=checked["data_seed"])
     train, test = train.standardized(test)
     config = TrainConfig(
-        hidden_layer_sizes=tuple(hidden_layer_sizes),
-        solver=solver,
-        alpha=alpha,
-        batch_size=batch_size,
-        max_iter=epochs,
-        momentum=momentum,
+        hidden_layer_sizes=checked["hidden_layers"],
+        solver=checked["solver"],
+        alpha=checked["l2_penalty"],
+        batch_size=checked["batch_size"],
+        max_iter=checked["epochs"],
+        momentum=checked["momentum"],
         n_iter_no_change=np.inf,
         keep_parameters=True,
     )
     # one draw per seed, made by the ReLU rule, shared by every activation: paired runs
     base = RunSpec(
-        negative_slope=negative_slope,
-        bias_offset=bias_offset,
-        init=init,
-        learning_rate=learning_rate,
+        negative_slope=checked["negative_slope"],
+        bias_offset=checked["bias_offset"],
+        init=checked["init"],
+        learning_rate=checked["learning_rate"],
         init_reference="relu",
     )
     keys = [(activation, seed) for seed in seeds for activation in activations]

@@ -4,7 +4,9 @@ Every layer (engine, activations, datasets, theory, sweeps, the estimators, the 
 the dashboard) checks its arguments with these functions, so a range reads the same everywhere
 and every failure is an :class:`~reluscope.errors.InvalidParameterError` naming the field, the
 value and what is allowed. Ranges of user-settable fields are declared once, in
-``reluscope.config.FIELDS``; :func:`check_field` checks a value against that declaration.
+``reluscope.config.FIELDS`` (and ``API_FIELDS``): :func:`check_field` checks a value as the
+dashboard and the command line take it, :func:`check_argument` as the Python API takes it.
+:func:`renamed_keywords` keeps a renamed keyword working, with a ``FutureWarning``.
 
 >>> check_integer("epochs", "30", 1, 500), check_integer("jobs", 2.0)
 (30, 2)
@@ -16,23 +18,28 @@ reluscope.errors.InvalidParameterError: epochs=2.5 is not allowed; expected an i
 0.2
 >>> check_choice("solver", "adam", ("sgd", "adam"))
 'adam'
+>>> check_argument("learning_rate", 2.0), check_argument("hidden_layers", [8, 8])
+(2.0, (8, 8))
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Integral, Real
 
 from reluscope.errors import InvalidParameterError
 
 __all__ = [
+    "check_argument",
     "check_choice",
     "check_field",
     "check_fraction",
     "check_integer",
     "check_real",
     "is_count",
+    "renamed_keywords",
 ]
 
 
@@ -182,3 +189,104 @@ def check_field(name: str, value, *, field: str | None = None):
         if field is None or field == name:
             raise
         raise InvalidParameterError(field, value, error.allowed) from None
+
+
+def check_argument(name: str, value, *, field: str | None = None):
+    """Check a Python API argument against the declaration of field ``name``.
+
+    The range is the field's ``api_bounds()`` (wider than the dashboard's where the engine
+    allows more, e.g. any learning rate > 0); numbers are not snapped to a slider's grid and
+    no compute cap applies. Integers must be integer types, hidden layers a sequence of them.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``reluscope.config.FIELDS`` or ``reluscope.config.API_FIELDS``.
+    value : object
+    field : str, optional
+        The name the error gives (the keyword as the caller wrote it); default ``name``.
+
+    Returns
+    -------
+    object
+        The value: an ``int``, a ``float``, the option, or a tuple of widths.
+
+    Raises
+    ------
+    InvalidParameterError
+    """
+    from reluscope import config  # config declares the ranges; it imports this module
+
+    declared = config.declared(name)
+    field = field or name
+    low, high = declared.api_bounds()
+    if declared.kind == "float":
+        return check_real(field, value, low, high, low_open=declared.api_low_open)
+    if declared.kind == "int":
+        return check_integer(field, value, int(low), _whole(high), exact=True)
+    if declared.kind == "layers":
+        allowed = f"a non-empty sequence of whole numbers {_range_text(low, high)}"
+        widths = tuple(value) if isinstance(value, (list, tuple)) else ()
+        if not widths:
+            raise InvalidParameterError(field, value, allowed)
+        for width in widths:
+            check_integer(field, width, int(low), _whole(high), exact=True, allowed=allowed)
+        return tuple(int(width) for width in widths)
+    if declared.kind == "choices":
+        options = declared.choices()
+        chosen = tuple(value) if isinstance(value, (list, tuple)) else ()
+        if not chosen:
+            raise InvalidParameterError(field, value, "a non-empty sequence of options")
+        return tuple(dict.fromkeys(check_choice(field, item, options) for item in chosen))
+    return check_choice(field, value, declared.choices())
+
+
+def _whole(high: float) -> int | None:
+    return None if math.isinf(high) else int(high)
+
+
+def _range_text(low: float, high: float) -> str:
+    return f"≥ {_bound(low)}" if math.isinf(high) else f"in [{_bound(low)}, {_bound(high)}]"
+
+
+def renamed_keywords(
+    function: str, given: Mapping[str, object], renames: Mapping[str, str]
+) -> dict[str, tuple[str, object]]:
+    """Keyword arguments given by an old name, under their new name, with a FutureWarning.
+
+    Parameters
+    ----------
+    function : str
+        The function's name, for the messages.
+    given : mapping
+        The keywords that the function's ``**kwargs`` caught.
+    renames : mapping
+        Old name → new name.
+
+    Returns
+    -------
+    dict
+        New name → (old name, value), so that an error can name the keyword as written.
+
+    Raises
+    ------
+    TypeError
+        For a keyword that is neither a parameter nor an old name, as Python would.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     renamed_keywords("compare", {"alpha": 0.1}, {"alpha": "l2_penalty"})
+    {'l2_penalty': ('alpha', 0.1)}
+    """
+    renamed = {}
+    for old, value in given.items():
+        if old not in renames:
+            raise TypeError(f"{function}() got an unexpected keyword argument {old!r}")
+        new = renames[old]
+        warnings.warn(
+            f"{function}(): {old!r} is now called {new!r}; the old name will stop working",
+            FutureWarning,
+            stacklevel=3,
+        )
+        renamed[new] = (old, value)
+    return renamed

@@ -1,9 +1,13 @@
 """compare / Comparison: paired runs, validated arguments, views that agree with the engine."""
 
+import inspect
+import warnings
+
 import numpy as np
 import pytest
 
 import reluscope as rs
+from reluscope import config
 from reluscope.diagnostics import unit_states
 from reluscope.errors import InvalidParameterError
 
@@ -15,7 +19,7 @@ def comparison():
         data,
         activations=("relu", "leaky_relu", "tanh", "sigmoid", "gelu"),
         seeds=(0, 1),
-        hidden_layer_sizes=(12, 12),
+        hidden_layers=(12, 12),
         bias_offset=-1.0,
         epochs=12,
     )
@@ -72,8 +76,16 @@ def test_summary_has_one_row_per_activation_in_order(comparison):
         (dict(solver="bogus"), "solver"),
         (dict(learning_rate=-1.0), "learning_rate"),
         (dict(momentum=2.0), "momentum"),
-        (dict(hidden_layer_sizes=(0,)), "hidden_layer_sizes"),
+        (dict(hidden_layer_sizes=(0,)), "hidden_layer_sizes"),  # the old name, as written
         (dict(hidden_layer_sizes=()), "hidden_layer_sizes"),
+        (dict(hidden_layers=(0,)), "hidden_layers"),
+        (dict(hidden_layers=()), "hidden_layers"),
+        (dict(hidden_layers=8), "hidden_layers"),
+        (dict(l2_penalty=-1.0), "l2_penalty"),
+        (dict(alpha=-1.0), "alpha"),
+        (dict(data_seed=-1), "data_seed"),
+        (dict(seeds=(1.5,)), "seeds"),
+        (dict(seeds=(-1,)), "seeds"),
         (dict(epochs="ten"), "epochs"),
         (dict(batch_size=0), "batch_size"),
         (dict(init="orthogonal"), "init"),
@@ -83,6 +95,7 @@ def test_summary_has_one_row_per_activation_in_order(comparison):
         (dict(test_size=1.5), "test_size"),
     ],
 )
+@pytest.mark.filterwarnings("ignore::FutureWarning")
 def test_bad_arguments_name_the_field(arguments, field):
     data = rs.make_dataset("moons", n_samples=60, noise=0.2, random_state=0)
     with pytest.raises(InvalidParameterError) as info:
@@ -102,7 +115,7 @@ def test_summary_agrees_with_each_runs_history_even_when_a_run_diverges():
             data,
             activations=("relu", "identity"),
             seeds=(0, 1),
-            hidden_layer_sizes=(64, 64, 64),
+            hidden_layers=(64, 64, 64),
             learning_rate=1.0,
             epochs=30,
         )
@@ -114,3 +127,88 @@ def test_summary_agrees_with_each_runs_history_even_when_a_run_diverges():
         assert summary.loc[activation, "dead_units"] == np.mean(last)
         losses = [h.epochs()["loss"].iloc[-1] for h in runs]
         np.testing.assert_allclose(summary.loc[activation, "final_loss"], np.mean(losses))
+
+
+def small_data():
+    return rs.make_dataset("moons", n_samples=60, noise=0.2, random_state=0)
+
+
+def final_losses(result):
+    return result.epochs().groupby(["activation", "seed"])["loss"].last().to_numpy()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "value"),
+    [("hidden_layer_sizes", "hidden_layers", (6,)), ("alpha", "l2_penalty", 0.01),
+     ("split_seed", "data_seed", 3)],
+)  # fmt: skip
+def test_renamed_keywords_still_work_with_a_future_warning(old, new, value):
+    data = small_data()
+    common = dict(activations=("relu",), epochs=3)
+    with pytest.warns(FutureWarning, match=f"'{old}' is now called '{new}'"):
+        by_old = rs.compare(data, **common, **{old: value})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # the new name warns about nothing
+        by_new = rs.compare(data, **common, **{new: value})
+    np.testing.assert_array_equal(final_losses(by_old), final_losses(by_new))
+    np.testing.assert_array_equal(by_old.test.X, by_new.test.X)
+    default = rs.compare(data, **common)
+    assert not np.array_equal(final_losses(default), final_losses(by_new))
+
+
+def test_an_unknown_keyword_is_a_type_error():
+    with pytest.raises(TypeError, match="hidden_layer_size"):
+        rs.compare(small_data(), hidden_layer_size=(4,))
+
+
+def test_the_data_seed_draws_the_split():
+    data = small_data()
+    first, again, other = (
+        rs.compare(data, activations=("relu",), epochs=1, data_seed=seed) for seed in (1, 1, 2)
+    )
+    np.testing.assert_array_equal(first.test.y, again.test.y)
+    assert not np.array_equal(first.train.X, other.train.X)
+
+
+def test_the_api_takes_more_than_the_dashboard_offers():
+    """The Python API's ranges (FIELDS' api_bounds) are wider than the sliders'."""
+    data = small_data()
+    result = rs.compare(data, activations=("relu",), learning_rate=2.0, batch_size=1,
+                        bias_offset=-20.0, epochs=2)  # fmt: skip
+    assert result.config.batch_size == 1
+    assert result.runs[("relu", 0)].spec.learning_rate == 2.0
+    assert config.FIELDS["learning_rate"].high < 2.0 and config.FIELDS["batch_size"].low > 1
+
+
+def test_validated_settings_feed_compare_under_their_own_names():
+    settings = config.DEFAULTS
+    parameters = inspect.signature(rs.compare).parameters
+    arguments = settings.run_arguments()
+    assert set(arguments) == set(config.RUN_ARGUMENTS) <= set(parameters)
+    assert all(value == getattr(settings, name) for name, value in arguments.items())
+    # compare's defaults are the settings' defaults, and its split is the dashboard's
+    assert all(parameters[name].default == value for name, value in arguments.items()
+               if name != "seeds")  # fmt: skip
+    assert parameters["seeds"].default == settings.seeds == (0,)
+    assert parameters["test_size"].default == config.TEST_SIZE
+
+
+def test_a_comparison_of_settings_has_their_seeds():
+    settings, _ = config.validate({"seed": "4", "n_seeds": "2", "epochs": "2",
+                                   "activations": "relu", "hidden_layers": "4"})  # fmt: skip
+    result = rs.compare(small_data(), **settings.run_arguments())
+    assert result.seeds == (4, 5) and result.config.hidden_layer_sizes == (4,)
+    assert result.config.max_iter == 2
+
+
+def test_random_state_of_follows_scikit_learn():
+    from sklearn.utils import check_random_state
+
+    from reluscope.experiment import random_state_of
+
+    state = np.random.RandomState(3)
+    assert random_state_of(state) is state
+    assert random_state_of(np.int64(5)).randint(1000) == check_random_state(5).randint(1000)
+    assert random_state_of(None) is check_random_state(None)
+    with pytest.raises(ValueError):
+        random_state_of("seven")

@@ -17,11 +17,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     for name, field in FIELDS.items():
         default = field.format(field.default)
+        # older names of a field stay accepted (--seeds is --n-seeds)
+        flags = [f"--{key.replace('_', '-')}" for key in (name, *field.aliases)]
         parser.add_argument(
-            f"--{name.replace('_', '-')}",
+            *flags,
             dest=name,
             metavar=field.kind.upper(),
-            help=f"{field.help} (default: {default})",
+            help=f"{field.help} (default: {default})".replace("%", "%%"),  # argparse formats it
         )
     parser.add_argument("--csv", metavar="PATH", help="train on this CSV file instead")
     parser.add_argument("--target", help="target column of --csv (default: the last)")
@@ -80,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         f"{dataset.task}",
         file=sys.stderr,
     )
-    result = compare(dataset, **settings.compare_kwargs())
+    result = compare(dataset, **settings.run_arguments())
     summary = result.summary()
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))

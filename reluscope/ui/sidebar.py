@@ -3,10 +3,13 @@
 Every widget uses its field name as ``key`` with ``bind="query-params"``, so the address bar
 always holds the current settings and a shared link restores them. Streamlit itself silently
 drops URL values a widget cannot take; this module reads the raw query parameters on a
-session's first run, validates them with :func:`reluscope.config.validate` and, where the
-widget disagrees with the validated value, writes that value into the widget and reruns once —
-so the widgets show what is trained, a warning names every field that was changed, and the
-address bar holds the validated values from the next run on.
+session's first run, reads them as a link with :func:`reluscope.config.read_link` (older keys
+such as ``seeds``, and the defaults of the link's schema version for the fields it leaves out),
+validates them with :func:`reluscope.config.validate` and, where the widget disagrees with the
+validated value, writes that value into the widget and reruns once — so the widgets show what
+is trained, a warning names every field that was changed, and the address bar holds the
+validated values from the next run on, under today's keys and schema version (see
+:mod:`reluscope.config.links`) as soon as that opens the same settings.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from reluscope import config
-from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings
+from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings, links
+from reluscope.errors import DatasetError
 
 __all__ = [
     "SECTIONS",
@@ -32,7 +36,7 @@ __all__ = [
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Data": ("dataset", "n_samples", "noise"),
     "Network": ("hidden_layers", "activations", "negative_slope", "bias_offset", "init"),
-    "Training": ("solver", "learning_rate", "batch_size", "epochs", "seed", "seeds"),
+    "Training": ("solver", "learning_rate", "batch_size", "epochs", "seed", "n_seeds"),
 }
 
 _STATE = "reluscope.choice"  # session-state key of this run's Choice
@@ -120,7 +124,8 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     if state.get(_URL_CHECKED):
         return None
     state[_URL_CHECKED] = True
-    raw = {name: st.query_params.get_all(name) for name in FIELDS if name in st.query_params}
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    raw = config.read_link(query)
     settings, notices = config.validate(raw, caps=caps)
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
     state[_URL_NOTICES] = {
@@ -138,7 +143,6 @@ def _columns(data: bytes) -> tuple[str, ...]:
     page then says why, from ``load_csv``). Read by the loader itself, so that any encoding or
     separator it accepts gives names that ``load_csv(target=...)`` knows."""
     from reluscope.datasets import csv_columns
-    from reluscope.errors import DatasetError
 
     try:
         return csv_columns(data)
@@ -177,6 +181,26 @@ def _upload_widgets() -> Upload | None:
         help="infer: text labels or few distinct integers mean classification.",
     )
     return Upload(file.name, data, target, None if task == "infer" else task)
+
+
+def _settle_link(shown: Settings, caps: Caps) -> None:
+    """Move the address bar to today's keys and schema version once that changes nothing.
+
+    A bound widget writes its value to the address bar only after a further run, and a bound key
+    cannot be written directly; so an older key (``seeds``) and an older version stay until the
+    address bar, read with today's keys and version, opens the settings ``shown`` (what the
+    widgets hold). Until then it still opens the same settings the old way.
+    """
+    old_keys = {alias for f in FIELDS.values() for alias in f.aliases}
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    today = {key: value for key, value in query.items() if key not in old_keys}
+    today[links.VERSION_KEY] = [str(links.SCHEMA_VERSION)]
+    if today == query:
+        return
+    if config.open_link(today, caps=caps)[0] == shown:
+        for key in old_keys & set(query):
+            del st.query_params[key]
+        st.query_params[links.VERSION_KEY] = str(links.SCHEMA_VERSION)
 
 
 def _reset() -> None:
@@ -223,8 +247,9 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
         if pending:
             state[_PENDING] = pending
             st.rerun()
-
     settings, notices = config.validate(values, caps=caps)
+    # every link says which schema version it follows, so that later defaults cannot change it
+    _settle_link(settings, caps)
     # a URL correction stays on show while its field still holds the corrected value
     url_notices = [
         notice
@@ -253,7 +278,7 @@ def is_generated(dataset: str) -> bool:
 
     try:
         return not dataset_info(dataset).real
-    except ValueError:  # bundled CSV files and uploads
+    except DatasetError:  # bundled CSV files and uploads
         return False
 
 
