@@ -86,7 +86,7 @@ def within_caps(s: config.Settings) -> bool:
         and len(s.hidden_layers) <= CAPS.max_depth
         and max(s.hidden_layers) <= CAPS.max_width
         and s.epochs <= CAPS.max_epochs
-        and s.seeds <= CAPS.max_seeds
+        and s.n_seeds <= CAPS.max_seeds
         and len(s.activations) <= CAPS.max_activations
     )
 
@@ -176,8 +176,8 @@ def test_a_deep_link_restores_every_setting(trainings):
         n: widget_value(f, getattr(expected, n)) for n, f in FIELDS.items()
     }
     (call,) = trainings
-    assert call == {**expected.compare_kwargs(), "progress": call["progress"]}
-    assert call["seeds"] == (7, 8) and call["hidden_layer_sizes"] == (8, 4)
+    assert call == {**expected.run_arguments(), "progress": call["progress"]}
+    assert call["seeds"] == (7, 8) and call["hidden_layers"] == (8, 4)
 
 
 def test_the_url_round_trips_through_the_settings():
@@ -228,7 +228,7 @@ def test_hostile_query_values_warn_by_field_and_never_raise(trainings):
     ("query", "field", "cap"),
     [
         ({**QUICK, "epochs": "1e309"}, "epochs", "max_epochs"),
-        ({**QUICK, "seeds": "99999"}, "seeds", "max_seeds"),
+        ({**QUICK, "seeds": "99999"}, "n_seeds", "max_seeds"),
         ({**QUICK, "n_samples": "10000000"}, "n_samples", "max_samples"),
         ({**QUICK, "hidden_layers": "8x8x8x8x8x8x8"}, "hidden_layers", "max_depth"),
         ({**QUICK, "hidden_layers": "100000"}, "hidden_layers", "max_width"),
@@ -246,8 +246,8 @@ def test_compute_caps_hold_and_name_themselves(query, field, cap, trainings):
     (call,) = trainings
     assert call["epochs"] <= CAPS.max_epochs and len(call["seeds"]) <= CAPS.max_seeds
     assert len(call["activations"]) <= CAPS.max_activations
-    assert len(call["hidden_layer_sizes"]) <= CAPS.max_depth
-    assert max(call["hidden_layer_sizes"]) <= CAPS.max_width
+    assert len(call["hidden_layers"]) <= CAPS.max_depth
+    assert max(call["hidden_layers"]) <= CAPS.max_width
     assert within_caps(settings_of(at))
 
 
@@ -396,7 +396,7 @@ def test_memoised_frames_are_built_once_and_never_shared_for_writing(monkeypatch
         make_dataset("moons", n_samples=80, random_state=0),
         activations=("relu", "tanh"),
         seeds=(0, 1),
-        hidden_layer_sizes=(4,),
+        hidden_layers=(4,),
         epochs=3,
     )
     first = comparison.units()

@@ -32,7 +32,7 @@ def comparison():
         make_dataset("moons", n_samples=80, random_state=0),
         activations=ACTIVATIONS,
         seeds=SEEDS,
-        hidden_layer_sizes=(4, 3),
+        hidden_layers=(4, 3),
         epochs=3,
     )
 

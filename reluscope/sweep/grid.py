@@ -32,7 +32,7 @@ AXES = {
 """Axis of :class:`SweepGrid` → the ``reluscope.config.FIELDS`` entry whose range, options and
 default it takes (``seeds`` is the one axis without a field: it lists seeds or counts them)."""
 
-SEED_COUNT_FIELD = "seeds"
+SEED_COUNT_FIELD = "n_seeds"
 """The ``reluscope.config.FIELDS`` entry for how many seeds a run is repeated with."""
 
 # the grid's old keyword for hidden_layers, still read (with a FutureWarning)

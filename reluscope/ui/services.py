@@ -302,7 +302,7 @@ def n_outputs(data) -> int:
 def _train(settings: Settings, data, progress=None):
     from reluscope.experiment import compare
 
-    result = compare(data, progress=progress, **settings.compare_kwargs())
+    result = compare(data, progress=progress, **settings.run_arguments())
     for build in (result.epochs, result.layers, result.plateaus, result.summary):
         build()  # the frames every page draws, memoised in the comparison before it is stored
     return result

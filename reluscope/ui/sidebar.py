@@ -137,7 +137,7 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     return expected
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=4, max_size="16MB", show_spinner=False)
 def _columns(data: bytes) -> tuple[str, ...]:
     """Column names of an uploaded CSV file, for the target picker; () if it is unreadable (the
     page then says why, from ``load_csv``). Read by the loader itself, so that any encoding or

@@ -56,8 +56,8 @@ if diverged:
         "curve stops there) or rose above 10⁴ × its loss at initialisation. A smaller learning "
         "rate or bias offset usually helps."
     )
-if settings.seeds > 1:
-    st.caption(f"Means over {settings.seeds} seeds; curves show the mean and a 95 % band.")
+if settings.n_seeds > 1:
+    st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
 @st.fragment
