@@ -56,14 +56,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RunSpec:
-    """What may differ between the models of one stack."""
+    """What may differ between the models of one stack; ``seed`` seeds its weights and
+    minibatch order (an int, a ``RandomState`` or None, as scikit-learn's ``random_state``)."""
 
     activation: str = "relu"
     negative_slope: float = 0.01
     bias_offset: float = 0.0
     init: str = "he_normal"
     learning_rate: float = 0.01
-    random_state: object = 0
+    seed: object = 0
     # activation whose initialisation rule draws the weights (He's leak correction,
     # scikit-learn's sigmoid factor); paired runs set one so all share identical weights
     init_reference: str | None = None
@@ -85,20 +86,25 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """What every model of a stack shares. Names and meanings follow scikit-learn's MLP."""
+    """What every model of a stack shares.
 
-    hidden_layer_sizes: tuple[int, ...] = (100,)
+    Names follow the glossary in :mod:`reluscope.config` (``hidden_layers``, ``epochs``,
+    ``l2_penalty``, ``learning_rate_schedule``); the optimiser's own parameters (``momentum``,
+    ``beta_1``, ``tol``, ``n_iter_no_change``, …) keep scikit-learn's names and meanings.
+    """
+
+    hidden_layers: tuple[int, ...] = (100,)
     solver: str = "sgd"
-    alpha: float = 0.0
+    l2_penalty: float = 0.0
     batch_size: int | str = "auto"
-    max_iter: int = 200
+    epochs: int = 200
     shuffle: bool = True
     momentum: float = 0.9
     nesterovs_momentum: bool = True
     beta_1: float = 0.9
     beta_2: float = 0.999
     epsilon: float = 1e-8
-    learning_rate: str = "constant"
+    learning_rate_schedule: str = "constant"
     power_t: float = 0.5
     tol: float = 1e-4
     n_iter_no_change: float = math.inf
@@ -107,17 +113,17 @@ class TrainConfig:
     dtype: type = np.float64
 
     def __post_init__(self):
-        sizes = self.hidden_layer_sizes
+        sizes = self.hidden_layers
         if not (isinstance(sizes, tuple) and sizes and all(is_count(size) for size in sizes)):
             raise InvalidParameterError(
-                "hidden_layer_sizes", sizes, "a non-empty tuple of integers ≥ 1"
+                "hidden_layers", sizes, "a non-empty tuple of integers ≥ 1"
             )
         check_choice("solver", self.solver, SOLVERS)
-        check_choice("learning_rate", self.learning_rate, SCHEDULES)
+        check_choice("learning_rate_schedule", self.learning_rate_schedule, SCHEDULES)
         if not (self.batch_size == "auto" or is_count(self.batch_size)):
             raise InvalidParameterError("batch_size", self.batch_size, "'auto' or an integer ≥ 1")
-        check_integer("max_iter", self.max_iter, 1, exact=True)
-        check_real("alpha", self.alpha, 0.0)
+        check_integer("epochs", self.epochs, 1, exact=True)
+        check_real("l2_penalty", self.l2_penalty, 0.0)
         check_real("momentum", self.momentum, 0.0, 1.0)
 
     def effective_batch_size(self, n_samples: int) -> int:
@@ -524,7 +530,7 @@ def train_stack(
     eval_set=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainState:
-    """Train every model of ``state`` for up to ``max_epochs`` (default ``config.max_iter``).
+    """Train every model of ``state`` for up to ``max_epochs`` (default ``config.epochs``).
 
     Parameters
     ----------
@@ -545,12 +551,12 @@ def train_stack(
     network, optimizer = state.network, state.optimizer
     k, n = network.n_models, X.shape[0]
     dtype = network.dtype
-    max_epochs = config.max_iter if max_epochs is None else max_epochs
+    max_epochs = config.epochs if max_epochs is None else max_epochs
     batch_size = config.effective_batch_size(n)
     single_batch = batch_size >= n
     inputs_full = network.augment(X)
     targets_full = np.asarray(targets, dtype=dtype)[None]
-    alpha = float(config.alpha)
+    alpha = float(config.l2_penalty)
     # α on weights, 0 on biases: the L2 penalty's gradient is one multiply of the parameters
     alpha_mask = alpha * network.weight_mask
     grads_flat = np.empty_like(network.flat)
@@ -590,7 +596,7 @@ def train_stack(
             np.asarray(eval_set[1], dtype=dtype)[None],
             Buffers(network, eval_set[0].shape[0]),
         )
-    schedule = LearningRateSchedule(config.learning_rate, optimizer, config.power_t)
+    schedule = LearningRateSchedule(config.learning_rate_schedule, optimizer, config.power_t)
 
     def record(buffers, outputs, batch_targets, loss_sum):
         """Record the current parameters' diagnostics, once per parameter state."""

@@ -150,18 +150,18 @@ class _BaseMLP(BaseEstimator):
 
     def _config(self):
         return TrainConfig(
-            hidden_layer_sizes=self._hidden_sizes(),
+            hidden_layers=self._hidden_sizes(),
             solver=self.solver,
-            alpha=self.alpha,
+            l2_penalty=self.alpha,
             batch_size=self.batch_size,
-            max_iter=self.max_iter,
+            epochs=self.max_iter,
             shuffle=self.shuffle,
             momentum=self.momentum,
             nesterovs_momentum=self.nesterovs_momentum,
             beta_1=self.beta_1,
             beta_2=self.beta_2,
             epsilon=self.epsilon,
-            learning_rate=self.learning_rate,
+            learning_rate_schedule=self.learning_rate,
             power_t=self.power_t,
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
@@ -177,7 +177,7 @@ class _BaseMLP(BaseEstimator):
             bias_offset=self.bias_offset,
             init=self.init,
             learning_rate=self.learning_rate_init,
-            random_state=self.random_state,
+            seed=self.random_state,
         )
 
     # -- fitting --------------------------------------------------------------------------
@@ -209,7 +209,7 @@ class _BaseMLP(BaseEstimator):
             )
         # scikit-learn's semantics: a fresh generator from random_state on every call
         random_state = check_random_state(self.random_state)
-        layer_units = [X.shape[1], *config.hidden_layer_sizes, targets.shape[1]]
+        layer_units = [X.shape[1], *config.hidden_layers, targets.shape[1]]
         if first_pass:
             self.n_outputs_ = targets.shape[1]
             self.n_layers_ = len(layer_units)

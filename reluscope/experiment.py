@@ -105,7 +105,7 @@ def train_runs(
     specs : sequence of RunSpec
         Runs that differ in activation, slope, bias offset, init, learning rate or seed.
     config : TrainConfig
-        Shared settings; ``max_iter`` epochs are run unless ``n_iter_no_change`` stops a run.
+        Shared settings; ``epochs`` epochs are run unless ``n_iter_no_change`` stops a run.
     task : {"classification", "regression"}
     eval_set : (X_val, y_val) or None
     progress : callable(epochs_done, epochs_total) or None
@@ -120,12 +120,12 @@ def train_runs(
     if eval_set is not None:
         X_val, y_val = eval_set
         evaluation = (np.asarray(X_val, dtype=config.dtype), _encode_like(y_val, classes, task))
-    layer_units = [X.shape[1], *config.hidden_layer_sizes, targets.shape[1]]
-    random_states = [random_state_of(spec.random_state) for spec in specs]
+    layer_units = [X.shape[1], *config.hidden_layers, targets.shape[1]]
+    random_states = [random_state_of(spec.seed) for spec in specs]
     state = build_state(layer_units, specs, config, output, random_states)
     train_stack(state, X, targets, config, random_states, eval_set=evaluation, progress=progress)
     names = [spec.get_activation().name for spec in specs]
-    histories = histories_from_state(state, config.hidden_layer_sizes, names)
+    histories = histories_from_state(state, config.hidden_layers, names)
     return [
         RunResult(spec, history, state.network.get_parameters(model), bool(state.diverged[model]))
         for model, (spec, history) in enumerate(zip(specs, histories, strict=True))
@@ -264,7 +264,7 @@ class Comparison:
         -------
         ndarray (n_samples, units)
         """
-        n_hidden = len(self.config.hidden_layer_sizes)
+        n_hidden = len(self.config.hidden_layers)
         check_integer(
             "layer", layer, 1, n_hidden, exact=True, allowed=f"a hidden layer, 1..{n_hidden}"
         )
@@ -371,11 +371,11 @@ def compare(
     train, test = dataset.split(test_size=test_size, random_state=checked["data_seed"])
     train, test = train.standardized(test)
     config = TrainConfig(
-        hidden_layer_sizes=checked["hidden_layers"],
+        hidden_layers=checked["hidden_layers"],
         solver=checked["solver"],
-        alpha=checked["l2_penalty"],
+        l2_penalty=checked["l2_penalty"],
         batch_size=checked["batch_size"],
-        max_iter=checked["epochs"],
+        epochs=checked["epochs"],
         momentum=checked["momentum"],
         n_iter_no_change=np.inf,
         keep_parameters=True,
@@ -389,7 +389,7 @@ def compare(
         init_reference="relu",
     )
     keys = [(activation, seed) for seed in seeds for activation in activations]
-    specs = [replace(base, activation=activation, random_state=seed) for activation, seed in keys]
+    specs = [replace(base, activation=activation, seed=seed) for activation, seed in keys]
     report = None if progress is None else (lambda done, total: progress(done / total))
     results = train_runs(
         train.X,

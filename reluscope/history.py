@@ -51,7 +51,7 @@ class History:
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int
+    hidden_layers : tuple of int
     running_loss : ndarray (n_epochs,)
         scikit-learn's ``loss_curve_``: the mean minibatch loss during each epoch.
     records : dict of ndarray
@@ -76,7 +76,7 @@ class History:
 
     def __init__(
         self,
-        hidden_layer_sizes,
+        hidden_layers,
         running_loss,
         records,
         activation,
@@ -85,7 +85,7 @@ class History:
         constant_loss: float | None = None,
         diverged_epoch: int | None = None,
     ):
-        self.hidden_layer_sizes = tuple(hidden_layer_sizes)
+        self.hidden_layers = tuple(hidden_layers)
         self.running_loss = np.asarray(running_loss, dtype=float)
         self.records = records
         if isinstance(activation, str):
@@ -103,7 +103,7 @@ class History:
     def __repr__(self) -> str:
         return (
             f"History(activation={self.activation!r}, epochs={self.n_epochs}, "
-            f"hidden_layer_sizes={self.hidden_layer_sizes})"
+            f"hidden_layers={self.hidden_layers})"
         )
 
     @property
@@ -123,7 +123,7 @@ class History:
         return np.concatenate([[np.nan], self.running_loss])
 
     def _layer_slices(self):
-        bounds = np.cumsum((0, *self.hidden_layer_sizes))
+        bounds = np.cumsum((0, *self.hidden_layers))
         return [slice(a, b) for a, b in pairwise(bounds)]
 
     def plateaus(self, **kwargs) -> list[tuple[int, int]]:
@@ -237,9 +237,9 @@ class History:
             return pd.DataFrame(columns=["epoch", "layer", "unit", *_PER_UNIT, "state", "off"])
         n_rows, total = self.records["dead"].shape
         layer_of = np.repeat(
-            np.arange(1, len(self.hidden_layer_sizes) + 1), self.hidden_layer_sizes
+            np.arange(1, len(self.hidden_layers) + 1), self.hidden_layers
         )
-        unit_of = np.concatenate([np.arange(size) for size in self.hidden_layer_sizes])
+        unit_of = np.concatenate([np.arange(size) for size in self.hidden_layers])
         frame = pd.DataFrame(
             {
                 "epoch": np.repeat(np.arange(n_rows), total),
@@ -254,7 +254,7 @@ class History:
         return frame
 
 
-def histories_from_state(state, hidden_layer_sizes, activations=None):
+def histories_from_state(state, hidden_layers, activations=None):
     """Split a trained stack's records into one ``History`` per model, trimmed to its epochs.
 
     ``activations`` (names, one per model) default to the network's own, parameters included.
@@ -276,7 +276,7 @@ def histories_from_state(state, hidden_layer_sizes, activations=None):
             diverged_at = int(state.diverged_epoch[model])
         histories.append(
             History(
-                hidden_layer_sizes,
+                hidden_layers,
                 running[:n_epochs, model],
                 records,
                 activation[model],

@@ -81,7 +81,7 @@ def initial_parameters(
     Parameters
     ----------
     layer_units : sequence of int
-        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+        ``[n_features, *hidden_layers, n_outputs]``.
     init : str
         One of ``INITS``.
     activation : Activation

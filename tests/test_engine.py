@@ -74,13 +74,13 @@ def test_network_gradient_matches_central_differences(activation, output, hidden
 def test_stacked_models_equal_single_models_bit_for_bit(moons):
     X, y = moons
     config = TrainConfig(
-        hidden_layer_sizes=(8, 8), solver="sgd", batch_size=16, max_iter=15, n_iter_no_change=np.inf
+        hidden_layers=(8, 8), solver="sgd", batch_size=16, epochs=15, n_iter_no_change=np.inf
     )
     specs = [
-        RunSpec("relu", bias_offset=-0.5, learning_rate=0.1, random_state=0),
-        RunSpec("tanh", learning_rate=0.03, random_state=1),
-        RunSpec("leaky_relu", negative_slope=0.2, learning_rate=0.05, random_state=2),
-        RunSpec("relu", init="glorot_uniform", learning_rate=0.2, random_state=3),
+        RunSpec("relu", bias_offset=-0.5, learning_rate=0.1, seed=0),
+        RunSpec("tanh", learning_rate=0.03, seed=1),
+        RunSpec("leaky_relu", negative_slope=0.2, learning_rate=0.05, seed=2),
+        RunSpec("relu", init="glorot_uniform", learning_rate=0.2, seed=3),
     ]
     together = train_runs(X, y, specs, config)
     for spec, run in zip(specs, together, strict=True):
@@ -137,16 +137,16 @@ def test_divergence_stops_keeps_history_warns_and_raises_like_scikit_learn(moons
 def test_frozen_model_stops_while_others_train(moons):
     X, y = moons
     config = TrainConfig(
-        hidden_layer_sizes=(8,),
+        hidden_layers=(8,),
         solver="sgd",
         batch_size=32,
-        max_iter=60,
+        epochs=60,
         tol=1e-2,
         n_iter_no_change=3,
     )
     specs = [
-        RunSpec("relu", learning_rate=1e-6, random_state=0),
-        RunSpec("relu", learning_rate=0.1, random_state=0),
+        RunSpec("relu", learning_rate=1e-6, seed=0),
+        RunSpec("relu", learning_rate=0.1, seed=0),
     ]
     slow, fast = train_runs(X, y, specs, config)
     assert slow.history.n_epochs < fast.history.n_epochs
@@ -170,16 +170,16 @@ def test_target_encoding_matches_scikit_learn_label_binarizer(n_classes):
 def _train_recorded(X, y, activation, batch_size, **config):
     """One run with parameter snapshots, and a bare network of its shape to recompute z."""
     settings = dict(
-        hidden_layer_sizes=(6, 5),
+        hidden_layers=(6, 5),
         solver="sgd",
         batch_size=batch_size,
-        max_iter=3,
+        epochs=3,
         keep_parameters=True,
         n_iter_no_change=np.inf,
     )
     settings.update(config)
     config = TrainConfig(**settings)
-    spec = RunSpec(activation, init="he_normal", learning_rate=0.05, random_state=0)
+    spec = RunSpec(activation, init="he_normal", learning_rate=0.05, seed=0)
     run = train_runs(X, y, [spec], config)[0]
     network = StackedNetwork(run.history.layer_units, [spec.get_activation()], "logistic", float)
     return run, network
@@ -218,7 +218,7 @@ def test_engine_saturation_threshold_is_five_percent_of_the_peak_slope():
     # (not saturated); at b = 6, σ′ ≤ σ′(6) ≈ 1 % (saturated); at b = 2.2, ≈ 35 %
     X = np.linspace(0.0, 1.0, 21)[:, None]
     y = np.arange(21) % 2
-    config = TrainConfig(hidden_layer_sizes=(4,), solver="sgd", batch_size=21, max_iter=1)
+    config = TrainConfig(hidden_layers=(4,), solver="sgd", batch_size=21, epochs=1)
     targets = y[:, None].astype(bool)
     specs = [RunSpec("sigmoid", learning_rate=1e-12), RunSpec("relu", learning_rate=1e-12)]
     state = build_state([1, 4, 1], specs, config, "logistic", [np.random.RandomState(0)] * 2)

@@ -197,8 +197,8 @@ def test_a_comparison_of_settings_has_their_seeds():
     settings, _ = config.validate({"seed": "4", "n_seeds": "2", "epochs": "2",
                                    "activations": "relu", "hidden_layers": "4"})  # fmt: skip
     result = rs.compare(small_data(), **settings.run_arguments())
-    assert result.seeds == (4, 5) and result.config.hidden_layer_sizes == (4,)
-    assert result.config.max_iter == 2
+    assert result.seeds == (4, 5) and result.config.hidden_layers == (4,)
+    assert result.config.epochs == 2
 
 
 def test_random_state_of_follows_scikit_learn():

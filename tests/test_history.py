@@ -47,17 +47,17 @@ def test_frames_without_diagnostics_are_empty_with_their_columns():
 def test_histories_are_trimmed_to_each_models_epochs(moons):
     X, y = moons
     config = TrainConfig(
-        hidden_layer_sizes=(6, 3),
+        hidden_layers=(6, 3),
         solver="sgd",
         batch_size=50,
-        max_iter=40,
+        epochs=40,
         tol=1e-2,
         n_iter_no_change=2,
         keep_parameters=True,
     )
     specs = [
-        RunSpec("relu", learning_rate=1e-6, random_state=0),
-        RunSpec("tanh", learning_rate=0.1, random_state=1),
+        RunSpec("relu", learning_rate=1e-6, seed=0),
+        RunSpec("tanh", learning_rate=0.1, seed=1),
     ]
     slow, fast = (run.history for run in train_runs(X, y, specs, config))
     assert slow.n_epochs < fast.n_epochs
@@ -67,14 +67,14 @@ def test_histories_are_trimmed_to_each_models_epochs(moons):
         assert len(history.layers()) == 2 * n_rows
         assert len(history.units()) == 9 * n_rows
         assert history.units().groupby("epoch").size().eq(9).all()
-    expected = f"History(activation='tanh', epochs={fast.n_epochs}, hidden_layer_sizes=(6, 3))"
+    expected = f"History(activation='tanh', epochs={fast.n_epochs}, hidden_layers=(6, 3))"
     assert repr(fast) == expected
 
 
 def test_parameter_snapshots_unpack_into_layers(moons):
     X, y = moons
-    config = TrainConfig(hidden_layer_sizes=(5,), batch_size=300, max_iter=2, keep_parameters=True)
-    run = train_runs(X, y, [RunSpec("relu", random_state=0)], config)[0]
+    config = TrainConfig(hidden_layers=(5,), batch_size=300, epochs=2, keep_parameters=True)
+    run = train_runs(X, y, [RunSpec("relu", seed=0)], config)[0]
     weights, biases = run.history.parameters(-1)[0]
     assert weights.shape == (2, 5) and biases.shape == (5,)
     for (w, b), (w_final, b_final) in zip(run.history.parameters(), run.parameters, strict=True):
@@ -87,7 +87,7 @@ def born_off_runs(moons):
     """Runs of five activations from a bias offset that leaves many units off at birth."""
     X, y = moons
     config = TrainConfig(
-        hidden_layer_sizes=(10, 6), solver="adam", batch_size=50, max_iter=25, alpha=0.0
+        hidden_layers=(10, 6), solver="adam", batch_size=50, epochs=25, l2_penalty=0.0
     )
     activations = ("relu", "leaky_relu", "tanh", "sigmoid", "elu")
     specs = [RunSpec(name, bias_offset=-4.0, learning_rate=0.05) for name in activations]
@@ -147,7 +147,7 @@ def test_leaky_units_revive_though_they_never_recover(born_off_runs):
 def test_status_carries_divergence_and_the_constant_predictors_loss(moons):
     X, y = moons
     config = TrainConfig(
-        hidden_layer_sizes=(16,), solver="sgd", alpha=1e-4, max_iter=5, n_iter_no_change=np.inf
+        hidden_layers=(16,), solver="sgd", l2_penalty=1e-4, epochs=5, n_iter_no_change=np.inf
     )
     specs = [
         RunSpec("relu", init="sklearn", learning_rate=1e6),

@@ -64,7 +64,7 @@ def test_the_old_keyword_alpha_is_the_l2_penalty():
     pd.testing.assert_frame_equal(old.runs, new.runs, check_exact=True)
     assert old.settings["l2_penalty"] == 0.01 and unpenalised.settings["l2_penalty"] == 0.0
     assert not (new.runs["final_loss"] == unpenalised.runs["final_loss"]).all()
-    assert {config.alpha for config in new.configs.values()} == {0.01}
+    assert {config.l2_penalty for config in new.configs.values()} == {0.01}
 
 
 @pytest.mark.parametrize("name", ["epochs", "batch_size"])

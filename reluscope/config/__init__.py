@@ -16,8 +16,9 @@ demo; they hold for any input.
 Glossary
 --------
 One name per concept, in settings, URL keys, command-line options, sweep grids, ``compare``
-and frame columns. scikit-learn's names appear on the estimators (``MLPClassifier``,
-``MLPRegressor``) and the engine's ``TrainConfig`` / ``RunSpec`` only.
+frame columns and the engine's ``TrainConfig`` / ``RunSpec``. scikit-learn's names appear on
+the estimators (``MLPClassifier``, ``MLPRegressor``) only, and the estimators translate them
+once, into the engine's names.
 
 hidden_layers
     Tuple of hidden-layer widths, written ``32x32`` in links, options and tables (estimators:
@@ -26,8 +27,8 @@ epochs
     Passes over the training data (estimators: ``max_iter``).
 learning_rate
     The step size, a float. *Two meanings today*: on the estimators ``learning_rate`` is
-    scikit-learn's schedule string (``"constant"``, ``"invscaling"``, ``"adaptive"``) and the
-    step size is ``learning_rate_init``.
+    scikit-learn's schedule string (``"constant"``, ``"invscaling"``, ``"adaptive"``), called
+    ``learning_rate_schedule`` in the engine, and the step size is ``learning_rate_init``.
 l2_penalty
     Weight of the L2 penalty (estimators: ``alpha``).
 alpha
@@ -35,7 +36,9 @@ alpha
     the estimators scikit-learn's L2 penalty, called ``l2_penalty`` everywhere else.
 seed
     The int seed of one run's initial weights and minibatch order (estimators:
-    ``random_state``); the dashboard's generated data uses it too.
+    ``random_state``); the dashboard's generated data uses it too. ``random_state`` also stays
+    on :func:`~reluscope.datasets.make_dataset` and ``Dataset.split``, which hand it to
+    scikit-learn's generators and splitter as they are.
 seeds
     A sequence of such seeds (``compare``, a sweep grid, :attr:`Settings.seeds`).
 n_seeds

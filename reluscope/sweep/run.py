@@ -109,7 +109,7 @@ def _spec(point: Mapping, paired: bool) -> RunSpec:
         bias_offset=point["bias_offset"],
         init=point["init"],
         learning_rate=point["learning_rate"],
-        random_state=point["seed"],
+        seed=point["seed"],
         init_reference="relu" if paired else None,
     )
 
@@ -217,11 +217,11 @@ def run_sweep(
     specs = [_spec(point, paired) for point in points]
     configs = {
         (hidden_layers, solver): TrainConfig(
-            hidden_layer_sizes=hidden_layers,
+            hidden_layers=hidden_layers,
             solver=solver,
-            alpha=float(l2_penalty),
+            l2_penalty=float(l2_penalty),
             batch_size=batch_size,
-            max_iter=epochs,
+            epochs=epochs,
             momentum=float(momentum),
             n_iter_no_change=np.inf,
             dtype=np.dtype(dtype).type,
