@@ -341,6 +341,11 @@ def compare(
     """
     old = renamed_keywords("compare", renamed, _RENAMED)
     written = {new: name for new, (name, _) in old.items()}
+    new_values = {"hidden_layers": hidden_layers, "l2_penalty": l2_penalty, "data_seed": data_seed}
+    for new, (name, value) in old.items():
+        # an old name beside a new one set away from its default: neither may win silently
+        if new_values[new] != compare.__kwdefaults__[new]:
+            raise InvalidParameterError(name, value, f"{new} alone ({name} is its old name)")
     hidden_layers = old["hidden_layers"][1] if "hidden_layers" in old else hidden_layers
     l2_penalty = old["l2_penalty"][1] if "l2_penalty" in old else l2_penalty
     data_seed = old["data_seed"][1] if "data_seed" in old else data_seed

@@ -70,9 +70,14 @@ def test_run_arguments_and_seeds():
     assert kwargs["activations"] == s.activations
     assert {"negative_slope", "bias_offset", "init", "solver", "learning_rate", "batch_size",
             "epochs"} <= set(kwargs)  # fmt: skip
+    assert kwargs["test_size"] == config.TEST_SIZE
     # no translation: every argument is the setting of the same name
-    assert kwargs == {name: getattr(s, name) for name in config.RUN_ARGUMENTS}
-    assert not hasattr(s, "compare_kwargs")
+    assert kwargs == {
+        **{name: getattr(s, name) for name in config.RUN_ARGUMENTS},
+        "test_size": config.TEST_SIZE,
+    }
+    with pytest.warns(FutureWarning, match="run_arguments"):
+        assert s.compare_kwargs() == kwargs  # the old name, for a while
 
 
 def test_seed_list_is_the_old_name_of_seeds():

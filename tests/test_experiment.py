@@ -184,7 +184,8 @@ def test_validated_settings_feed_compare_under_their_own_names():
     settings = config.DEFAULTS
     parameters = inspect.signature(rs.compare).parameters
     arguments = settings.run_arguments()
-    assert set(arguments) == set(config.RUN_ARGUMENTS) <= set(parameters)
+    assert set(arguments) == {*config.RUN_ARGUMENTS, "test_size"} <= set(parameters)
+    assert arguments.pop("test_size") == config.TEST_SIZE
     assert all(value == getattr(settings, name) for name, value in arguments.items())
     # compare's defaults are the settings' defaults, and its split is the dashboard's
     assert all(parameters[name].default == value for name, value in arguments.items()
@@ -212,3 +213,15 @@ def test_random_state_of_follows_scikit_learn():
     assert random_state_of(None) is check_random_state(None)
     with pytest.raises(ValueError):
         random_state_of("seven")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "old_value", "new_value"),
+    [("hidden_layer_sizes", "hidden_layers", (3,), (8,)), ("alpha", "l2_penalty", 0.5, 0.1),
+     ("split_seed", "data_seed", 1, 2)],
+)  # fmt: skip
+def test_an_old_keyword_beside_its_new_one_is_refused(old, new, old_value, new_value):
+    data = rs.make_dataset("moons", n_samples=60, random_state=0)
+    with pytest.warns(FutureWarning), pytest.raises(InvalidParameterError) as info:
+        rs.compare(data, ("relu",), epochs=1, **{old: old_value, new: new_value})
+    assert info.value.field == old and new in info.value.allowed

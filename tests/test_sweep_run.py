@@ -54,6 +54,12 @@ def test_the_old_keyword_alpha_still_checks_and_names_itself(value):
     assert caught.value.field == "alpha"
 
 
+def test_the_old_keyword_alpha_beside_l2_penalty_is_refused():
+    with pytest.raises(InvalidParameterError) as caught:
+        run_sweep({"activations": "relu"}, alpha=0.5, l2_penalty=0.1)
+    assert caught.value.field == "alpha" and "l2_penalty" in caught.value.allowed
+
+
 def test_the_old_keyword_alpha_is_the_l2_penalty():
     settings = {"n_samples": 60, "epochs": 3, "batch_size": 16}
     grid = {"activations": "relu", "hidden_layers": "4", "seeds": 2}

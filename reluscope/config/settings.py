@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 from reluscope.config.budget import cap_work
 from reluscope.config.coercion import Notice, coerce
-from reluscope.config.fields import CAPS, FIELDS, Caps
+from reluscope.config.fields import CAPS, FIELDS, TEST_SIZE, Caps
 
 __all__ = ["DEFAULTS", "RUN_ARGUMENTS", "Settings", "canonical_keys", "validate"]
 
@@ -62,8 +62,16 @@ class Settings:
 
     def run_arguments(self) -> dict:
         """The keyword arguments of :func:`reluscope.experiment.compare`: the settings of
-        :data:`RUN_ARGUMENTS`, under their own names (the data is compare's first argument)."""
-        return {name: getattr(self, name) for name in RUN_ARGUMENTS}
+        :data:`RUN_ARGUMENTS`, under their own names (the data is compare's first argument), and
+        the dashboard's fixed validation share ``test_size`` (:data:`TEST_SIZE`)."""
+        return {**{name: getattr(self, name) for name in RUN_ARGUMENTS}, "test_size": TEST_SIZE}
+
+    def compare_kwargs(self) -> dict:
+        """The old name of :meth:`run_arguments` (it will be removed)."""
+        warnings.warn(
+            "Settings.compare_kwargs() is now Settings.run_arguments()", FutureWarning, stacklevel=2
+        )
+        return self.run_arguments()
 
     def to_dict(self) -> dict:
         """Plain JSON-friendly values (lists for tuples)."""

@@ -192,6 +192,8 @@ def run_sweep(
         Naming the first bad argument. Dataset problems raise ``DatasetError``.
     """
     penalty_name = "l2_penalty"
+    if alpha is not None and l2_penalty != 0.0:
+        raise InvalidParameterError("alpha", alpha, "l2_penalty alone (alpha is its old name)")
     if alpha is not None:
         warnings.warn(
             "run_sweep's `alpha` is now `l2_penalty`; `alpha` will be removed",
