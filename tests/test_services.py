@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 import reluscope.datasets
 import reluscope.experiment
 from reluscope.config import CAPS, DEFAULTS
+from reluscope.frames import curves as frames_curves
 from reluscope.history import History
 from reluscope.ui import services
 from reluscope.ui.services import ByteBoundedStore, nbytes
@@ -128,6 +129,14 @@ def test_a_cache_hit_unpickles_no_snapshot_and_rebuilds_no_frame(empty_caches, m
 
     for method in ("epochs", "layers", "units"):
         monkeypatch.setattr(History, method, counting(method, getattr(History, method)))
+    # the frames the Compare page draws, built from the comparison's tables
+    for builder in ("metric_curves", "layer_curves"):
+        original = getattr(frames_curves, builder)
+        monkeypatch.setattr(
+            frames_curves,
+            builder,
+            lambda *a, _f=original, _n=builder, **k: (events.append(_n), _f(*a, **k))[1],
+        )
     monkeypatch.setattr(
         History,
         "__setstate__",

@@ -43,7 +43,7 @@ def boundary_view(comparison) -> None:
             format_func=lambda k: train.class_names[k],
             bind="query-params",
         )
-    surface = frames.decision_surface(comparison, seed, epoch, positive)
+    surface = services.frame(frames.decision_surface, comparison, seed, epoch, positive)
     components.show_chart(charts.decision_boundary_chart(surface))
     if train.n_classes > 2:
         st.caption(f"Colour: probability of class {train.class_names[positive]}.")

@@ -17,7 +17,7 @@ st.markdown(
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
 
-curves = frames.training_curves(comparison)
+curves = services.frame(frames.training_curves, comparison)  # built once per comparison
 summary = curves.summary
 score_title = "accuracy" if data.task == "classification" else "R²"
 st.dataframe(

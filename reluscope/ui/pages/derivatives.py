@@ -54,7 +54,7 @@ def preactivations(comparison, n_layers: int, negative_slope: float) -> None:
     seed = columns[2].selectbox(
         "Seed", comparison.seeds, key="derivatives_seed", bind="query-params"
     )
-    z = frames.preactivations(comparison, seed, layer, epoch)
+    z = services.frame(frames.preactivations, comparison, seed, layer, epoch)
     bins = frames.preactivation_bins(z, negative_slope=negative_slope)
     components.show_chart(charts.preactivation_histogram(bins))
 

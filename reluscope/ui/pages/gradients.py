@@ -16,4 +16,6 @@ st.markdown(
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
-components.show_chart(charts.grad_norm_chart(frames.training_curves(comparison).grad_norm))
+components.show_chart(
+    charts.grad_norm_chart(services.frame(frames.training_curves, comparison).grad_norm)
+)

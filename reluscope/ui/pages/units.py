@@ -29,7 +29,7 @@ def units_view(comparison, n_layers: int) -> None:
     )
     seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
     # this run's units only: the whole comparison's table is far larger
-    in_layer = frames.run_units(comparison, activation, seed, layer)
+    in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
     st.subheader(f"{activation}, hidden layer {layer}: unit states")
     components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
 
