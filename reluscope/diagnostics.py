@@ -48,6 +48,7 @@ from reluscope.activations import Activation
 
 __all__ = [
     "DIVERGENCE_FACTOR",
+    "DIVERGENCE_RULE",
     "PLATEAU_MIN_DROP",
     "PLATEAU_MIN_EPOCHS",
     "PLATEAU_REL_TOL",
@@ -74,6 +75,11 @@ PLATEAU_MIN_DROP = 0.05
 PLATEAU_SMOOTHING = 1
 PLATEAU_STUCK_SHARE = 0.2
 DIVERGENCE_FACTOR = 1e4
+# the rule in words, for the messages that report a diverged run
+DIVERGENCE_RULE = (
+    "its loss became infinite or NaN, or rose above 10⁴ × the larger of its loss at "
+    "initialisation and a constant predictor's"
+)
 # the one state of a unit: the first of these that holds
 STATES = ("dead", "saturated", "inactive", "alive")
 

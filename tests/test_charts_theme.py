@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
@@ -87,14 +84,6 @@ def test_one_palette_each_for_classes_and_unit_states():
     balance = charts.class_balance_chart(frame, "label").to_dict()
     for spec in (scatter, balance):
         assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS)
-
-
-def test_import_reluscope_does_not_import_charts():
-    code = (
-        "import sys, reluscope; "
-        "sys.exit('reluscope.charts' in sys.modules or 'altair' in sys.modules)"
-    )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_missing_columns_are_named():

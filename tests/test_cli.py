@@ -77,17 +77,6 @@ def test_help_lists_every_command():
         assert command in result.stdout
 
 
-def test_import_reluscope_stays_cheap():
-    code = (
-        "import sys, reluscope; heavy = [m for m in ('pandas', 'scipy', 'sklearn', "
-        "'streamlit', 'altair', 'joblib', 'dask') if m in sys.modules]; print(heavy)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
-
-
 # --- reluscope bench --sweeps: rows from fake timings, no real benchmark -------------------
 
 # ratios: CLI 20x (target 15), wide 3x (4), models/s 0.8 (1), jobs exactly 1.5x (1.5)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from datasets_support import ROOT
 
 import reluscope
 import reluscope.datasets as ds
@@ -58,13 +54,3 @@ def test_bundled_is_a_deprecated_alias_of_bundled_datasets():
 def test_dataset_error_is_a_value_error_and_is_exported():
     assert issubclass(DatasetError, ValueError)
     assert reluscope.load_csv is load_csv and reluscope.make_dataset is make_dataset
-
-
-def test_imports_stay_cheap():
-    code = (
-        "import sys, reluscope.datasets, reluscope.commands.datasets;"
-        "print(sorted(m for m in ('pandas', 'sklearn', 'scipy') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)  # fmt: skip
-    assert result.stdout.strip() == "[]"

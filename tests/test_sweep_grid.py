@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -137,22 +135,3 @@ def test_check_integer_takes_whole_numbers_and_their_text():
 
 
 # ---------------------------------------------------------------- hygiene
-
-
-def test_importing_reluscope_the_sweep_and_theory_stays_cheap():
-    code = (
-        "import sys, reluscope, reluscope.sweep, reluscope.commands.sweep, reluscope.theory; "
-        "print(sorted(m for m in ('pandas', 'scipy', 'joblib', 'dask', 'distributed', "
-        "'sklearn') if m in sys.modules))"
-    )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)  # fmt: skip
-    assert output.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("below", ["reluscope.theory", "reluscope.config"])
-def test_theory_and_config_stand_below_the_sweep(below):
-    code = f"import sys, {below}; print('reluscope.sweep' in sys.modules)"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)  # fmt: skip
-    assert output.stdout.strip() == "False"

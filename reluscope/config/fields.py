@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from reluscope.activations import ACTIVATIONS
 from reluscope.datasets import BUNDLED_PREFIX
 from reluscope.init import INITS
+from reluscope.optim import SOLVERS
 
 __all__ = [
     "API_FIELDS",
@@ -155,7 +156,6 @@ def _grid(mantissas: Iterable[int], exponents: Iterable[int]) -> tuple[float, ..
 
 LEARNING_RATES = (*_grid((1, 2, 5), range(-4, 0)), 1.0)
 BATCH_SIZES = (4, 8, 16, 32, 64, 128, 256, 512)
-SOLVERS = ("sgd", "adam")
 # seeds of NumPy's RandomState: what the Python API takes (the dashboard keeps to 31 bits)
 _SEED_HIGH = 2**32 - 1
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from reluscope import diagnostics
 from reluscope.sweep.grid import format_hidden
 
 __all__ = [
@@ -105,9 +106,9 @@ def summarize_run(result, curves: bool = False):
         "deaths": int(deaths.sum()),
         "recoveries": int(recoveries.sum()),
         "born_dead": int(dead[0].sum()),
-        "recovered_dead": int((dead[0] & ~dead[-1]).sum()),
+        "recovered_dead": int(diagnostics.recovered(dead).sum()),
         "born_inactive": int(inactive[0].sum()),
-        "recovered_inactive": int((inactive[0] & ~inactive[-1]).sum()),
+        "recovered_inactive": int(diagnostics.recovered(inactive).sum()),
         "diverged": bool(result.diverged),
     }
     if "val_loss" in records:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from reluscope.config import CAPS, FIELDS, Caps
+from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.errors import InvalidParameterError
 from reluscope.stats import recovered_share
 from reluscope.sweep.grid import SEED_COUNT_FIELD
@@ -85,8 +86,7 @@ def diverged_note(runs: pd.DataFrame) -> str | None:
         for row in cells.itertuples()
     )
     return (
-        f"{len(diverged)} of {len(runs)} runs diverged (the loss became infinite or NaN, or "
-        "rose above 10⁴ × its loss at initialisation) and are "
+        f"{len(diverged)} of {len(runs)} runs diverged ({DIVERGENCE_RULE}) and are "
         f"left out of the means: {where}. A cell's tooltip counts the seeds that finished; a "
         "cell where every seed diverged has no colour."
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from reluscope import charts, frames
+from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -52,9 +53,8 @@ st.dataframe(
 diverged = summary.loc[summary["diverged"] > 0, "activation"].tolist()
 if diverged:
     st.warning(
-        f"Training diverged for {', '.join(diverged)}: the loss became infinite or NaN (the "
-        "curve stops there) or rose above 10⁴ × its loss at initialisation. A smaller learning "
-        "rate or bias offset usually helps."
+        f"Training diverged for {', '.join(diverged)}: {DIVERGENCE_RULE} (a non-finite curve "
+        "stops there). A smaller learning rate or bias offset usually helps."
     )
 if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
