@@ -74,6 +74,7 @@ def test_the_old_flags_still_work(tmp_path, capsys):
         (["--hidden", "16xx"], "--hidden"),
         (["--n-seeds", "0"], "--n-seeds"),
         (["--seeds", "0"], "--seeds"),
+        (["--n-seeds", "101"], "--n-seeds"),  # the schema's range, as reluscope train
         (["--epochs", "-1"], "--epochs"),
         (["--epochs", "2.5"], "--epochs"),
         (["--batch-size", "2"], "--batch-size"),

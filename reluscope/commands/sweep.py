@@ -211,7 +211,8 @@ def _grid(args: argparse.Namespace):
     from reluscope.validation import check_integer
 
     n_seeds = FIELDS[SEED_COUNT_FIELD].default if args.n_seeds is None else args.n_seeds
-    n_seeds = check_integer("n_seeds", n_seeds, 1)
+    count = FIELDS[SEED_COUNT_FIELD]
+    n_seeds = check_integer("n_seeds", n_seeds, int(count.low), int(count.high))
     first = FIELDS["seed"].default if args.seed is None else args.seed
     first = check_integer("seed", first, int(FIELDS["seed"].low), int(FIELDS["seed"].high))
     axes = {axis: getattr(args, axis) for axis in AXES}

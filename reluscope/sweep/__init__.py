@@ -31,7 +31,7 @@ from reluscope.sweep.files import (
 )
 from reluscope.sweep.grid import AXES, SEED_COUNT_FIELD, SweepGrid, format_hidden
 from reluscope.sweep.run import DTYPES, SweepResult, run_sweep
-from reluscope.sweep.run import _dataset as _dataset  # read by tests/test_datasets.py
+from reluscope.sweep.run import _dataset as _dataset  # read by tests/test_datasets_bundled.py
 from reluscope.sweep.tables import (
     CURVE_COLUMNS,
     ID_COLUMNS,

@@ -1,7 +1,7 @@
 """The lab page's work, cached: shipped and live sweeps, Monte-Carlo estimates, their tables.
 
 Pure helpers (validation, tables, sentences) come first and take no Streamlit; the cached
-wrappers after them are bounded (``max_entries``) like those of :mod:`reluscope.ui.services`.
+wrappers after them are bounded in entries and bytes (``max_entries``, ``max_size``).
 Every function raises :class:`~reluscope.errors.InvalidParameterError` (naming the field) on
 bad input; the page shows it with ``st.error``.
 """
