@@ -16,15 +16,11 @@ from numbers import Integral
 import numpy as np
 
 from reluscope.activations import canonical_name
+from reluscope.config.checks import check_argument
 from reluscope.engine import RunSpec, StackedNetwork, TrainConfig, build_state, train_stack
 from reluscope.errors import InvalidParameterError
 from reluscope.history import History, histories_from_state
-from reluscope.validation import (
-    check_argument,
-    check_fraction,
-    check_integer,
-    renamed_keywords,
-)
+from reluscope.validation import check_fraction, check_integer, renamed_keywords
 
 __all__ = ["Comparison", "RunResult", "compare", "encode_targets", "train_runs"]
 

@@ -4,8 +4,10 @@ Every layer (engine, activations, datasets, theory, sweeps, the estimators, the 
 the dashboard) checks its arguments with these functions, so a range reads the same everywhere
 and every failure is an :class:`~reluscope.errors.InvalidParameterError` naming the field, the
 value and what is allowed. Ranges of user-settable fields are declared once, in
-``reluscope.config.FIELDS`` (and ``API_FIELDS``): :func:`check_field` checks a value as the
-dashboard and the command line take it, :func:`check_argument` as the Python API takes it.
+``reluscope.config.FIELDS`` (and ``API_FIELDS``); :func:`check_declared` checks a Python API
+argument against such a declaration (``reluscope.config.check_argument`` looks it up by name,
+``reluscope.config.check_field`` checks a value as the dashboard and the command line take it).
+This module imports nothing of reluscope's but its errors, so every layer can use it.
 :func:`renamed_keywords` keeps a renamed keyword working, with a ``FutureWarning``.
 
 >>> check_integer("epochs", "30", 1, 500), check_integer("jobs", 2.0)
@@ -18,8 +20,6 @@ reluscope.errors.InvalidParameterError: epochs=2.5 is not allowed; expected an i
 0.2
 >>> check_choice("solver", "adam", ("sgd", "adam"))
 'adam'
->>> check_argument("learning_rate", 2.0), check_argument("hidden_layers", [8, 8])
-(2.0, (8, 8))
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from numbers import Integral, Real
 from reluscope.errors import InvalidParameterError
 
 __all__ = [
-    "check_argument",
     "check_choice",
-    "check_field",
+    "check_declared",
     "check_fraction",
     "check_integer",
     "check_real",
@@ -175,24 +174,8 @@ def check_choice(name: str, value, options: Iterable, *, allowed: str | None = N
     return value
 
 
-def check_field(name: str, value, *, field: str | None = None):
-    """Check ``value`` against the range that ``reluscope.config.FIELDS[name]`` declares.
-
-    Raises :class:`InvalidParameterError` naming ``field`` (default ``name``) instead of
-    correcting the value, as the Python API and the command line want.
-    """
-    from reluscope import config  # config declares the ranges; it imports this module
-
-    try:
-        return config.coerce(name, value, caps=None, strict=True)[0]
-    except InvalidParameterError as error:
-        if field is None or field == name:
-            raise
-        raise InvalidParameterError(field, value, error.allowed) from None
-
-
-def check_argument(name: str, value, *, field: str | None = None):
-    """Check a Python API argument against the declaration of field ``name``.
+def check_declared(declared, value, *, field: str | None = None):
+    """Check a Python API argument against a field's declaration.
 
     The range is the field's ``api_bounds()`` (wider than the dashboard's where the engine
     allows more, e.g. any learning rate > 0); numbers are not snapped to a slider's grid and
@@ -200,11 +183,11 @@ def check_argument(name: str, value, *, field: str | None = None):
 
     Parameters
     ----------
-    name : str
-        A key of ``reluscope.config.FIELDS`` or ``reluscope.config.API_FIELDS``.
+    declared : reluscope.config.Field
+        The declaration (kind, API bounds, options), e.g. ``reluscope.config.FIELDS[name]``.
     value : object
     field : str, optional
-        The name the error gives (the keyword as the caller wrote it); default ``name``.
+        The name the error gives (the keyword as the caller wrote it); default the field's.
 
     Returns
     -------
@@ -215,10 +198,7 @@ def check_argument(name: str, value, *, field: str | None = None):
     ------
     InvalidParameterError
     """
-    from reluscope import config  # config declares the ranges; it imports this module
-
-    declared = config.declared(name)
-    field = field or name
+    field = field or declared.name
     low, high = declared.api_bounds()
     if declared.kind == "float":
         return check_real(field, value, low, high, low_open=declared.api_low_open)

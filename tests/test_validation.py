@@ -8,12 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from reluscope.config import API_FIELDS, FIELDS
+from reluscope.config import API_FIELDS, FIELDS, check_argument, check_field
 from reluscope.errors import InvalidParameterError
 from reluscope.validation import (
-    check_argument,
     check_choice,
-    check_field,
+    check_declared,
     check_fraction,
     check_integer,
     check_real,
@@ -142,3 +141,31 @@ def test_renamed_keywords_warn_and_map_to_the_new_name():
         assert renamed_keywords("compare", {}, renames) == {}
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         renamed_keywords("compare", {"bogus": 1}, renames)
+
+
+def test_check_declared_reads_the_declaration_it_is_given():
+    # the same answers as by name, from the Field itself: validation never imports config
+    assert check_declared(FIELDS["hidden_layers"], [8, 8]) == check_argument(
+        "hidden_layers", [8, 8]
+    )
+    with pytest.raises(InvalidParameterError) as info:
+        check_declared(API_FIELDS["momentum"], 2.0, field="my_momentum")
+    assert info.value.field == "my_momentum"
+
+
+def test_validation_imports_no_other_reluscope_module():
+    import ast
+    from pathlib import Path
+
+    import reluscope.validation
+
+    tree = ast.parse(Path(reluscope.validation.__file__).read_text())
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert {name for name in imported if name.startswith("reluscope")} == {"reluscope.errors"}

@@ -11,7 +11,9 @@ demo; they hold for any input.
 - :mod:`~reluscope.config.coercion`: one raw value → a valid value and a :class:`Notice`;
 - :mod:`~reluscope.config.settings`: :class:`Settings`, :data:`DEFAULTS`, :func:`validate`;
 - :mod:`~reluscope.config.budget`: the work estimate and the epochs that fit the caps;
-- :mod:`~reluscope.config.links`: links that carry their schema version.
+- :mod:`~reluscope.config.links`: links that carry their schema version;
+- :mod:`~reluscope.config.checks`: a value checked against its field, by name (Python API and
+  command line).
 
 Glossary
 --------
@@ -66,6 +68,7 @@ command-line option that ever existed keeps working as an alias.
 from __future__ import annotations
 
 from reluscope.config.budget import cap_work, estimate_stored, estimate_work
+from reluscope.config.checks import check_argument, check_field
 from reluscope.config.coercion import Notice, coerce
 from reluscope.config.fields import (
     API_FIELDS,
@@ -113,6 +116,8 @@ __all__ = [
     "Settings",
     "canonical_keys",
     "cap_work",
+    "check_argument",
+    "check_field",
     "coerce",
     "declared",
     "estimate_stored",
