@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from reluscope.errors import DatasetError, InvalidParameterError
+
 COMMANDS = ("train", "sweep", "bench", "datasets", "ui")
 
 
@@ -33,6 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)
-    except ValueError as error:  # our errors are ValueError subclasses with a readable message
+    except (InvalidParameterError, DatasetError) as error:  # a user's error, named: no traceback
         print(f"reluscope {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -118,3 +118,23 @@ def test_bench_prints_missed_sweep_targets(monkeypatch):
     lines = stream.getvalue().splitlines()[3:]
     assert [line.split()[-1] for line in lines] == ["ok", "MISSED", "MISSED", "ok"]
     assert "models/s" in lines[2]
+
+
+def test_only_user_errors_become_an_error_line(monkeypatch, capsys):
+    from reluscope import cli
+    from reluscope.commands import datasets as datasets_command
+    from reluscope.errors import InvalidParameterError
+
+    def refuse(args):
+        raise InvalidParameterError("--name", "x", "a dataset")
+
+    monkeypatch.setattr(datasets_command, "run", refuse)
+    assert cli.main(["datasets"]) == 2
+    assert "reluscope datasets: error: --name='x' is not allowed" in capsys.readouterr().err
+
+    def bug(args):
+        raise ValueError("a bug, not a user's mistake")
+
+    monkeypatch.setattr(datasets_command, "run", bug)
+    with pytest.raises(ValueError, match="a bug"):  # shown with its traceback, not as "error:"
+        cli.main(["datasets"])

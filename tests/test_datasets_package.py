@@ -8,6 +8,7 @@ import reluscope
 import reluscope.datasets as ds
 from reluscope.datasets import load_csv, make_dataset
 from reluscope.errors import DatasetError
+from reluscope.resources import data_dir
 
 # every public name and the module that defines it
 HOMES = {
@@ -44,9 +45,11 @@ def test_every_public_name_is_re_exported_from_its_module():
 
 
 def test_bundled_is_a_deprecated_alias_of_bundled_datasets():
-    with pytest.warns(DeprecationWarning, match="bundled_datasets"):
+    with pytest.warns(FutureWarning, match="bundled_datasets"):
         bundled = ds.BUNDLED
     assert bundled == ds.bundled_datasets()
+    with pytest.warns(FutureWarning, match="data_dir"):
+        assert ds.DATA_DIR == data_dir()
     with pytest.raises(AttributeError, match="no attribute 'NOPE'"):
         ds.NOPE  # noqa: B018
 

@@ -21,8 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from reluscope.bench import run as run_benchmarks
+    from reluscope.errors import InvalidParameterError
 
     if args.repeats < 1:
-        raise ValueError(f"--repeats={args.repeats} is not allowed; expected a whole number >= 1")
+        raise InvalidParameterError("--repeats", args.repeats, "a whole number >= 1")
     run_benchmarks(repeats=args.repeats, include_sweeps=args.sweeps)
     return 0

@@ -56,9 +56,12 @@ def command(args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace) -> NoReturn:
     import importlib.util
     import os
+    import sys
 
     if importlib.util.find_spec("streamlit") is None:
-        raise ValueError("the dashboard needs streamlit: pip install 'reluscope[ui]'")
+        print("reluscope ui: error: the dashboard needs streamlit: pip install 'reluscope[ui]'",
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(2)
     line = command(args)
     # the server replaces this process, so stopping `reluscope ui` stops the server
     os.execv(line[0], line)

@@ -87,13 +87,22 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # BUNDLED was a dict read once at import; bundled_datasets() reads data/ when asked. A
-    # DeprecationWarning: it speaks to programmers, not to users of the command line
+    # old names, answered for a while with a FutureWarning (the project's policy for renames):
+    # BUNDLED was a dict read once at import, DATA_DIR the data folder of a checkout only
     if name == "BUNDLED":
         warnings.warn(
             "reluscope.datasets.BUNDLED is deprecated; call reluscope.datasets.bundled_datasets().",
-            DeprecationWarning,
+            FutureWarning,
             stacklevel=2,
         )
         return bundled_datasets()
+    if name == "DATA_DIR":
+        from reluscope.resources import data_dir
+
+        warnings.warn(
+            "reluscope.datasets.DATA_DIR is deprecated; call reluscope.resources.data_dir().",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return data_dir()
     raise AttributeError(f"module 'reluscope.datasets' has no attribute {name!r}")
