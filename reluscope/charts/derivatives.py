@@ -100,30 +100,30 @@ def activation_curves_chart(
     return chart.properties(title=note(text))
 
 
-def preactivation_histogram(frame: PreactivationBins):
+def preactivation_histogram(bins: PreactivationBins):
     """Histogram of pre-activations z with the zero-gradient and saturated regions shaded.
 
     Parameters
     ----------
-    frame : PreactivationBins
+    bins : PreactivationBins
         :func:`reluscope.frames.preactivation_bins` of the z of every input × unit of a layer
         at one epoch: one panel per activation.
     """
-    if not isinstance(frame, PreactivationBins):
+    if not isinstance(bins, PreactivationBins):
         raise TypeError(
             "preactivation_histogram draws reluscope.frames.preactivation_bins(z, ...); got "
-            f"{type(frame).__name__}."
+            f"{type(bins).__name__}."
         )
-    require_columns(frame.bars, ["activation", "start", "end", "count"], "pre-activation bars")
-    color = activation_color(frame.bars, symbol="square")
+    require_columns(bins.bars, ["activation", "start", "end", "count"], "pre-activation bars")
+    color = activation_color(bins.bars, symbol="square")
     panels = [
         _preactivation_panel(
-            frame.bars[frame.bars["activation"] == share.activation],
-            frame.regions[frame.regions["activation"] == share.activation],
+            bins.bars[bins.bars["activation"] == share.activation],
+            bins.regions[bins.regions["activation"] == share.activation],
             share,
             color,
         )
-        for share in frame.shares.itertuples(index=False)
+        for share in bins.shares.itertuples(index=False)
     ]
     return panels[0] if len(panels) == 1 else alt.vconcat(*panels)
 
