@@ -285,5 +285,7 @@ def test_the_monte_carlo_frames_are_the_frames_ones_within_the_widgets_choices()
         lab_services.born_dead_frames((3,), 10**7, False)
     with pytest.raises(InvalidParameterError, match="widths"):
         lab_services.born_dead_frames((4,), 500, False)
+    with pytest.raises(InvalidParameterError, match="at least one width"):
+        lab_services.born_dead_frames((), 500, False)
     with pytest.raises(InvalidParameterError, match="radius"):
         lab_services.bias_kill_frames(1000, radius=3.0)
