@@ -1,12 +1,13 @@
 """Synthetic frames shaped like reluscope.history's, and helpers that read Vega-Lite specs,
-shared by the chart tests (``test_charts_*.py``)."""
+shared by the chart tests (``test_charts_*.py``). A chart takes the frame its
+:mod:`reluscope.frames` function returns: the tests build that from these first."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from reluscope import charts
+from reluscope import charts, frames
 
 NAMES = ["relu", "leaky_relu", "tanh", "sigmoid"]
 
@@ -167,13 +168,13 @@ def boundary_frames(activations=None):
     x1, x2 = np.meshgrid(g, g)
     grid = pd.DataFrame({"x1": x1.ravel(), "x2": x2.ravel(), "probability": (x1.ravel() + 1) / 2})
     data = pd.DataFrame({"x1": [-0.5, 0.5], "x2": [0.0, 0.1], "label": [0, 1]})
-    lines = charts.unit_lines_frame(
+    lines = frames.unit_lines_frame(
         [[1.0, 0.0], [0.0, 1.0]], [0.0, 0.2], (-1, 1, -1, 1), [False, True]
     )
     if activations:
         grid = pd.concat([grid.assign(activation=a) for a in activations])
         lines = pd.concat([lines.assign(activation=a) for a in activations])
-    return grid, data, lines
+    return frames.grid_cells(grid), data, lines
 
 
 def sweep_frame():

@@ -12,7 +12,7 @@ from chart_specs import (  # noqa: E402
     assert_highlights_on_legend_click,
 )
 
-from reluscope import charts  # noqa: E402
+from reluscope import charts, frames  # noqa: E402
 
 # --- data ----------------------------------------------------------------------------------
 
@@ -31,7 +31,8 @@ def test_data_scatter_classes_and_continuous_colour():
 
 
 def test_class_balance_chart():
-    chart = charts.class_balance_chart(pd.DataFrame({"y": ["a", "b", "b", "b"]}), "y")
+    balance = frames.class_balance(pd.DataFrame({"y": ["a", "b", "b", "b"]}), "y")
+    chart = charts.class_balance_chart(balance, "y")
     table = chart.data.set_index("class")
     assert table["count"].to_dict() == {"a": 1, "b": 3}
     assert table.loc["b", "share"] == 0.75

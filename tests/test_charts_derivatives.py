@@ -15,13 +15,13 @@ from chart_specs import (  # noqa: E402
     data_of,
 )
 
-from reluscope import charts  # noqa: E402
+from reluscope import charts, frames  # noqa: E402
 
 # --- activations and pre-activations -------------------------------------------------------
 
 
 def test_activation_curves_chart_f_and_derivative_side_by_side():
-    frame = charts.activation_curves_frame(NAMES, n_points=11)
+    frame = frames.activation_curves_frame(NAMES, n_points=11)
     spec = charts.activation_curves_chart(frame).to_dict()
     assert spec["facet"]["column"]["field"] == "curve"
     assert spec["resolve"]["scale"]["y"] == "independent"
@@ -32,8 +32,10 @@ def test_activation_curves_chart_f_and_derivative_side_by_side():
 
 
 def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
-    frame = charts.activation_curves_frame(NAMES, negative_slope=0.01, n_points=11)
-    chart = charts.activation_curves_chart(frame)
+    frame = frames.activation_curves_frame(NAMES, negative_slope=0.01, n_points=11)
+    chart = charts.activation_curves_chart(
+        frame, negative_slopes=frames.flat_negative_slopes(frame)
+    )
     spec = chart.to_dict()
     enc = spec["spec"]["encoding"]
 
@@ -48,13 +50,14 @@ def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
     assert drawn[-1] == "leaky_relu"  # drawn last, on top of ReLU
     assert spec["spec"]["mark"]["point"] == "transparent"  # tooltips at the pointer
     assert spec["title"]["text"] == "f′ for z < 0: 0 (relu), 0.01 (leaky_relu)"
-    smooth = charts.activation_curves_frame(["tanh"], n_points=11)
-    assert "title" not in charts.activation_curves_chart(smooth).to_dict()
+    smooth = frames.activation_curves_frame(["tanh"], n_points=11)
+    slopes = frames.flat_negative_slopes(smooth)
+    assert "title" not in charts.activation_curves_chart(smooth, negative_slopes=slopes).to_dict()
 
 
 def test_preactivation_histogram_shades_zero_gradient_region():
     z = pd.DataFrame({"z": np.linspace(-2.0, 2.0, 401), "activation": "relu"})
-    chart = charts.preactivation_histogram(z)
+    chart = charts.preactivation_histogram(frames.preactivation_bins(z))
     regions = data_of(chart, 0)
     assert regions["region"].tolist() == ["zero gradient"]
     assert regions["start"].iloc[0] == pytest.approx(-2.0)
@@ -67,23 +70,28 @@ def test_preactivation_histogram_shades_zero_gradient_region():
 
 def test_preactivation_histogram_saturation_and_given_shares():
     z = pd.DataFrame({"z": np.linspace(-6.0, 6.0, 101)})
-    chart = charts.preactivation_histogram(
+    bins = frames.preactivation_bins(
         z, activation="tanh", zero_gradient_share=0.0, saturated_share=0.25
     )
+    chart = charts.preactivation_histogram(bins)
     regions = data_of(chart, 0)
     assert regions["region"].tolist() == ["saturated", "saturated"]  # both tails
     assert "25% saturated" in chart.to_dict()["title"]["subtitle"]
-    leaky = charts.preactivation_histogram(z, activation="leaky_relu", negative_slope=0.1)
+    leaky_bins = frames.preactivation_bins(z, activation="leaky_relu", negative_slope=0.1)
+    leaky = charts.preactivation_histogram(leaky_bins)
     assert data_of(leaky, 0).empty  # slope 0.1 ≥ 5 % of the peak: no region
 
 
 def test_preactivation_histogram_panels_share_one_colour_scale():
     z = pd.DataFrame({"z": np.tile(np.linspace(-3, 3, 50), 2), "activation": ["relu", "tanh"] * 50})
-    spec = charts.preactivation_histogram(z).to_dict()
+    spec = charts.preactivation_histogram(frames.preactivation_bins(z)).to_dict()
     assert len(spec["vconcat"]) == 2
     assert_consistent_activation_colours(spec)
 
 
 def test_preactivation_histogram_needs_an_activation():
     with pytest.raises(ValueError, match="activation"):
-        charts.preactivation_histogram(pd.DataFrame({"z": [0.0, 1.0]}))
+        frames.preactivation_bins(pd.DataFrame({"z": [0.0, 1.0]}))
+    # the chart draws the bins only, and says what it takes
+    with pytest.raises(TypeError, match="preactivation_bins"):
+        charts.preactivation_histogram(pd.DataFrame({"z": [0.0, 1.0], "activation": "relu"}))

@@ -16,13 +16,13 @@ from chart_specs import (  # noqa: E402
     tooltip_fields,
 )
 
-from reluscope import charts  # noqa: E402
+from reluscope import charts, frames  # noqa: E402
 
 # --- lab -----------------------------------------------------------------------------------
 
 
 def test_phase_diagram_chart():
-    chart = charts.phase_diagram_chart(sweep_frame())
+    chart = charts.phase_diagram_chart(frames.phase_cells(sweep_frame()))
     spec = chart.to_dict()
     assert spec["facet"]["field"] == "activation" and spec["columns"] == 2
     assert spec["facet"]["sort"] == ["relu", "leaky_relu"]
@@ -32,32 +32,36 @@ def test_phase_diagram_chart():
     assert {"mean", "ci_low", "ci_high", "n"} <= tooltip_fields(spec["spec"])
     cell = chart.data.query("activation == 'relu' and bias_offset == -3 and learning_rate == 0.1")
     assert cell["mean"].item() == pytest.approx(1.0) and cell["n"].item() == 3
-    loss = charts.phase_diagram_chart(sweep_frame(), "final_loss").to_dict()
+    cells = frames.phase_cells(sweep_frame(), "final_loss")
+    loss = charts.phase_diagram_chart(cells, "final_loss").to_dict()
     assert "domain" not in loss["spec"]["encoding"]["color"]["scale"]
 
 
 def test_phase_diagram_labels_every_learning_rate():
     runs = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in (1, 0.002, 0.2, 0.01)])
-    x = charts.phase_diagram_chart(runs).to_dict()["spec"]["encoding"]["x"]
+    x = charts.phase_diagram_chart(frames.phase_cells(runs)).to_dict()["spec"]["encoding"]["x"]
     assert x["type"] == "ordinal" and x["sort"] == "ascending"  # numbers: sorted numerically
     assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == 0
     crowded = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in np.arange(1, 9)])
-    x = charts.phase_diagram_chart(crowded).to_dict()["spec"]["encoding"]["x"]
+    x = charts.phase_diagram_chart(frames.phase_cells(crowded)).to_dict()["spec"]["encoding"]["x"]
     assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == -45
 
 
 def test_phase_diagram_refuses_to_average_over_other_settings():
     mixed = pd.concat([sweep_frame().assign(solver="sgd"), sweep_frame().assign(solver="adam")])
     with pytest.raises(ValueError, match="solver"):
-        charts.phase_diagram_chart(mixed)
-    spec = charts.phase_diagram_chart(mixed, row="solver").to_dict()
+        frames.phase_cells(mixed)
+    cells = frames.phase_cells(mixed, row="solver")
+    spec = charts.phase_diagram_chart(cells, row="solver").to_dict()
     assert spec["facet"]["row"]["field"] == "solver"
+    with pytest.raises(ValueError, match="phase diagram needs"):
+        charts.phase_diagram_chart(mixed)  # the run table itself: cells only
 
 
 def test_phase_diagram_counts_diverged_runs():
     runs = sweep_frame().assign(diverged=False)
     runs.loc[0, ["final_loss", "diverged"]] = [np.inf, True]
-    chart = charts.phase_diagram_chart(runs, "final_loss")
+    chart = charts.phase_diagram_chart(frames.phase_cells(runs, "final_loss"), "final_loss")
     cell = chart.data.iloc[0]
     assert (cell["n"], cell["diverged"]) == (2, 1)  # the diverged run is left out of the mean
     assert "diverged" in tooltip_fields(chart.to_dict()["spec"])
@@ -66,10 +70,11 @@ def test_phase_diagram_counts_diverged_runs():
 def test_phase_diagram_leaves_out_diverged_runs_with_finite_values():
     runs = sweep_frame().assign(diverged=False)
     runs.loc[0, ["dead_fraction_final", "diverged"]] = [0.0, True]  # reads 0 % dead: no result
-    cell = charts.phase_diagram_chart(runs).data.iloc[0]
+    cell = charts.phase_diagram_chart(frames.phase_cells(runs)).data.iloc[0]
     assert (cell["n"], cell["diverged"]) == (2, 1)
     assert cell["mean"] == pytest.approx(runs.loc[1:2, "dead_fraction_final"].mean())
-    everything = charts.phase_diagram_chart(runs.drop(columns="diverged")).data.iloc[0]
+    cells = frames.phase_cells(runs.drop(columns="diverged"))
+    everything = charts.phase_diagram_chart(cells).data.iloc[0]
     assert everything["n"] == 3 and "diverged" not in everything
 
 
@@ -78,7 +83,7 @@ def test_born_dead_chart_wilson_intervals_and_dashed_theory():
         {"depth": [1, 2], "width": [3, 3], "probability": [0.0, 0.5], "n_trials": 100}
     )
     theory = pd.DataFrame({"depth": [1, 2], "width": [3, 3], "probability": [0.125, 0.234]})
-    chart = charts.born_dead_chart(mc, theory)
+    chart = charts.born_dead_chart(frames.with_interval(mc, "probability"), theory)
     line, bars, points = chart.to_dict()["layer"]
     assert line["mark"]["strokeDash"] == [5, 3]
     assert (
@@ -96,8 +101,10 @@ def test_born_dead_chart_wilson_intervals_and_dashed_theory():
 
 def test_bias_kill_chart_summarises_seeds():
     measured = pd.DataFrame({"bias_offset": [-1.0, -1.0, 0.0], "dead_fraction": [0.3, 0.5, 0.0]})
-    theory = pd.DataFrame({"bias_offset": [-1.0, 0.0], "probability": [0.393, 0.0]})
-    chart = charts.bias_kill_chart(measured, theory)
+    theory = pd.DataFrame(
+        {"activation": "relu", "bias_offset": [-1.0, 0.0], "probability": [0.393, 0.0]}
+    )
+    chart = charts.bias_kill_chart(frames.bias_kill_points(measured), theory)
     points = data_of(chart, 2).set_index("bias_offset")
     assert points.loc[-1.0, "probability"] == pytest.approx(0.4)
     assert points.loc[-1.0, "n"] == 2
@@ -116,7 +123,7 @@ def test_recovery_chart():
             "born_inactive": [10, 10, 10, 0],
         }
     )
-    chart = charts.recovery_chart(frame)
+    chart = charts.recovery_chart(frames.recovery_bars(frame))
     spec = chart.to_dict()
     assert spec["facet"]["column"]["field"] == "solver"
     assert spec["facet"]["column"]["sort"] == ["sgd", "adam"]

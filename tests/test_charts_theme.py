@@ -48,14 +48,14 @@ def test_unknown_names_get_a_stable_colour():
 
 def test_every_chart_has_axis_titles_and_tooltips():
     built = [
-        charts.loss_chart(epochs_frame(), plateaus_frame()),
-        charts.dead_fraction_chart(layers_frame()),
-        charts.grad_norm_chart(layers_frame()),
-        charts.unit_timeline_chart(units_frame()),
-        charts.on_rate_histogram(units_frame()),
-        charts.events_chart(layers_frame()),
-        charts.activation_curves_chart(charts.activation_curves_frame(NAMES, n_points=5)),
-        charts.phase_diagram_chart(sweep_frame()),
+        charts.loss_chart(frames.metric_curves(epochs_frame()), plateaus_frame()),
+        charts.dead_fraction_chart(frames.layer_curves(layers_frame())),
+        charts.grad_norm_chart(frames.layer_curves(layers_frame(), "grad_norm", log_scale=True)),
+        charts.unit_timeline_chart(frames.unit_timeline(units_frame())),
+        charts.on_rate_histogram(frames.on_rates(units_frame())),
+        charts.events_chart(frames.event_counts(layers_frame())),
+        charts.activation_curves_chart(frames.activation_curves_frame(NAMES, n_points=5)),
+        charts.phase_diagram_chart(frames.phase_cells(sweep_frame())),
     ]
     for chart in built:
         spec = chart.to_dict()
@@ -66,11 +66,15 @@ def test_every_chart_has_axis_titles_and_tooltips():
                 assert "title" in enc["x"] or "bin" in enc["x"], view
 
 
-def test_charts_reexports_every_name_callers_use():
-    assert charts.summarize is stats.summarize  # the sweep's recovery table uses it too
-    assert charts.unit_states is frames.unit_states
-    assert charts.activation_curves_frame is frames.activation_curves_frame
-    assert charts.unit_lines_frame is frames.unit_lines_frame
+def test_charts_encode_only_and_reexport_no_frame_builder():
+    # callers reach frames and statistics where they live: charts only encodes them
+    for name, home in [
+        ("summarize", stats),
+        ("unit_states", frames),
+        ("activation_curves_frame", frames),
+        ("unit_lines_frame", frames),
+    ]:
+        assert hasattr(home, name) and not hasattr(charts, name), name
     assert charts.UNIT_STATES == frames.UNIT_STATES == ("alive", "inactive", "saturated", "dead")
     assert all(hasattr(charts, name) for name in charts.__all__)
     assert not hasattr(charts, "SATURATION_SHARE")  # diagnostics.SATURATION_FRACTION is the one
@@ -81,11 +85,14 @@ def test_one_palette_each_for_classes_and_unit_states():
     assert len(set(charts.UNIT_STATE_COLORS.values())) == len(charts.UNIT_STATES)
     frame = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 0.0], "label": ["x", "y"]})
     scatter = charts.data_scatter(frame, "a", "b", "label").to_dict()
-    balance = charts.class_balance_chart(frame, "label").to_dict()
+    balance = charts.class_balance_chart(frames.class_balance(frame, "label"), "label").to_dict()
     for spec in (scatter, balance):
         assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS)
 
 
 def test_missing_columns_are_named():
     with pytest.raises(ValueError, match="grad_norm"):
-        charts.grad_norm_chart(layers_frame().drop(columns="grad_norm"))
+        frames.layer_curves(layers_frame().drop(columns="grad_norm"), "grad_norm")
+    # a chart handed the raw frame instead of its summary names the summary's columns
+    with pytest.raises(ValueError, match=r"grad_norm chart.*missing \['mean', 'ci_low'"):
+        charts.grad_norm_chart(layers_frame())

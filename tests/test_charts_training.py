@@ -20,13 +20,13 @@ from chart_specs import (  # noqa: E402
     tooltip_fields,
 )
 
-from reluscope import charts  # noqa: E402
+from reluscope import charts, frames  # noqa: E402
 
 # --- training curves -----------------------------------------------------------------------
 
 
 def test_loss_chart_layers_plateaus_band_and_dashes():
-    spec = charts.loss_chart(epochs_frame(), plateaus_frame()).to_dict()
+    spec = charts.loss_chart(frames.metric_curves(epochs_frame()), plateaus_frame()).to_dict()
     marks = [mark_type(v) for v in spec["layer"]]
     assert marks == ["rect", "area", "line"]
     plateau, band, line = spec["layer"]
@@ -46,35 +46,37 @@ def test_loss_chart_layers_plateaus_band_and_dashes():
 
 
 def test_loss_chart_one_seed_has_no_band_and_no_plateau_layer_without_plateaus():
-    spec = charts.loss_chart(epochs_frame(seeds=1)).to_dict()
+    one_seed = frames.metric_curves(epochs_frame(seeds=1))
+    spec = charts.loss_chart(one_seed).to_dict()
     assert [mark_type(v) for v in spec["layer"]] == ["line"]
     empty = plateaus_frame().iloc[:0]
-    spec = charts.loss_chart(epochs_frame(seeds=1), empty).to_dict()
+    spec = charts.loss_chart(one_seed, empty).to_dict()
     assert [mark_type(v) for v in spec["layer"]] == ["line"]
 
 
 def test_loss_chart_log_scale():
-    spec = charts.loss_chart(epochs_frame(), log_scale=True).to_dict()
+    log = frames.metric_curves(epochs_frame(), log_scale=True)
+    spec = charts.loss_chart(log, log_scale=True).to_dict()
     assert all(v["encoding"]["y"]["scale"]["type"] == "log" for v in spec["layer"])
-    linear = charts.loss_chart(epochs_frame()).to_dict()
+    linear = charts.loss_chart(frames.metric_curves(epochs_frame())).to_dict()
     assert "type" not in linear["layer"][-1]["encoding"]["y"]["scale"]
 
 
 def test_loss_chart_without_validation_draws_train_only():
     epochs = epochs_frame(seeds=1).assign(val_loss=np.nan)
-    chart = charts.loss_chart(epochs)
+    chart = charts.loss_chart(frames.metric_curves(epochs))
     assert set(data_of(chart, 0)["split"]) == {"train"}
 
 
 def test_plateau_colours_follow_the_whole_chart():
     # plateaus only for relu and tanh: the plateau layer must still use the full domain
-    spec = charts.loss_chart(epochs_frame(), plateaus_frame()).to_dict()
+    spec = charts.loss_chart(frames.metric_curves(epochs_frame()), plateaus_frame()).to_dict()
     domains = [s["domain"] for s in activation_scales(spec)]
     assert all(d == ["sigmoid", "tanh", "relu", "leaky_relu"] for d in domains)
 
 
 def test_score_chart_is_accuracy():
-    spec = charts.score_chart(epochs_frame()).to_dict()
+    spec = charts.score_chart(frames.metric_curves(epochs_frame(), "score")).to_dict()
     line = spec["layer"][-1]
     assert line["encoding"]["y"]["title"] == "accuracy"
     data = spec["datasets"][line.get("data", spec.get("data", {})).get("name")]
@@ -82,20 +84,24 @@ def test_score_chart_is_accuracy():
 
 
 def test_score_chart_title_for_a_regressor():
-    spec = charts.score_chart(epochs_frame(), y_title="R²").to_dict()
+    score = frames.metric_curves(epochs_frame(), "score")
+    spec = charts.score_chart(score, y_title="R²").to_dict()
     assert spec["layer"][-1]["encoding"]["y"]["title"] == "R²"
 
 
 def test_loss_chart_rejects_frame_without_metric():
     with pytest.raises(ValueError, match="loss"):
-        charts.loss_chart(pd.DataFrame({"activation": ["relu"], "epoch": [0]}))
+        frames.metric_curves(pd.DataFrame({"activation": ["relu"], "epoch": [0]}))
+    # the chart draws the summary only, and names what a raw frame lacks
+    with pytest.raises(ValueError, match=r"loss chart.*'split', 'mean'"):
+        charts.loss_chart(epochs_frame())
 
 
 # --- per-layer charts ----------------------------------------------------------------------
 
 
 def test_dead_fraction_chart_facets_layers_and_marks_born_dead():
-    spec = charts.dead_fraction_chart(layers_frame()).to_dict()
+    spec = charts.dead_fraction_chart(frames.layer_curves(layers_frame())).to_dict()
     assert spec["facet"]["column"]["field"] == "layer"
     layers = spec["spec"]["layer"]
     assert [mark_type(v) for v in layers] == ["area", "line", "point"]
@@ -109,7 +115,7 @@ def test_dead_fraction_chart_facets_layers_and_marks_born_dead():
 
 
 def test_dead_fraction_chart_single_layer_is_one_stretchable_view():
-    chart = charts.dead_fraction_chart(layers_frame(), layer=1)
+    chart = charts.dead_fraction_chart(frames.layer_curves(layers_frame()), layer=1)
     spec = chart.to_dict()
     assert "facet" not in spec and "width" not in spec
     assert set(data_of(chart, 0)["layer"]) == {1}
@@ -117,7 +123,7 @@ def test_dead_fraction_chart_single_layer_is_one_stretchable_view():
 
 def test_dead_fraction_computed_from_counts():
     layers = layers_frame(seeds=1).drop(columns="dead_fraction")
-    chart = charts.dead_fraction_chart(layers, layer=0)
+    chart = charts.dead_fraction_chart(frames.layer_curves(layers, "dead_fraction"), layer=0)
     summary = data_of(chart, 0)
     expected = layers[layers["layer"] == 0].groupby(["activation", "epoch"])["dead"].mean() / 8
     merged = summary.set_index(["activation", "epoch"])["mean"]
@@ -127,7 +133,7 @@ def test_dead_fraction_computed_from_counts():
 def test_grad_norm_chart_log_scale_and_zero_norms_left_out():
     layers = layers_frame(seeds=1)
     layers.loc[layers.index[0], "grad_norm"] = 0.0
-    chart = charts.grad_norm_chart(layers)
+    chart = charts.grad_norm_chart(frames.layer_curves(layers, "grad_norm", log_scale=True))
     spec = chart.to_dict()
     line = spec["spec"]["layer"][-1]
     assert line["encoding"]["y"]["scale"]["type"] == "log"

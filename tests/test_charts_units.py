@@ -17,13 +17,13 @@ from chart_specs import (  # noqa: E402
     units_frame,
 )
 
-from reluscope import charts  # noqa: E402
+from reluscope import charts, frames  # noqa: E402
 
 # --- units ---------------------------------------------------------------------------------
 
 
 def test_unit_timeline_chart():
-    spec = charts.unit_timeline_chart(units_frame()).to_dict()
+    spec = charts.unit_timeline_chart(frames.unit_timeline(units_frame())).to_dict()
     assert mark_type(spec) == "rect"
     enc = spec["encoding"]
     assert enc["x"]["field"] == "epoch" and enc["x2"]["field"] == "epoch_end"
@@ -38,12 +38,12 @@ def test_unit_timeline_chart():
 
 
 def test_unit_timeline_chart_several_layers_facets_rows():
-    spec = charts.unit_timeline_chart(units_frame(n_layers=2)).to_dict()
+    spec = charts.unit_timeline_chart(frames.unit_timeline(units_frame(n_layers=2))).to_dict()
     assert spec["facet"]["row"]["field"] == "layer"
 
 
 def test_on_rate_histogram_defaults_to_last_epoch():
-    chart = charts.on_rate_histogram(units_frame())
+    chart = charts.on_rate_histogram(frames.on_rates(units_frame()))
     assert len(chart.data) == 4  # the units of the last epoch only
     spec = chart.to_dict()
     assert spec["encoding"]["x"]["bin"] == {"extent": [0, 1], "step": 0.05}
@@ -52,7 +52,7 @@ def test_on_rate_histogram_defaults_to_last_epoch():
 
 
 def test_events_chart_from_layers_and_from_events():
-    chart = charts.events_chart(layers_frame())
+    chart = charts.events_chart(frames.event_counts(layers_frame()))
     spec = chart.to_dict()
     bars = spec["layer"][0]
     assert bars["encoding"]["y"]["field"] == "signed"
@@ -61,5 +61,5 @@ def test_events_chart_from_layers_and_from_events():
     assert (counts.loc[counts["event"] == "recoveries", "signed"] >= 0).all()
     assert_consistent_activation_colours(spec)
     events = pd.DataFrame({"epoch": [1, 1, 2], "event": ["death", "death", "recovery"]})
-    counts = data_of(charts.events_chart(events), 0)
+    counts = data_of(charts.events_chart(frames.event_counts(events)), 0)
     assert counts.set_index("event")["count"].to_dict() == {"deaths": 2, "recoveries": 1}

@@ -8,7 +8,6 @@ import io
 import math
 import subprocess
 import sys
-from statistics import NormalDist
 from types import SimpleNamespace
 
 import numpy as np
@@ -373,84 +372,3 @@ def test_is_categorical():
     assert frames.is_categorical(pd.Series(["a", "b"]))
     assert frames.is_categorical(pd.Series([0, 1, 1, 2]))
     assert not frames.is_categorical(pd.Series(np.linspace(0, 1, 20)))
-
-
-# --- lab -------------------------------------------------------------------------------------
-
-
-def test_with_interval_is_wilsons_from_the_trial_count():
-    points = pd.DataFrame({"probability": [0.0, 0.37, 1.0], "n_trials": [50, 100, 20]})
-    drawn = frames.with_interval(points, "probability")
-    z = NormalDist().inv_cdf(0.975)
-    k, n = 37, 100
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    assert drawn.loc[1, ["ci_low", "ci_high"]].tolist() == pytest.approx(
-        [centre - half, centre + half]
-    )
-    assert drawn.loc[0, "ci_low"] == 0.0 and drawn.loc[2, "ci_high"] == 1.0
-    given = points.assign(ci_low=0.1, ci_high=0.2)
-    assert frames.with_interval(given, "probability") is given
-    with pytest.raises(ValueError, match="n_trials"):
-        frames.with_interval(points.drop(columns="n_trials"), "probability")
-
-
-def test_bias_kill_points_summarise_seeds_or_keep_trials():
-    seeds = pd.DataFrame({"bias_offset": [-1.0, -1.0, 0.0], "dead_fraction": [0.3, 0.5, 0.0]})
-    points = frames.bias_kill_points(seeds).set_index("bias_offset")
-    mean, low, high = student_t([0.3, 0.5])
-    assert points.loc[-1.0, ["probability", "ci_low", "ci_high"]].tolist() == pytest.approx(
-        [mean, max(low, 0.0), min(high, 1.0)]
-    )
-    assert set(points["activation"]) == {"relu"}
-    trials = pd.DataFrame({"bias_offset": [-1.0], "dead_fraction": [0.5], "n_trials": [10]})
-    wilson = frames.bias_kill_points(trials)
-    assert wilson[["ci_low", "ci_high"]].iloc[0].tolist() == pytest.approx(
-        [0.2366, 0.7634], abs=1e-4
-    )
-
-
-def test_recovery_bars_share_by_hand_in_the_run_tables_order():
-    runs = pd.DataFrame(
-        {
-            "activation": ["leaky_relu", "leaky_relu", "leaky_relu", "relu"],
-            "negative_slope": [0.1, 0.1, 0.1, np.nan],
-            "solver": ["sgd", "sgd", "adam", "adam"],
-            "recovered_inactive": [1, 3, 9, 0],
-            "born_inactive": [10, 10, 10, 0],
-        }
-    )
-    bars = frames.recovery_bars(runs)
-    assert list(dict.fromkeys(bars["solver"])) == ["sgd", "adam"]
-    table = bars.set_index(["solver", "activation"])
-    sgd = table.loc[("sgd", "leaky_relu")]
-    mean, low, high = student_t([0.1, 0.3])
-    assert (sgd["mean"], sgd["ci_low"], sgd["ci_high"], sgd["n"]) == pytest.approx(
-        (mean, max(low, 0.0), min(high, 1.0), 2)
-    )
-    assert table.loc[("adam", "leaky_relu"), "mean"] == pytest.approx(0.9)
-    relu = table.loc[("adam", "relu")]
-    assert relu["negative_slope"] == 0.0 and relu["n"] == 0 and np.isnan(relu["mean"])
-
-
-def test_phase_cells_mean_over_seeds_and_refuse_mixed_settings():
-    runs = pd.DataFrame(
-        {
-            "activation": "relu",
-            "bias_offset": [-1.0, -1.0, -1.0, 0.0],
-            "learning_rate": 0.1,
-            "seed": [0, 1, 2, 0],
-            "final_loss": [1.0, 2.0, np.inf, 0.5],
-        }
-    )
-    cells = frames.phase_cells(runs, "final_loss").set_index("bias_offset")
-    mean, low, high = student_t([1.0, 2.0])  # the infinite loss left out
-    assert cells.loc[-1.0, ["mean", "ci_low", "ci_high", "n"]].tolist() == pytest.approx(
-        [mean, low, high, 2]
-    )
-    assert frames.is_fraction("dead_fraction_final") and not frames.is_fraction("final_loss")
-    mixed = runs.assign(init=["he_normal", "he_uniform", "he_normal", "he_normal"])
-    with pytest.raises(ValueError, match="init"):
-        frames.phase_cells(mixed, "final_loss")
-    assert "init" in frames.phase_cells(mixed, "final_loss", row="init")

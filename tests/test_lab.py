@@ -1,4 +1,5 @@
-"""The lab page (reluscope/ui/pages/lab.py) and its services, through Streamlit's AppTest."""
+"""The lab page (reluscope/ui/pages/lab.py) and its services, through Streamlit's AppTest; the
+frames and sentences it shows are tested in test_frames_lab.py."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import reluscope.sweep
 import reluscope.theory
+from reluscope import frames
 from reluscope.config import CAPS, FIELDS
 from reluscope.errors import InvalidParameterError
 from reluscope.sweep import SEED_COUNT_FIELD, load_precomputed, recovery_table
@@ -103,7 +106,7 @@ def test_the_page_draws_its_four_sections_without_an_error():
     # the shipped sweep's settings are stated, read from its table
     assert any(c.value.startswith("Precomputed default sweep — ") for c in at.caption)
     # the finding is computed from the shipped recovery table
-    finding = lab_services.recovery_finding(recovery_table(load_precomputed("recovery")))
+    finding = frames.recovery_finding(recovery_table(load_precomputed("recovery")))
     assert finding in [m.value for m in at.markdown]
 
 
@@ -229,33 +232,6 @@ def test_errors_from_the_core_are_shown_and_the_page_keeps_working(monkeypatch):
 # --- services ---------------------------------------------------------------------------------
 
 
-def test_the_recovery_finding_follows_the_shipped_numbers():
-    table = recovery_table(load_precomputed("recovery"))
-    leaky = table[(table["activation"] == "leaky_relu") & (table["negative_slope"] == 0.1)]
-    by_solver = leaky.set_index("solver")
-    relu = table[table["activation"] == "relu"]
-    finding = lab_services.recovery_finding(table)
-    for solver in ("sgd", "adam"):
-        row = by_solver.loc[solver]
-        assert f"{row.recovered_inactive} of {row.born_inactive}" in finding
-    assert "plain SGD (no momentum) **almost none**" in finding
-    assert "Adam **nearly all**" in finding
-    assert relu["recovered_dead"].sum() == 0 and "Born-dead ReLUs stay dead" in finding
-    assert "the optimiser decides" in finding
-
-
-def test_the_finding_changes_with_the_data():
-    table = recovery_table(load_precomputed("recovery"))
-    # pretend plain SGD brought most leaky units back: no claim that the optimiser decides
-    sgd = (table["solver"] == "sgd") & (table["activation"] == "leaky_relu")
-    changed = table.copy()
-    changed.loc[sgd, "recovered_inactive"] = 150
-    changed.loc[sgd, "recovered_share"] = 150 / 211
-    finding = lab_services.recovery_finding(changed)
-    assert "plain SGD (no momentum) **most**" in finding
-    assert "the optimiser decides" not in finding
-
-
 def test_live_sweep_requests_are_checked_against_the_caps():
     request = lab_services.live_sweep_request(["relu", "tanh"], "-3, 0", "0.01", 2, 20)
     assert request.n_runs == 8 and request.bias_offsets == (-3.0, 0.0)
@@ -300,21 +276,16 @@ def test_the_form_follows_other_caps():
     assert caught.value.field == "n_seeds"
 
 
-def test_the_monte_carlo_frames_reproduce_the_references():
-    measured, theory = lab_services.born_dead_frames((2, 3, 5, 10), 500, False)
-    deepest = theory[theory["depth"] == 10].set_index("width")["probability"].round(4)
-    assert deepest.to_dict() == {2: 0.9437, 3: 0.7369, 5: 0.272, 10: 0.0097}
-    points = measured.merge(theory, on=["width", "depth"], suffixes=("", "_theory"))
-    inside = points["ci_low"].le(points["probability_theory"]) & points["ci_high"].ge(
-        points["probability_theory"]
-    )
-    assert inside.mean() >= 0.85  # 95 % intervals: a few of 40 may miss
-    on_data, _ = lab_services.born_dead_frames((3,), 500, True)
-    at_10 = on_data.loc[on_data["depth"] == 10].iloc[0]
-    assert at_10["ci_low"] <= 0.57 <= at_10["ci_high"]  # Lu et al.: ≈ 0.57 on 200 points
+def test_the_monte_carlo_frames_are_the_frames_ones_within_the_widgets_choices():
     kill, closed = lab_services.bias_kill_frames(1000)
-    assert kill["dead_fraction"].is_monotonic_decreasing
-    near = closed.set_index(closed["bias_offset"].round(2))["probability"]
-    assert round(near[-1.0], 3) == 0.393 and round(near[-2.0], 3) == 0.865
+    expected_kill, expected_closed = frames.bias_kill_frames(1000)
+    pd.testing.assert_frame_equal(kill, expected_kill)
+    pd.testing.assert_frame_equal(closed, expected_closed)
     with pytest.raises(InvalidParameterError, match="n_trials"):
         lab_services.born_dead_frames((3,), 10**7, False)
+    with pytest.raises(InvalidParameterError, match="widths"):
+        lab_services.born_dead_frames((4,), 500, False)
+    with pytest.raises(InvalidParameterError, match="at least one width"):
+        lab_services.born_dead_frames((), 500, False)
+    with pytest.raises(InvalidParameterError, match="radius"):
+        lab_services.bias_kill_frames(1000, radius=3.0)

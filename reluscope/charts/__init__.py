@@ -1,8 +1,8 @@
 """Altair charts: a frame in, an ``alt.Chart`` out. No Streamlit, and no statistics here.
 
 What a chart draws is computed by :mod:`reluscope.frames` (summaries over seeds, unit states,
-histogram bins, Wilson intervals, the decision surface); a chart handed the raw frame of a
-comparison or a sweep prepares it with that same frames function, so both calls draw the same.
+histogram bins, Wilson intervals, the decision surface): each chart takes the frame its frames
+function returns, and names the columns it misses (``ValueError``) when handed another.
 Every chart colours an activation the same way (:data:`ACTIVATION_COLORS`; classes take
 :data:`CLASS_COLORS`, unit states :data:`UNIT_STATE_COLORS`), has tooltips and axis titles, and
 highlights what its legend entry names when that entry is clicked (shift-click adds more;
@@ -37,17 +37,12 @@ from reluscope.charts.theme import (
 from reluscope.charts.training import dead_fraction_chart, grad_norm_chart, loss_chart, score_chart
 from reluscope.charts.units import events_chart, on_rate_histogram, unit_timeline_chart
 
-# frame builders callers reach through ``charts`` too
-from reluscope.frames import activation_curves_frame, unit_lines_frame, unit_states
-from reluscope.stats import summarize
-
 __all__ = [
     "ACTIVATION_COLORS",
     "CLASS_COLORS",
     "UNIT_STATES",
     "UNIT_STATE_COLORS",
     "activation_curves_chart",
-    "activation_curves_frame",
     "activation_scale",
     "bias_kill_chart",
     "born_dead_chart",
@@ -63,8 +58,5 @@ __all__ = [
     "preactivation_histogram",
     "recovery_chart",
     "score_chart",
-    "summarize",
-    "unit_lines_frame",
-    "unit_states",
     "unit_timeline_chart",
 ]

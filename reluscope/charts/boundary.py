@@ -6,7 +6,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reluscope import frames
 from reluscope.charts.theme import CLASS_COLORS
 from reluscope.frames import DecisionSurface, require_columns
 
@@ -40,8 +39,9 @@ def decision_boundary_chart(
     ----------
     grid : DecisionSurface or DataFrame
         :func:`reluscope.frames.decision_surface` (then ``data`` and ``lines`` come from it),
-        or a regular grid ``x1, x2, probability`` (of class 1), optionally ``activation`` for
-        one panel per activation.
+        or its grid: :func:`reluscope.frames.grid_cells` of a regular grid (``x1, x2,
+        probability`` of class 1 and the cell corners ``x1_lo, x1_hi, x2_lo, x2_hi``),
+        optionally ``activation`` for one panel per activation.
     data : DataFrame
         ``x1, x2, label``.
     lines : DataFrame, optional
@@ -52,7 +52,9 @@ def decision_boundary_chart(
     """
     if isinstance(grid, DecisionSurface):
         grid, data, lines = grid.grid, grid.data, grid.lines
-    require_columns(grid, ["x1", "x2", "probability"], "decision boundary grid")
+    require_columns(
+        grid, ["x1_lo", "x1_hi", "x2_lo", "x2_hi", "probability"], "decision boundary grid"
+    )
     require_columns(data, ["x1", "x2", "label"], "decision boundary data")
     if "activation" not in grid:
         return _boundary_panel(grid, data, lines, None, probability_title)
@@ -66,8 +68,7 @@ def decision_boundary_chart(
     return panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
 
 
-def _boundary_panel(grid, data, lines, name, probability_title) -> alt.LayerChart:
-    cells = frames.grid_cells(grid)
+def _boundary_panel(cells, data, lines, name, probability_title) -> alt.LayerChart:
     x_domain = [float(cells["x1_lo"].min()), float(cells["x1_hi"].max())]
     y_domain = [float(cells["x2_lo"].min()), float(cells["x2_hi"].max())]
     x_scale = alt.Scale(domain=x_domain, nice=False, zero=False)

@@ -45,15 +45,13 @@ def class_balance_chart(frame: pd.DataFrame, target: str) -> alt.Chart:
     Parameters
     ----------
     frame : DataFrame
-        :func:`reluscope.frames.class_balance` (``class, count, share``), or the dataset's
-        frame with a ``target`` column, counted with it.
+        :func:`reluscope.frames.class_balance` of the dataset's frame: ``class, count, share``.
     target : str
         The target's name (the axis title).
     """
-    counted = target not in frame and {"class", "count", "share"} <= set(frame.columns)
-    table = frame if counted else frames.class_balance(frame, target)
+    require_columns(frame, ["class", "count", "share"], "class balance chart")
     return (
-        alt.Chart(table)
+        alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("count:Q", title="rows"),

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from reluscope import frames
 from reluscope.charts.theme import (
     UNIT_STATE_COLORS,
     activation_color,
@@ -43,12 +42,22 @@ def _by_activation(channel, names: Sequence[str], styles: dict, default, **kwarg
     return channel("activation:N", title="activation", scale=scale, sort=list(names), **kwargs)
 
 
-def activation_curves_chart(frame: pd.DataFrame, panel_width: int = 300, height: int = 240):
-    """f (left) and f′ (right) of each activation, from
-    :func:`reluscope.frames.activation_curves_frame`.
+def activation_curves_chart(
+    frame: pd.DataFrame,
+    panel_width: int = 300,
+    height: int = 240,
+    negative_slopes: pd.Series | None = None,
+):
+    """f (left) and f′ (right) of each activation; leaky ReLU dashed over a wider ReLU.
 
-    Leaky ReLU is dashed and drawn over a wider ReLU; a note above gives the slope for z < 0 of
-    each activation whose slope is constant there (0 for ReLU, α for leaky ReLU).
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`reluscope.frames.activation_curves_frame`: ``activation, z, value, derivative``.
+    negative_slopes : Series, optional
+        :func:`reluscope.frames.flat_negative_slopes` of ``frame``: the slope for z < 0 of each
+        activation whose slope is constant there (0 for ReLU, α for leaky ReLU), written in a
+        note above the chart.
     """
     require_columns(frame, ["activation", "z", "value", "derivative"], "activation curves")
     long = frame.rename(columns={"value": "f(z)", "derivative": "f′(z)"}).melt(
@@ -83,45 +92,38 @@ def activation_curves_chart(frame: pd.DataFrame, panel_width: int = 300, height:
         .properties(width=panel_width, height=height)
     )
     chart = lines.facet(column=alt.Column("curve:N", title=None)).resolve_scale(y="independent")
-    flat = frames.flat_negative_slopes(frame)
-    if flat.empty:
+    if negative_slopes is None or negative_slopes.empty:
         return chart
-    text = "f′ for z < 0: " + ", ".join(f"{slope:g} ({name})" for name, slope in flat.items())
+    text = "f′ for z < 0: " + ", ".join(
+        f"{slope:g} ({name})" for name, slope in negative_slopes.items()
+    )
     return chart.properties(title=note(text))
 
 
-def preactivation_histogram(
-    frame: pd.DataFrame | PreactivationBins,
-    activation: str | None = None,
-    negative_slope: float = 0.01,
-    bins: int = 40,
-    zero_gradient_share: float | None = None,
-    saturated_share: float | None = None,
-):
+def preactivation_histogram(bins: PreactivationBins):
     """Histogram of pre-activations z with the zero-gradient and saturated regions shaded.
 
     Parameters
     ----------
-    frame : PreactivationBins or DataFrame
-        :func:`reluscope.frames.preactivation_bins`, or what it takes: column ``z`` (every
-        input × unit of a layer at one epoch), optionally ``activation`` (one panel per
-        activation).
-    activation, negative_slope, bins, zero_gradient_share, saturated_share
-        For a ``z`` frame, passed to :func:`reluscope.frames.preactivation_bins`.
+    bins : PreactivationBins
+        :func:`reluscope.frames.preactivation_bins` of the z of every input × unit of a layer
+        at one epoch: one panel per activation.
     """
-    if not isinstance(frame, PreactivationBins):
-        frame = frames.preactivation_bins(
-            frame, activation, negative_slope, bins, zero_gradient_share, saturated_share
+    if not isinstance(bins, PreactivationBins):
+        raise TypeError(
+            "preactivation_histogram draws reluscope.frames.preactivation_bins(z, ...); got "
+            f"{type(bins).__name__}."
         )
-    color = activation_color(frame.bars, symbol="square")
+    require_columns(bins.bars, ["activation", "start", "end", "count"], "pre-activation bars")
+    color = activation_color(bins.bars, symbol="square")
     panels = [
         _preactivation_panel(
-            frame.bars[frame.bars["activation"] == share.activation],
-            frame.regions[frame.regions["activation"] == share.activation],
+            bins.bars[bins.bars["activation"] == share.activation],
+            bins.regions[bins.regions["activation"] == share.activation],
             share,
             color,
         )
-        for share in frame.shares.itertuples(index=False)
+        for share in bins.shares.itertuples(index=False)
     ]
     return panels[0] if len(panels) == 1 else alt.vconcat(*panels)
 

@@ -1,8 +1,8 @@
 """The Lab: phase diagrams of a sweep, measured against theory (born dead, bias kill), and
 the recovery of born-inactive units.
 
-Each chart takes the frame :mod:`reluscope.frames.lab` builds, or the run / Monte-Carlo
-table, which it prepares with that same function.
+Each chart takes the frame :mod:`reluscope.frames.lab` builds (phase-diagram cells, points
+with their 95 % intervals, recovery bars) and the theory table to draw over it.
 """
 
 from __future__ import annotations
@@ -39,26 +39,28 @@ def phase_diagram_chart(
     Parameters
     ----------
     frame : DataFrame
-        :func:`reluscope.frames.phase_cells`, or the sweep's run table (one row per run:
-        ``activation, bias_offset, learning_rate, value`` and usually ``seed``), summarised
-        with it. Cells show the mean over seeds; the tooltip adds the 95 % interval and the
-        count of diverged runs left out; a cell where every run diverged has no colour.
+        :func:`reluscope.frames.phase_cells` of the sweep's run table, made with the same
+        ``value`` and ``row``: ``activation, bias_offset, learning_rate, [row], mean, ci_low,
+        ci_high, n`` and optionally ``diverged``. Cells show the mean over seeds; the tooltip
+        adds the 95 % interval and the count of diverged runs left out; a cell where every
+        run diverged has no colour.
     value : str, default "dead_fraction_final"
-        E.g. ``"final_loss"``; fractions get a fixed [0, 1] colour scale.
+        The run-table column the cells summarise (the colour's title), e.g. ``"final_loss"``;
+        fractions get a fixed [0, 1] colour scale.
     row : str, optional
-        A further setting that varies in ``frame`` (``solver``, ``hidden``, ``init`` or
-        ``negative_slope``): one row of panels per value. Any other that varies is an error,
-        rather than a silent average over different settings.
+        The further setting the cells were split by (``solver``, ``hidden_layers``, ``init``
+        or ``negative_slope``): one row of panels per value.
     columns : int, default 2
         Panels per line (without ``row``), so four activations fit a laptop or phone screen.
     """
-    summary = frame if "mean" in frame else frames.phase_cells(frame, value, row)
+    keys = ["activation", "bias_offset", "learning_rate", *([row] if row else [])]
+    require_columns(frame, [*keys, "mean", "ci_low", "ci_high", "n"], "phase diagram")
     is_fraction = frames.is_fraction(value)
     title = value.replace("_", " ")
     fmt = ".1%" if is_fraction else ".3g"
-    label_angle = 0 if summary["learning_rate"].nunique() * 40 <= panel_width else -45
+    label_angle = 0 if frame["learning_rate"].nunique() * 40 <= panel_width else -45
     diverged_tooltip = (
-        [alt.Tooltip("diverged:Q", title="runs diverged")] if "diverged" in summary else []
+        [alt.Tooltip("diverged:Q", title="runs diverged")] if "diverged" in frame else []
     )
     color_scale = (
         alt.Scale(domain=[0, 1], scheme="magma", reverse=True)
@@ -66,7 +68,7 @@ def phase_diagram_chart(
         else alt.Scale(scheme="viridis", reverse=True)
     )
     heat = (
-        alt.Chart(summary)
+        alt.Chart(frame)
         .mark_rect()
         .encode(
             # every grid value labelled (ordinal: sorted numerically), tilted when crowded
@@ -94,7 +96,7 @@ def phase_diagram_chart(
         )
         .properties(width=panel_width, height=height)
     )
-    order = activation_scale(summary["activation"].unique()).domain
+    order = activation_scale(frame["activation"].unique()).domain
     if row:
         return heat.facet(
             column=alt.Column("activation:N", title=None, sort=order),
@@ -112,15 +114,17 @@ def born_dead_chart(
     Parameters
     ----------
     mc_frame : DataFrame
-        ``depth, width, value`` and ``ci_low, ci_high`` or ``n_trials`` (Wilson interval,
-        :func:`reluscope.frames.with_interval`).
+        ``depth, width, value, ci_low, ci_high``: e.g. :func:`reluscope.frames.with_interval`
+        (Wilson intervals) or :func:`reluscope.frames.born_dead_frames`.
     theory_frame : DataFrame
         ``depth, width, value`` on a fine or equal depth grid.
     """
     require_columns(theory_frame, ["depth", "width", value], "born-dead theory")
-    require_columns(mc_frame, ["depth", "width", value], "born-dead Monte Carlo")
+    require_columns(
+        mc_frame, ["depth", "width", value, "ci_low", "ci_high"], "born-dead Monte Carlo"
+    )
     return _measured_vs_theory(
-        frames.with_interval(mc_frame, value),
+        mc_frame,
         theory_frame,
         x=count_x("depth", "hidden layers (depth)"),
         value=value,
@@ -167,28 +171,24 @@ def _measured_vs_theory(measured, theory, x, value, y_title, group) -> alt.Layer
     return alt.layer(theory_line, bars, points, title=title)
 
 
-def bias_kill_chart(
-    measured: pd.DataFrame, theory: pd.DataFrame, value: str = "dead_fraction"
-) -> alt.LayerChart:
+def bias_kill_chart(measured: pd.DataFrame, theory: pd.DataFrame) -> alt.LayerChart:
     """First-layer dead fraction at initialisation vs bias offset: measured against the
     closed form 1 − exp(−b²/(2R²σ²)).
 
     Parameters
     ----------
     measured : DataFrame
-        :func:`reluscope.frames.bias_kill_points`, or what it takes: ``bias_offset, value``
-        per run (mean ± 95 % CI over rows, e.g. seeds), or already summarised with
-        ``ci_low, ci_high`` or ``n_trials``; optional ``activation``.
+        :func:`reluscope.frames.bias_kill_points`: ``activation, bias_offset, probability,
+        ci_low, ci_high``.
     theory : DataFrame
-        ``bias_offset, probability``.
+        ``activation, bias_offset, probability``: e.g. :func:`reluscope.frames.bias_kill_frames`.
     """
-    require_columns(theory, ["bias_offset", "probability"], "bias-kill theory")
-    prepared = {"activation", "probability", "ci_low", "ci_high"} <= set(measured.columns)
-    points = measured if prepared else frames.bias_kill_points(measured, value)
-    curve = theory.assign(activation="relu") if "activation" not in theory else theory
+    columns = ["activation", "bias_offset", "probability"]
+    require_columns(theory, columns, "bias-kill theory")
+    require_columns(measured, [*columns, "ci_low", "ci_high"], "bias-kill measurements")
     return _measured_vs_theory(
-        points,
-        curve,
+        measured,
+        theory,
         x=alt.X("bias_offset:Q", title="bias offset"),
         value="probability",
         y_title="first-layer units dead at initialisation",
@@ -196,25 +196,23 @@ def bias_kill_chart(
     )
 
 
-def recovery_chart(
-    frame: pd.DataFrame, value: str = "recovered_share", height: int = 220
-) -> alt.LayerChart:
+def recovery_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
     """Share of born-inactive units that recover, by activation × negative slope × optimiser.
 
     Parameters
     ----------
     frame : DataFrame
-        :func:`reluscope.frames.recovery_bars`, or what it takes: ``activation,
-        negative_slope, solver`` and ``value`` per run, or the sweep's run table (the
-        ``born_inactive`` and ``recovered_inactive`` counts give the share). Bars show the
-        mean over runs with a 95 % interval; optimisers in the order they first appear.
+        :func:`reluscope.frames.recovery_bars`: ``solver, activation, negative_slope, mean,
+        ci_low, ci_high, n``. Bars show the mean over runs with a 95 % interval; optimisers in
+        the order they first appear.
     """
-    summary = frame if "mean" in frame else frames.recovery_bars(frame, value)
+    keys = ["solver", "activation", "negative_slope"]
+    require_columns(frame, [*keys, "mean", "ci_low", "ci_high", "n"], "recovery chart")
     selection = legend_selection()
-    color = activation_color(summary, symbol="square")
-    names = activation_scale(summary["activation"].unique()).domain
+    color = activation_color(frame, symbol="square")
+    names = activation_scale(frame["activation"].unique()).domain
     x = alt.X("negative_slope:O", title="negative slope", axis=alt.Axis(format="~g", labelAngle=0))
-    base = alt.Chart(summary).encode(
+    base = alt.Chart(frame).encode(
         x=x,
         xOffset=alt.XOffset("activation:N", scale=alt.Scale(domain=names)),
         color=color,
@@ -243,7 +241,7 @@ def recovery_chart(
     labels = base.mark_text(dy=-8, fontSize=10).encode(
         y="mean:Q", text=alt.Text("mean:Q", format=".0%"), color=alt.value("black")
     )
-    solvers = list(dict.fromkeys(summary["solver"]))
+    solvers = list(dict.fromkeys(frame["solver"]))
     return (
         alt.layer(bars, whiskers, labels)
         .properties(height=height)

@@ -1,8 +1,8 @@
 """Training curves: loss and score per epoch, per-layer dead fraction and gradient norm.
 
 Each chart takes the summary :mod:`reluscope.frames.curves` builds (``mean, ci_low, ci_high,
-n`` per point), or the comparison's raw frame, which it summarises with that same function.
-Several seeds draw a mean line over a 95 % band.
+n`` per point; :func:`reluscope.frames.training_curves` holds all of a comparison's). Several
+seeds draw a mean line over a 95 % band.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reluscope import frames
 from reluscope.charts.theme import (
     activation_color,
     epoch_x,
@@ -27,11 +26,7 @@ __all__ = ["dead_fraction_chart", "grad_norm_chart", "loss_chart", "score_chart"
 SPLIT_DASHES = {"train": [1, 0], "validation": [6, 3]}
 METRIC_TITLES = {"loss": "loss", "score": "accuracy"}
 _PLATEAU_OPACITY = 0.12
-
-
-def _is_summary(frame: pd.DataFrame) -> bool:
-    """Whether ``frame`` is already a summary over seeds (from :mod:`reluscope.frames`)."""
-    return "mean" in frame
+_SUMMARY = ["mean", "ci_low", "ci_high", "n"]
 
 
 def loss_chart(
@@ -46,24 +41,25 @@ def loss_chart(
     Parameters
     ----------
     epochs : DataFrame
-        :func:`reluscope.frames.metric_curves` (``activation, split, epoch, mean, ci_low,
-        ci_high, n``; made with the same ``log_scale``), or ``Comparison.epochs()``,
-        summarised with it.
+        :func:`reluscope.frames.metric_curves` of ``metric`` (``activation, split, epoch, mean,
+        ci_low, ci_high, n``), made with the same ``log_scale``.
     plateaus : DataFrame, optional
         Columns ``activation, seed, start_epoch, end_epoch``; each plateau is a shaded span.
     log_scale : bool, default False
-        Logarithmic y axis (non-positive values are left out).
+        Logarithmic y axis (the summary's non-positive values were left out).
     metric : {"loss", "score"}
+        The metric summarised (the default y title).
     y_title : str, optional
         Default "loss" or "accuracy" (pass "R²" for a regressor's score).
 
+    >>> from reluscope.frames import metric_curves
     >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
     ...                        "loss": [0.7, 0.5, 0.4], "val_loss": [0.7, 0.6, 0.5]})
-    >>> spec = loss_chart(epochs).to_dict()
+    >>> spec = loss_chart(metric_curves(epochs)).to_dict()
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['line']
     """
-    summary = epochs if _is_summary(epochs) else frames.metric_curves(epochs, metric, log_scale)
+    require_columns(epochs, ["activation", "split", "epoch", *_SUMMARY], f"{metric} chart")
     y_title = y_title or METRIC_TITLES.get(metric, metric)
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
     tooltip = [
@@ -75,9 +71,9 @@ def loss_chart(
     if plateaus is not None and not len(plateaus):
         plateaus = None
     selection = legend_selection()
-    color = activation_color(summary, plateaus)
+    color = activation_color(epochs, plateaus)
     layers = mean_band_layers(
-        summary, epoch_x(), y_title, y_scale, tooltip, color, selection, detail=["split:N"]
+        epochs, epoch_x(), y_title, y_scale, tooltip, color, selection, detail=["split:N"]
     )
     dash = alt.StrokeDash(
         "split:N",
@@ -135,11 +131,9 @@ def _layer_metric_chart(
     y_format: str | None = None,
     mark_born: bool = False,
 ):
-    """Mean ± band of a per-layer column over epochs per activation; one panel per layer."""
-    if _is_summary(layers):
-        summary = layers if layer is None else layers[layers["layer"] == layer]
-    else:
-        summary = frames.layer_curves(layers, value, layer, log_scale)
+    """Mean ± band of a per-layer summary over epochs per activation; one panel per layer."""
+    require_columns(layers, ["activation", "layer", "epoch", *_SUMMARY], f"{value} chart")
+    summary = layers if layer is None else layers[layers["layer"] == layer]
     if log_scale:
         y_scale = alt.Scale(type="log")
     else:
@@ -195,13 +189,12 @@ def dead_fraction_chart(
     Parameters
     ----------
     layers : DataFrame
-        :func:`reluscope.frames.layer_curves` of ``value``, or ``Comparison.layers()`` (one row
-        per activation, seed, epoch and layer with ``value`` in [0, 1], or ``dead`` and
-        ``units``, from which ``dead_fraction`` is computed), summarised with it.
+        :func:`reluscope.frames.layer_curves` of ``value`` (``activation, layer, epoch, mean,
+        ci_low, ci_high, n``).
     layer : int, optional
         Draw this hidden layer only; default one panel per layer.
     value : str, default "dead_fraction"
-        E.g. ``"inactive_fraction"`` for the share of inactive units.
+        The share the summary is of, e.g. ``"inactive_fraction"`` for inactive units.
     panel_width, height : int
         Size of each panel when there are several.
     """
@@ -224,8 +217,9 @@ def grad_norm_chart(
 ):
     """Gradient norm per hidden layer over epochs, per activation, on a log axis.
 
-    ``layers`` as for :func:`dead_fraction_chart`, of ``grad_norm``. Exactly zero norms (a
-    fully dead layer) cannot sit on a log axis and are left out.
+    ``layers`` as for :func:`dead_fraction_chart`: :func:`reluscope.frames.layer_curves` of
+    ``grad_norm`` made with ``log_scale=True``, which leaves out exactly zero norms (a fully
+    dead layer cannot sit on a log axis).
     """
     return _layer_metric_chart(
         layers,

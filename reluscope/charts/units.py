@@ -1,7 +1,7 @@
 """Hidden units: the state of every unit epoch by epoch, on-rates, deaths and recoveries.
 
 Each chart takes the frame :mod:`reluscope.frames.units` or :func:`reluscope.frames.event_counts`
-builds, or the raw units / layers frame, which it prepares with that same function.
+builds from one run's units or a comparison's layers.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from reluscope import frames
 from reluscope.charts.theme import (
     activation_color,
     epoch_x,
@@ -17,6 +16,7 @@ from reluscope.charts.theme import (
     legend_selection,
     state_color,
 )
+from reluscope.frames import require_columns
 
 __all__ = ["events_chart", "on_rate_histogram", "unit_timeline_chart"]
 
@@ -29,17 +29,18 @@ def unit_timeline_chart(units: pd.DataFrame, max_height: int = 480):
     Parameters
     ----------
     units : DataFrame
-        :func:`reluscope.frames.unit_timeline`, or one run's units (one row per epoch, layer
-        and unit with ``on_rate, dead, inactive, saturated``; filter to one activation and
-        seed first). Several layers give one row of panels each.
+        :func:`reluscope.frames.unit_timeline` of one run's units: ``epoch, epoch_end, layer,
+        unit, on_rate, state``. Several layers give one row of panels each.
     max_height : int, default 480
         Cap on the height of one panel in pixels.
     """
-    frame = units if "state" in units else frames.unit_timeline(units)
-    n_units = int(frame.groupby("layer")["unit"].nunique().max()) if len(frame) else 1
+    require_columns(
+        units, ["epoch", "epoch_end", "layer", "unit", "on_rate", "state"], "unit timeline"
+    )
+    n_units = int(units.groupby("layer")["unit"].nunique().max()) if len(units) else 1
     selection = legend_selection("state")
     chart = (
-        alt.Chart(frame)
+        alt.Chart(units)
         .mark_rect()
         .encode(
             x=epoch_x(),
@@ -58,30 +59,28 @@ def unit_timeline_chart(units: pd.DataFrame, max_height: int = 480):
         .add_params(selection)
         .properties(height=min(max(8 * n_units, 120), max_height))
     )
-    if frame["layer"].nunique() > 1:
+    if units["layer"].nunique() > 1:
         return chart.facet(row=alt.Row("layer:O", title="hidden layer")).resolve_scale(
             y="independent"
         )
     return chart
 
 
-def on_rate_histogram(units: pd.DataFrame, epoch: int | None = None) -> alt.Chart:
-    """How many units fire on what share of the inputs, at one epoch (default the last).
+def on_rate_histogram(units: pd.DataFrame) -> alt.Chart:
+    """How many units fire on what share of the inputs, at one epoch.
 
     Bars are stacked by unit state, so the pile at on-rate 0 splits into dead and inactive.
 
     Parameters
     ----------
     units : DataFrame
-        :func:`reluscope.frames.on_rates`, or units as for :func:`unit_timeline_chart`.
-    epoch : int, optional
-        For raw units: the epoch to draw.
+        :func:`reluscope.frames.on_rates`: ``epoch, on_rate, state``, one row per unit.
     """
-    frame = units if "state" in units else frames.on_rates(units, epoch)
-    epoch = int(frame["epoch"].max()) if epoch is None else epoch
+    require_columns(units, ["epoch", "on_rate", "state"], "on-rate histogram")
+    epoch = int(units["epoch"].max())
     selection = legend_selection("state")
     return (
-        alt.Chart(frame[["on_rate", "state"]], title=f"on-rate at epoch {epoch}")
+        alt.Chart(units[["on_rate", "state"]], title=f"on-rate at epoch {epoch}")
         .mark_bar()
         .encode(
             x=alt.X(
@@ -109,20 +108,17 @@ def events_chart(frame: pd.DataFrame) -> alt.LayerChart:
     Parameters
     ----------
     frame : DataFrame
-        :func:`reluscope.frames.event_counts`, or what it takes: per-layer counts
-        (``activation, seed, epoch, layer, deaths, recoveries``: summed over layers, averaged
-        over seeds) or one row per event (``epoch, event`` with event ``"death"`` or
-        ``"recovery"``, optional ``activation``).
+        :func:`reluscope.frames.event_counts`: ``activation, epoch, event, count, signed``.
     """
-    counts = frame if "signed" in frame else frames.event_counts(frame)
+    require_columns(frame, ["activation", "epoch", "event", "count", "signed"], "events chart")
     selection = legend_selection()
     bars = (
-        alt.Chart(counts)
+        alt.Chart(frame)
         .mark_bar()
         .encode(
             x=epoch_x(),
             y=alt.Y("signed:Q", title="units: recoveries ↑ deaths ↓"),
-            color=activation_color(counts, symbol="square"),
+            color=activation_color(frame, symbol="square"),
             opacity=highlight(selection),
             tooltip=[
                 alt.Tooltip("activation:N"),

@@ -13,7 +13,9 @@ these functions return and a page only hands it to :mod:`reluscope.charts`. Func
 - :mod:`~reluscope.frames.boundary`: the decision surface over the input plane and first-layer
   unit lines.
 - :mod:`~reluscope.frames.data`: class balance, the catalogue of datasets.
-- :mod:`~reluscope.frames.lab`: phase-diagram cells, Wilson intervals, recovery bars.
+- :mod:`~reluscope.frames.lab`: phase-diagram cells, Wilson intervals, recovery bars, the
+  Monte-Carlo frames of the born-dead and bias-kill results;
+  :mod:`~reluscope.frames.lab_text`: the sentences the Lab writes about a run table.
 
 The statistics themselves (Student-t and Wilson intervals, the recovered share) live in
 :mod:`reluscope.stats`.
@@ -47,29 +49,50 @@ from reluscope.frames.curves import (
 )
 from reluscope.frames.data import class_balance, dataset_catalog, is_categorical
 from reluscope.frames.lab import (
+    BIAS_GRID,
+    DATA_POINTS,
     FRACTION_VALUES,
+    LIVE_SWEEP_DATA,
+    MAX_DEPTH,
     RUN_VARIANTS,
+    SHIPPED_MOMENTUM,
+    RecoveryFrames,
+    bias_kill_frames,
     bias_kill_points,
+    born_dead_frames,
     is_fraction,
     phase_cells,
     recovery_bars,
+    recovery_frames,
+    recovery_runs,
     with_interval,
 )
+from reluscope.frames.lab_text import describe_sweep, diverged_note, recovery_finding
 from reluscope.frames.units import UNIT_STATES, on_rates, run_units, unit_states, unit_timeline
 
 __all__ = [
+    "BIAS_GRID",
+    "DATA_POINTS",
     "FRACTION_VALUES",
     "GRID_POINTS",
+    "LIVE_SWEEP_DATA",
+    "MAX_DEPTH",
     "RUN_VARIANTS",
+    "SHIPPED_MOMENTUM",
     "UNIT_STATES",
     "DecisionSurface",
     "PreactivationBins",
+    "RecoveryFrames",
     "TrainingCurves",
     "activation_curves_frame",
+    "bias_kill_frames",
     "bias_kill_points",
+    "born_dead_frames",
     "class_balance",
     "dataset_catalog",
     "decision_surface",
+    "describe_sweep",
+    "diverged_note",
     "event_counts",
     "flat_negative_slopes",
     "gradient_regions",
@@ -86,6 +109,9 @@ __all__ = [
     "preactivation_bins",
     "preactivations",
     "recovery_bars",
+    "recovery_finding",
+    "recovery_frames",
+    "recovery_runs",
     "require_columns",
     "run_units",
     "training_curves",

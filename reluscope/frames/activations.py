@@ -194,7 +194,7 @@ def preactivation_bins(
     require_columns(frame, ["z"], "pre-activation histogram")
     if "activation" not in frame:
         if activation is None:
-            raise ValueError("preactivation_histogram needs an activation name or column.")
+            raise ValueError("pre-activation bins need an activation name or column.")
         frame = frame.assign(activation=activation)
     z_all = finite(frame["z"]).dropna()
     if z_all.empty:

@@ -83,7 +83,8 @@ class DecisionSurface:
     Attributes
     ----------
     grid : DataFrame
-        ``activation, x1, x2, probability``: a regular grid over the input plane.
+        ``activation, x1, x2, probability`` on a regular grid over the input plane, with each
+        point's cell ``x1_lo, x1_hi, x2_lo, x2_hi`` (:func:`grid_cells`).
     data : DataFrame
         ``x1, x2, label``: the training points, labelled by class name.
     lines : DataFrame
@@ -153,7 +154,7 @@ def decision_surface(
     labels = np.asarray(train.class_names)[train.y]
     data = pd.DataFrame({"x1": train.X[:, 0], "x2": train.X[:, 1], "label": labels})
     return DecisionSurface(
-        grid=pd.concat(grids, ignore_index=True),
+        grid=grid_cells(pd.concat(grids, ignore_index=True)),
         data=data,
         lines=pd.concat(lines, ignore_index=True),
     )

@@ -1,22 +1,56 @@
 """The Lab's frames: phase-diagram cells, Monte-Carlo points with Wilson intervals, bias-kill
-points and recovery bars, from sweep run tables and theory tables."""
+points and recovery bars, from sweep run tables and theory tables, and the Monte-Carlo frames
+themselves (the sentences the Lab writes about a run table: :mod:`reluscope.frames.lab_text`).
+
+Pure pandas and NumPy: the dashboard's ``lab_services`` caches these and bounds their inputs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
+from reluscope.errors import InvalidParameterError
 from reluscope.frames._columns import require_columns
 from reluscope.stats import recovered_share, summarize, wilson_interval
+from reluscope.validation import check_integer, check_real
 
 __all__ = [
+    "BIAS_GRID",
+    "DATA_POINTS",
     "FRACTION_VALUES",
+    "LIVE_SWEEP_DATA",
+    "MAX_DEPTH",
     "RUN_VARIANTS",
+    "SHIPPED_MOMENTUM",
+    "RecoveryFrames",
+    "bias_kill_frames",
     "bias_kill_points",
+    "born_dead_frames",
     "is_fraction",
     "phase_cells",
     "recovery_bars",
+    "recovery_frames",
+    "recovery_runs",
     "with_interval",
 ]
+
+# the data and training of the shipped sweeps (data/README.md); the run tables do not record
+# them, and a live sweep uses the same so that its cells compare with the shipped ones
+LIVE_SWEEP_DATA = {
+    "dataset": "moons",
+    "n_samples": 300,
+    "noise": 0.2,
+    "data_seed": 0,
+    "batch_size": 32,
+}
+SHIPPED_MOMENTUM = {"sweep": 0.9, "recovery": 0.0}  # `reluscope sweep --momentum` of each file
+
+MAX_DEPTH = 10  # born dead: depths 1 … MAX_DEPTH
+DATA_POINTS = 200  # "all zero on 200 uniform points" (Lu et al. 2020)
+BIAS_GRID = tuple(float(b) for b in np.arange(-4.0, 1.0 + 1e-9, 0.25))
 
 FRACTION_VALUES = ("born_dead_fraction", "dead_fraction_final", "inactive_fraction_final")
 # run settings besides the heatmap's axes; a phase diagram must not average over them
@@ -147,3 +181,137 @@ def recovery_bars(frame: pd.DataFrame, value: str = "recovered_share") -> pd.Dat
     frame = frame.assign(negative_slope=frame["negative_slope"].fillna(0.0))
     keys = ["solver", "activation", "negative_slope"]
     return summarize(frame, keys, value, bounds=(0.0, 1.0), sort=False)
+
+
+def recovery_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """The run table with each run's ``recovered_share`` of its born-inactive units (NaN when
+    none was born inactive), as :func:`recovery_bars` takes it."""
+    require_columns(runs, ["recovered_inactive", "born_inactive"], "recovered shares")
+    return runs.assign(
+        recovered_share=recovered_share(runs["recovered_inactive"], runs["born_inactive"])
+    )
+
+
+@dataclass(frozen=True)
+class RecoveryFrames:
+    """What the Lab shows of a recovery run table, built once.
+
+    Attributes
+    ----------
+    runs : DataFrame
+        :func:`recovery_runs`: the run table with each run's ``recovered_share``.
+    table : DataFrame
+        :func:`reluscope.sweep.recovery_table` of it: totals per activation × slope ×
+        optimiser, as :func:`recovery_finding` reads them.
+    bars : DataFrame
+        :func:`recovery_bars` of it, as :func:`reluscope.charts.recovery_chart` draws them.
+    """
+
+    runs: pd.DataFrame
+    table: pd.DataFrame
+    bars: pd.DataFrame
+
+
+def recovery_frames(runs: pd.DataFrame) -> RecoveryFrames:
+    """The recovered shares of a run table per run, per group in totals, and as bars.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        A run table with ``activation, negative_slope, solver, born_inactive,
+        recovered_inactive, born_dead, recovered_dead``.
+    """
+    from reluscope.sweep import recovery_table
+
+    shares = recovery_runs(runs)
+    return RecoveryFrames(runs=shares, table=recovery_table(shares), bars=recovery_bars(shares))
+
+
+# --- Monte-Carlo frames against their closed forms --------------------------------------------
+
+
+def born_dead_frames(
+    widths, n_trials: int, on_data: bool, seed: int = 0, max_depth: int = MAX_DEPTH
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Monte-Carlo share of zero-bias He-normal ReLU networks born collapsed, and the closed form.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Layer widths to draw; depths are 1 … ``max_depth``.
+    n_trials : int
+        Networks per (width, depth).
+    on_data : bool
+        Collapsed on :data:`DATA_POINTS` points uniform in [−1, 1]² rather than at one point.
+    seed : int
+        Every (width, depth) point draws from its own generator seeded by (seed, width, depth).
+    max_depth : int, default MAX_DEPTH
+
+    Returns
+    -------
+    measured : DataFrame
+        ``width, depth, probability, ci_low, ci_high, n_trials`` (Wilson 95 % interval).
+    theory : DataFrame
+        ``width, depth, probability``: 1 − ∏(1 − 2^−Nₗ), exact at one point and an upper
+        bound on a data set.
+    """
+    from reluscope.theory import born_dead_probability, simulate_born_dead
+
+    if not len(widths):
+        raise InvalidParameterError("widths", widths, "at least one width")
+    widths = [check_integer("widths", width) for width in widths]
+    n_trials = check_integer("n_trials", n_trials)
+    max_depth = check_integer("max_depth", max_depth)
+    X = np.random.default_rng(seed).uniform(-1.0, 1.0, (DATA_POINTS, 2)) if on_data else None
+    measured, theory = [], []
+    for width in widths:
+        for depth in range(1, max_depth + 1):
+            layers = [width] * depth
+            estimate = simulate_born_dead(layers, n_trials, X=X, random_state=(seed, width, depth))
+            low, high = estimate.wilson_interval()
+            measured.append((width, depth, estimate.p, low, high, n_trials))
+            theory.append((width, depth, born_dead_probability(layers)))
+    columns = ["width", "depth", "probability"]
+    return (
+        pd.DataFrame(measured, columns=[*columns, "ci_low", "ci_high", "n_trials"]),
+        pd.DataFrame(theory, columns=columns),
+    )
+
+
+def bias_kill_frames(
+    n_units: int, radius: float = 1.0, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Measured share of first-layer ReLU units dead on a circle at initialisation, per bias
+    offset in :data:`BIAS_GRID`, and the closed form 1 − exp(−b²/(2R²σ²)) with σ = 1 (He-normal
+    on two inputs).
+
+    The same weights are used at every bias (one seed), so the measured curve is monotone.
+
+    Returns
+    -------
+    measured : DataFrame
+        ``bias_offset, dead_fraction, ci_low, ci_high, n_trials`` (Wilson 95 % interval), as
+        :func:`bias_kill_points` takes it.
+    theory : DataFrame
+        ``activation, bias_offset, probability`` on a fine grid; activation ``"relu"``.
+    """
+    from reluscope.theory import bias_kill_probability, dead_first_layer_fraction
+
+    n_units = check_integer("n_units", n_units)
+    radius = check_real("radius", radius, 0.0, low_open=True)
+    rows = []
+    for bias in BIAS_GRID:
+        estimate = dead_first_layer_fraction(bias, n_units, radius=radius, random_state=seed)
+        rows.append((bias, estimate.p, *estimate.wilson_interval(), n_units))
+    measured = pd.DataFrame(
+        rows, columns=["bias_offset", "dead_fraction", "ci_low", "ci_high", "n_trials"]
+    )
+    fine = np.linspace(BIAS_GRID[0], BIAS_GRID[-1], 201)
+    theory = pd.DataFrame(
+        {
+            "activation": "relu",
+            "bias_offset": fine,
+            "probability": bias_kill_probability(fine, radius=radius),
+        }
+    )
+    return measured, theory

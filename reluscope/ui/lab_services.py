@@ -1,34 +1,32 @@
-"""The lab page's work, cached: shipped and live sweeps, Monte-Carlo estimates, their tables.
+"""The lab page's work, cached: shipped and live sweeps, Monte-Carlo estimates.
 
-Pure helpers (validation, tables, sentences) come first and take no Streamlit; the cached
-wrappers after them are bounded in entries and bytes (``max_entries``, ``max_size``).
-Every function raises :class:`~reluscope.errors.InvalidParameterError` (naming the field) on
-bad input; the page shows it with ``st.error``.
+The frames, tables and sentences themselves are :mod:`reluscope.frames.lab` and
+:mod:`reluscope.frames.lab_text`, which the page calls directly. Here: the live-sweep
+form and its request, checked against the settings schema and the demo's caps; the widgets'
+choices, which are also the Monte-Carlo caps; and the cached wrappers, bounded in entries and
+bytes (``max_entries``, ``max_size``). Every function raises
+:class:`~reluscope.errors.InvalidParameterError` (naming the field) on bad input; the page
+shows it with ``st.error``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from reluscope import frames
 from reluscope.config import CAPS, FIELDS, Caps
-from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.errors import InvalidParameterError
-from reluscope.stats import recovered_share
+from reluscope.frames.lab import LIVE_SWEEP_DATA, SHIPPED_MOMENTUM
 from reluscope.sweep.grid import SEED_COUNT_FIELD
 from reluscope.ui.services import ProgressBar
 from reluscope.validation import check_choice, check_integer
 
 __all__ = [
-    "BIAS_GRID",
     "BORN_DEAD_WIDTHS",
-    "DATA_POINTS",
-    "LIVE_SWEEP_DATA",
     "LIVE_SWEEP_HIDDEN_LAYERS",
-    "MAX_DEPTH",
     "RADII",
     "TRIALS",
     "UNITS",
@@ -36,119 +34,22 @@ __all__ = [
     "LiveSweepForm",
     "bias_kill_frames",
     "born_dead_frames",
-    "describe_sweep",
-    "diverged_note",
     "live_sweep",
     "live_sweep_form",
     "live_sweep_request",
     "precomputed",
-    "recovery_finding",
-    "recovery_runs",
 ]
 
-# the data and training of the shipped sweeps (data/README.md); the run tables do not record
-# them, and a live sweep uses the same so that its cells compare with the shipped ones
-LIVE_SWEEP_DATA = {
-    "dataset": "moons",
-    "n_samples": 300,
-    "noise": 0.2,
-    "data_seed": 0,
-    "batch_size": 32,
-}
 LIVE_SWEEP_HIDDEN_LAYERS = "16x16"
-SHIPPED_MOMENTUM = {"sweep": 0.9, "recovery": 0.0}  # `reluscope sweep --momentum` of each file
 
 # Monte-Carlo choices; the widgets offer only these, so they are also the lab's compute caps
 BORN_DEAD_WIDTHS = (2, 3, 5, 10)
-MAX_DEPTH = 10
 TRIALS = (200, 500, 1000, 2000)  # networks per point: 2000 on 200 points takes ~5 s
-DATA_POINTS = 200  # "all zero on 200 uniform points" (Lu et al. 2020)
 UNITS = (200, 1000, 5000)
 RADII = (0.5, 1.0, 2.0)
-BIAS_GRID = tuple(float(b) for b in np.arange(-4.0, 1.0 + 1e-9, 0.25))
 
 
-# --- the phase diagram ------------------------------------------------------------------------
-
-
-def diverged_note(runs: pd.DataFrame) -> str | None:
-    """One sentence naming the cells with diverged runs, or None when none diverged."""
-    diverged = runs[runs["diverged"].astype(bool)]
-    if diverged.empty:
-        return None
-    cells = (
-        diverged.groupby(["activation", "learning_rate"], sort=False)
-        .size()
-        .reset_index(name="runs")
-    )
-    where = "; ".join(
-        f"{row.activation} at learning rate {row.learning_rate:g} ({row.runs})"
-        for row in cells.itertuples()
-    )
-    return (
-        f"{len(diverged)} of {len(runs)} runs diverged ({DIVERGENCE_RULE}) and are "
-        f"left out of the means: {where}. A cell's tooltip counts the seeds that finished; a "
-        "cell where every seed diverged has no colour."
-    )
-
-
-def _solver_name(solver: str, momentum: float | None) -> str:
-    if solver == "adam":
-        return "Adam"
-    if solver == "sgd" and momentum is not None:
-        return "plain SGD (no momentum)" if momentum == 0 else f"SGD (momentum {momentum:g})"
-    return solver
-
-
-def _axis(singular: str, plural: str, values: list, text=str) -> tuple[bool, str]:
-    """(varies, description) of one axis of a sweep."""
-    if len(values) == 1:
-        return False, f"{singular} {text(values[0])}"
-    return True, f"{len(values)} {plural} ({', '.join(map(text, values))})"
-
-
-def describe_sweep(runs: pd.DataFrame, momentum: float | None = None) -> str:
-    """The settings of a run table in one sentence, read from the table itself; the data and
-    batch size, which the table does not record, from :data:`LIVE_SWEEP_DATA`.
-
-    Parameters
-    ----------
-    runs : DataFrame
-        A run table (columns ``reluscope.sweep.RUN_COLUMNS``).
-    momentum : float, optional
-        SGD's momentum, when known (the table does not record it).
-    """
-    finished = runs[~runs["diverged"].astype(bool)]
-    slopes = runs.loc[runs["activation"] == "leaky_relu", "negative_slope"].dropna()
-    axes = [
-        _axis("activation", "activations", list(runs["activation"].unique())),
-        _axis("leaky slope", "leaky slopes", sorted(slopes.unique()), "{:g}".format),
-        _axis("bias offset", "bias offsets", sorted(runs["bias_offset"].unique()), "{:g}".format),
-        _axis(
-            "learning rate", "learning rates", sorted(runs["learning_rate"].unique()), "{:g}".format
-        ),
-        _axis(
-            "optimiser",
-            "optimisers",
-            list(runs["solver"].unique()),
-            lambda solver: _solver_name(solver, momentum),
-        ),
-    ]
-    if slopes.empty:
-        del axes[1]
-    varying = [text for varies, text in axes if varies]
-    fixed = [text for varies, text in axes if not varies]
-    seeds = runs["seed"].nunique()
-    epochs = finished["epochs"].max() if len(finished) else runs["epochs"].max()
-    data = LIVE_SWEEP_DATA
-    fixed += [
-        f"hidden layers {', '.join(runs['hidden_layers'].astype(str).unique())}",
-        f"{epochs} epochs",
-        f"batch {data['batch_size']}",
-        f"{', '.join(runs['init'].unique())} initialisation",
-        f"{data['dataset']} ({data['n_samples']} samples, noise {data['noise']:g})",
-    ]
-    return f"{' × '.join([*varying, f'{seeds} seeds'])}: {len(runs)} runs; {', '.join(fixed)}."
+# --- the live sweep ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -293,81 +194,6 @@ def live_sweep_request(
     return request
 
 
-# --- recovery ---------------------------------------------------------------------------------
-
-
-def recovery_runs(runs: pd.DataFrame) -> pd.DataFrame:
-    """The run table with each run's ``recovered_share`` of its born-inactive units (NaN when
-    none was born inactive), as :func:`reluscope.charts.recovery_chart` takes it."""
-    return runs.assign(
-        recovered_share=recovered_share(runs["recovered_inactive"], runs["born_inactive"])
-    )
-
-
-def _how_many(share: float) -> str:
-    if share == 0:
-        return "none"
-    if share < 0.1:
-        return "almost none"
-    if share < 0.5:
-        return "some"
-    if share < 0.9:
-        return "most"
-    return "nearly all"
-
-
-def recovery_finding(
-    table: pd.DataFrame, slope: float = 0.1, momentum: float | None = SHIPPED_MOMENTUM["recovery"]
-) -> str:
-    """The finding of the recovery table in words, with its numbers (Markdown).
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`reluscope.sweep.recovery_table` of a run table (``activation, negative_slope,
-        solver, born_inactive, recovered_inactive, born_dead, recovered_dead``).
-    slope : float
-        The leaky slope to report (the nearest in the table).
-    momentum : float, optional
-        SGD's momentum in the runs (the table does not record it).
-    """
-    parts, leak_alone_is_not_enough = [], False
-    leaky = table[table["activation"] == "leaky_relu"]
-    if not leaky.empty:
-        nearest = leaky.loc[(leaky["negative_slope"] - slope).abs().idxmin(), "negative_slope"]
-        rows = leaky[leaky["negative_slope"] == nearest]
-        shares = rows.set_index("solver")["recovered_share"]
-        leak_alone_is_not_enough = shares.get("sgd", 1.0) < 0.1 and shares.get("adam", 0.0) > 0.5
-        clauses = [
-            f"under {_solver_name(row.solver, momentum)} "
-            f"**{_how_many(row.recovered_share)}** of them come back "
-            f"({row.recovered_inactive} of {row.born_inactive}, {row.recovered_share:.1%})"
-            for row in rows.itertuples()
-            if row.born_inactive > 0
-        ]
-        if clauses:
-            parts.append(
-                f"With a leak of {nearest:g}, born-inactive leaky ReLU units still learn, but "
-                + "; ".join(clauses)
-                + "."
-            )
-    relu = table[(table["activation"] == "relu") & (table["born_dead"] > 0)]
-    if not relu.empty:
-        clauses = [
-            f"{row.recovered_dead} of {row.born_dead} recover under "
-            f"{_solver_name(row.solver, momentum)}"
-            for row in relu.itertuples()
-        ]
-        recovered = recovered_share(relu["recovered_dead"].sum(), relu["born_dead"].sum())
-        fate = "stay dead" if recovered == 0 else f"mostly stay dead ({recovered:.1%} recover)"
-        parts.append(f"Born-dead ReLUs {fate} whatever the optimiser: {'; '.join(clauses)}.")
-    if not parts:
-        return "The table has no leaky ReLU or born-dead ReLU units to report."
-    if leak_alone_is_not_enough:
-        parts.append("A leak makes recovery *possible*; the optimiser decides whether it happens.")
-    return " ".join(parts)
-
-
 # --- cached core calls ------------------------------------------------------------------------
 
 
@@ -410,80 +236,30 @@ def _check_choice(field: str, value, options) -> None:
 def born_dead_frames(
     widths: tuple[int, ...], n_trials: int, on_data: bool, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Monte-Carlo share of zero-bias He-normal ReLU networks born collapsed, and the closed form.
+    """:func:`reluscope.frames.born_dead_frames` for the widgets' choices, cached.
 
     Parameters
     ----------
     widths : tuple of int
-        Layer widths to draw (each of :data:`BORN_DEAD_WIDTHS`); depths are 1 … MAX_DEPTH.
+        Each of :data:`BORN_DEAD_WIDTHS`; depths are 1 … MAX_DEPTH.
     n_trials : int
-        Networks per (width, depth), one of :data:`TRIALS`.
+        One of :data:`TRIALS`.
     on_data : bool
-        Collapsed on :data:`DATA_POINTS` points uniform in [−1, 1]² rather than at one point.
     seed : int
-        Every (width, depth) point draws from its own generator seeded by (seed, width, depth).
-
-    Returns
-    -------
-    measured : DataFrame
-        ``width, depth, probability, ci_low, ci_high, n_trials`` (Wilson 95 % interval).
-    theory : DataFrame
-        ``width, depth, probability``: 1 − ∏(1 − 2^−Nₗ), exact at one point and an upper
-        bound on a data set.
     """
-    from reluscope.theory import born_dead_probability, simulate_born_dead
-
-    if not widths:
-        raise InvalidParameterError("widths", widths, "at least one width")
+    # an empty tuple passes here: the frames function refuses it
     for width in widths:
         _check_choice("widths", width, BORN_DEAD_WIDTHS)
     _check_choice("n_trials", n_trials, TRIALS)
-    X = np.random.default_rng(seed).uniform(-1.0, 1.0, (DATA_POINTS, 2)) if on_data else None
-    measured, theory = [], []
-    for width in widths:
-        for depth in range(1, MAX_DEPTH + 1):
-            layers = [width] * depth
-            estimate = simulate_born_dead(layers, n_trials, X=X, random_state=(seed, width, depth))
-            low, high = estimate.wilson_interval()
-            measured.append((width, depth, estimate.p, low, high, n_trials))
-            theory.append((width, depth, born_dead_probability(layers)))
-    columns = ["width", "depth", "probability"]
-    return (
-        pd.DataFrame(measured, columns=[*columns, "ci_low", "ci_high", "n_trials"]),
-        pd.DataFrame(theory, columns=columns),
-    )
+    return frames.born_dead_frames(widths, n_trials, on_data, seed)
 
 
 @st.cache_data(max_entries=16, max_size="64MB", show_spinner=False)
 def bias_kill_frames(
     n_units: int, radius: float = 1.0, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Measured share of first-layer ReLU units dead on a circle at initialisation, per bias
-    offset in :data:`BIAS_GRID`, and the closed form 1 − exp(−b²/(2R²σ²)) with σ = 1 (He-normal
-    on two inputs).
-
-    The same weights are used at every bias (one seed), so the measured curve is monotone.
-
-    Returns
-    -------
-    measured : DataFrame
-        ``bias_offset, dead_fraction, ci_low, ci_high, n_trials`` (Wilson 95 % interval).
-    theory : DataFrame
-        ``bias_offset, probability`` on a fine grid.
-    """
-    from reluscope.theory import bias_kill_probability, dead_first_layer_fraction
-
+    """:func:`reluscope.frames.bias_kill_frames` for the widgets' choices (``n_units`` one of
+    :data:`UNITS`, ``radius`` one of :data:`RADII`), cached."""
     _check_choice("n_units", n_units, UNITS)
     _check_choice("radius", radius, RADII)
-    rows = []
-    for bias in BIAS_GRID:
-        estimate = dead_first_layer_fraction(bias, n_units, radius=radius, random_state=seed)
-        rows.append((bias, estimate.p, *estimate.wilson_interval(), n_units))
-    measured = pd.DataFrame(
-        rows, columns=["bias_offset", "dead_fraction", "ci_low", "ci_high", "n_trials"]
-    )
-    fine = np.linspace(BIAS_GRID[0], BIAS_GRID[-1], 201)
-    theory = pd.DataFrame(
-        {"bias_offset": fine, "probability": bias_kill_probability(fine, radius=radius)}
-    )
-    return measured, theory
+    return frames.bias_kill_frames(n_units, radius, seed)

@@ -30,7 +30,8 @@ def curves(negative_slope: float) -> None:
         bind="query-params",
     )
     frame = frames.activation_curves_frame([*ALWAYS, *extra], negative_slope=negative_slope)
-    components.show_chart(charts.activation_curves_chart(frame))
+    slopes = frames.flat_negative_slopes(frame)
+    components.show_chart(charts.activation_curves_chart(frame, negative_slopes=slopes))
 
 
 curves(settings.negative_slope)

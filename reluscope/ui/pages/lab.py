@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from reluscope import charts
+from reluscope import charts, frames
 from reluscope.config import CAPS
-from reluscope.sweep import recovery_table
 from reluscope.ui import components, lab_services
 from reluscope.ui.services import USER_ERRORS
 
@@ -30,9 +29,10 @@ def _failed(what: str, error: Exception) -> None:
 
 
 def _phase_chart(runs, value: str, key: str) -> None:
-    # the chart leaves diverged runs out of its means; the note says which
-    components.show_chart(charts.phase_diagram_chart(runs, value), key=key)
-    note = lab_services.diverged_note(runs)
+    # the cells leave diverged runs out of their means; the note says which
+    cells = frames.phase_cells(runs, value)
+    components.show_chart(charts.phase_diagram_chart(cells, value), key=key)
+    note = frames.diverged_note(runs)
     if note:
         st.caption(note)
 
@@ -72,8 +72,8 @@ def _live_sweep_form() -> lab_services.LiveSweep | None:
         f"At most {CAPS.max_sweep_runs} runs (activations × bias offsets × learning rates × "
         f"seeds) and {CAPS.max_sweep_run_epochs} runs × epochs in this demo; each run trains "
         f"the shipped sweep's network ({lab_services.LIVE_SWEEP_HIDDEN_LAYERS}, SGD with momentum "
-        f"{lab_services.SHIPPED_MOMENTUM['sweep']:g}, batch "
-        f"{lab_services.LIVE_SWEEP_DATA['batch_size']}) on the same moons data."
+        f"{frames.SHIPPED_MOMENTUM['sweep']:g}, batch "
+        f"{frames.LIVE_SWEEP_DATA['batch_size']}) on the same moons data."
     )
     if submitted:
         try:
@@ -109,7 +109,7 @@ def phase_section() -> None:
     value = "final_loss" if show_loss else "dead_fraction_final"
     try:
         runs = lab_services.precomputed("sweep")
-        caption = lab_services.describe_sweep(runs, lab_services.SHIPPED_MOMENTUM["sweep"])
+        caption = frames.describe_sweep(runs, frames.SHIPPED_MOMENTUM["sweep"])
         st.caption(f"Precomputed default sweep — {caption} (regenerate: see data/README.md)")
         _phase_chart(runs, value, key="lab_phase_chart")
     except LAB_ERRORS as error:
@@ -120,7 +120,7 @@ def phase_section() -> None:
         if request is not None:
             try:
                 live = lab_services.live_sweep(request)
-                caption = lab_services.describe_sweep(live, lab_services.SHIPPED_MOMENTUM["sweep"])
+                caption = frames.describe_sweep(live, frames.SHIPPED_MOMENTUM["sweep"])
                 st.caption(f"Live sweep — {caption}")
                 _phase_chart(live, value, key="lab_live_chart")
             except LAB_ERRORS as error:
@@ -132,7 +132,7 @@ phase_section()
 
 # --- born dead --------------------------------------------------------------------------------
 
-_INPUTS = {"one point": False, f"{lab_services.DATA_POINTS} uniform points": True}
+_INPUTS = {"one point": False, f"{frames.DATA_POINTS} uniform points": True}
 
 
 @st.fragment
@@ -172,7 +172,7 @@ def born_dead_section() -> None:
         _failed("The Monte-Carlo estimate failed.", error)
         return
     st.caption(
-        f"Depth 1 … {lab_services.MAX_DEPTH} hidden layers of equal width; {n_trials} networks "
+        f"Depth 1 … {frames.MAX_DEPTH} hidden layers of equal width; {n_trials} networks "
         "per point, each point from its own seed."
     )
 
@@ -207,7 +207,8 @@ def bias_kill_section() -> None:
     )
     try:
         measured, theory = lab_services.bias_kill_frames(n_units, radius)
-        components.show_chart(charts.bias_kill_chart(measured, theory), key="lab_kill_chart")
+        points = frames.bias_kill_points(measured)
+        components.show_chart(charts.bias_kill_chart(points, theory), key="lab_kill_chart")
     except LAB_ERRORS as error:
         _failed("The estimate failed.", error)
         return
@@ -232,10 +233,10 @@ st.markdown(
     "seeds, 95 % interval)."
 )
 try:
-    recovery = lab_services.recovery_runs(lab_services.precomputed("recovery"))
-    st.markdown(lab_services.recovery_finding(recovery_table(recovery)))
-    components.show_chart(charts.recovery_chart(recovery), key="lab_recovery_chart")
-    caption = lab_services.describe_sweep(recovery, lab_services.SHIPPED_MOMENTUM["recovery"])
+    recovery = frames.recovery_frames(lab_services.precomputed("recovery"))
+    st.markdown(frames.recovery_finding(recovery.table))
+    components.show_chart(charts.recovery_chart(recovery.bars), key="lab_recovery_chart")
+    caption = frames.describe_sweep(recovery.runs, frames.SHIPPED_MOMENTUM["recovery"])
     st.caption(f"Precomputed — {caption} (regenerate: see data/README.md)")
 except LAB_ERRORS as error:
     _failed("The precomputed recovery table could not be shown.", error)
