@@ -74,8 +74,9 @@ def test_metric_curves_summarise_seeds_per_split():
     assert set(curves.index.get_level_values("split")) == {"train"}  # no validation values
     mean, low, high = student_t([1.0, 3.0])
     row = curves.loc[("relu", "train", 0)]
+    # the Student-t band, its lower end at 0: a loss is never negative
     assert (row["mean"], row["ci_low"], row["ci_high"], row["n"]) == pytest.approx(
-        (mean, low, high, 2)
+        (mean, max(low, 0.0), high, 2)
     )
     lone = curves.loc[("tanh", "train", 1)]  # one seed: a zero-width interval
     assert (lone["mean"], lone["ci_low"], lone["ci_high"], lone["n"]) == (0.0, 0.0, 0.0, 1)
@@ -276,7 +277,8 @@ def test_preactivation_bins_counts_and_shares_by_hand():
     bins = frames.preactivation_bins(frame, bins=20)
     shares = bins.shares.set_index("activation")
     assert shares.loc["relu", "zero_gradient"] == pytest.approx(np.mean(z <= 0))
-    assert shares.loc["relu", "saturated"] == pytest.approx(np.mean(z <= 0))  # f' = 0 < 5 %
+    # ReLU's flat side is zero gradient (dead), never saturated: no input is counted twice
+    assert shares.loc["relu", "saturated"] == 0.0
     edge = math.atanh(math.sqrt(0.95))
     assert shares.loc["tanh", "zero_gradient"] == 0.0
     assert shares.loc["tanh", "saturated"] == pytest.approx(np.mean(np.abs(z) > edge))
@@ -286,6 +288,10 @@ def test_preactivation_bins_counts_and_shares_by_hand():
     assert set(bins.regions["activation"]) == {"relu", "tanh"}
     given = frames.preactivation_bins(frame, zero_gradient_share=0.5, saturated_share=0.25)
     assert given.shares[["zero_gradient", "saturated"]].values.tolist() == [[0.5, 0.25]] * 2
+    leaky = frames.preactivation_bins(frame.assign(activation="leaky_relu"), bins=20)
+    # leaky ReLU's slope below zero is small but constant: neither zero nor saturated
+    assert leaky.shares[["zero_gradient", "saturated"]].values.tolist() == [[0.0, 0.0]]
+    assert "saturated" not in set(leaky.regions["region"])
     with pytest.raises(ValueError, match="finite"):
         frames.preactivation_bins(pd.DataFrame({"z": [np.inf]}), activation="relu")
 
@@ -372,3 +378,24 @@ def test_is_categorical():
     assert frames.is_categorical(pd.Series(["a", "b"]))
     assert frames.is_categorical(pd.Series([0, 1, 1, 2]))
     assert not frames.is_categorical(pd.Series(np.linspace(0, 1, 20)))
+
+
+def test_metric_bands_stay_within_the_metrics_range():
+    # three seeds far apart: the Student-t band would reach below 0 and above 1
+    epochs = pd.DataFrame(
+        {
+            "activation": ["relu"] * 3,
+            "seed": [0, 1, 2],
+            "epoch": [5, 5, 5],
+            "loss": [0.01, 0.02, 1.0],
+            "score": [0.99, 1.0, 0.5],
+        }
+    )
+    loss = frames.metric_curves(epochs, "loss")
+    score = frames.metric_curves(epochs, "score")
+    assert loss["ci_low"].min() == 0.0 and loss["ci_high"].max() > 1.0
+    assert score["ci_high"].max() == 1.0 and score["ci_low"].min() >= 0.0
+    assert loss["mean"].iloc[0] == pytest.approx(np.mean([0.01, 0.02, 1.0]))
+    # an R² can be negative: then only the upper end is bounded
+    r2 = frames.metric_curves(epochs.assign(score=[-3.0, 0.2, 0.9]), "score")
+    assert r2["ci_low"].min() < -3.0 and r2["ci_high"].max() == 1.0

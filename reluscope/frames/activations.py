@@ -85,9 +85,16 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _flat_masks(activation, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where f′ = 0 (zero gradient) and where 0 < |f′| < 5 % of its peak (saturated)."""
+    """Where f′ = 0 (zero gradient) and where 0 < |f′| < 5 % of its peak (saturated).
+
+    Saturated only for activations whose derivative tends to 0 on a flat side (sigmoid, tanh,
+    …; ``Activation.saturates``): leaky ReLU's small slope is constant, not vanishing, and a
+    zero slope is counted once, as zero gradient (the definitions in :mod:`reluscope.diagnostics`).
+    """
     slope = np.abs(activation.derivative(z))
     zero = slope == 0.0
+    if not activation.saturates:
+        return zero, np.zeros_like(zero)
     return zero, (slope < SATURATION_FRACTION * activation.peak_slope) & ~zero
 
 
@@ -211,8 +218,7 @@ def preactivation_bins(
                 "zero_gradient": float(np.mean(zero))
                 if zero_gradient_share is None
                 else zero_gradient_share,
-                # a zero slope is below 5 % of the peak too
-                "saturated": float(np.mean(zero | saturated))
+                "saturated": float(np.mean(saturated))
                 if saturated_share is None
                 else saturated_share,
             }

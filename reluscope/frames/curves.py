@@ -80,7 +80,14 @@ def metric_curves(
         ci_high, n``; ``split`` is ``"train"`` or ``"validation"``.
     """
     require_columns(epochs, ["activation", "epoch"], f"{metric} chart")
-    summary = summarize(_splits(epochs, metric), ["activation", "split", "epoch"], "value")
+    values = _splits(epochs, metric)
+    # a band never leaves the metric's range: a loss is ≥ 0; a score (accuracy, R²) is ≤ 1,
+    # and an accuracy ≥ 0 (scores that are all ≥ 0 are taken as one)
+    if metric == "loss":
+        bounds = (0.0, np.inf)
+    else:
+        bounds = (0.0 if (values["value"].dropna() >= 0).all() else -np.inf, 1.0)
+    summary = summarize(values, ["activation", "split", "epoch"], "value", bounds=bounds)
     return log_safe(summary) if log_scale else summary
 
 
