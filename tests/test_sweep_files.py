@@ -69,7 +69,7 @@ def test_unknown_precomputed_table_names_its_field():
 def test_tables_with_the_old_column_names_read_as_todays(tmp_path, suffix):
     today = load_precomputed("recovery").head(4)
     old = today.rename(columns={new: old for old, new in OLD_COLUMNS.items()})
-    assert {"hidden", "dead_fraction_init"} <= set(old.columns)
+    assert {"hidden", "dead_fraction_init", "inactive_fraction_init"} <= set(old.columns)
     path = write_table(old, tmp_path / f"old{suffix}")
     pd.testing.assert_frame_equal(read_table(path), today, check_exact=True)
     again = write_table(today, tmp_path / f"new{suffix}")

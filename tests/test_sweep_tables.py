@@ -40,7 +40,7 @@ def test_run_table_shape_and_columns(bias_sweep):
     np.testing.assert_array_equal(last["dead_fraction"], runs["dead_fraction_final"])
     np.testing.assert_array_equal(last["loss"], runs["final_loss"])
     first = curves[curves["epoch"] == 0].reset_index(drop=True)
-    np.testing.assert_array_equal(first["inactive_fraction"], runs["inactive_fraction_init"])
+    np.testing.assert_array_equal(first["inactive_fraction"], runs["born_inactive_fraction"])
     np.testing.assert_array_equal(first["dead_fraction"], runs["born_dead_fraction"])
     assert (runs["born_dead"] == runs["born_dead_fraction"] * runs["units"]).all()
     assert (runs["recovered_inactive"] <= runs["born_inactive"]).all()
@@ -61,7 +61,7 @@ def test_leaky_units_are_never_dead_but_can_be_inactive(bias_sweep):
     assert (curves.loc[curves["activation"] == "leaky_relu", "dead_fraction"] == 0).all()
     leaky = runs[runs["activation"] == "leaky_relu"]
     assert (leaky["deaths"] == 0).all() and (leaky["born_dead"] == 0).all()
-    assert (leaky.loc[leaky["bias_offset"] == -4, "inactive_fraction_init"] > 0.5).all()
+    assert (leaky.loc[leaky["bias_offset"] == -4, "born_inactive_fraction"] > 0.5).all()
 
 
 def test_runs_of_one_seed_share_their_initial_weights(bias_sweep):

@@ -40,7 +40,7 @@ RUN_COLUMNS = (
     "final_score",
     "born_dead_fraction",
     "dead_fraction_final",
-    "inactive_fraction_init",
+    "born_inactive_fraction",
     "inactive_fraction_final",
     "deaths",
     "recoveries",
@@ -52,12 +52,16 @@ RUN_COLUMNS = (
 )
 """Columns of :attr:`SweepResult.runs` (plus ``final_val_loss``, ``final_val_score`` when a test
 set is held out). ``born_dead`` counts the hidden units dead at epoch 0, ``born_dead_fraction``
-is their share of ``units``."""
+is their share of ``units``; ``born_inactive`` and ``born_inactive_fraction`` likewise."""
 
 CURVE_COLUMNS = (*ID_COLUMNS, "epoch", "loss", "score", "dead_fraction", "inactive_fraction")
 """Columns of :attr:`SweepResult.curves` (plus ``val_loss``, ``val_score`` with a test set)."""
 
-OLD_COLUMNS = {"hidden": "hidden_layers", "dead_fraction_init": "born_dead_fraction"}
+OLD_COLUMNS = {
+    "hidden": "hidden_layers",
+    "dead_fraction_init": "born_dead_fraction",
+    "inactive_fraction_init": "born_inactive_fraction",
+}
 """Old column name → today's, for run tables written before the rename."""
 
 _INTEGER_COLUMNS = (
@@ -101,7 +105,7 @@ def summarize_run(result, curves: bool = False):
         "final_score": float(records["score"][-1]),
         "born_dead_fraction": float(dead[0].mean()),
         "dead_fraction_final": float(dead[-1].mean()),
-        "inactive_fraction_init": float(inactive[0].mean()),
+        "born_inactive_fraction": float(inactive[0].mean()),
         "inactive_fraction_final": float(inactive[-1].mean()),
         "deaths": int(deaths.sum()),
         "recoveries": int(recoveries.sum()),
