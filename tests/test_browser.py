@@ -12,16 +12,15 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
+from serving import free_port, healthy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,20 +88,6 @@ def _unavailable(reason: str):
     )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium")
@@ -118,7 +103,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def app_url(chromium_path, tmp_path_factory) -> str:
     """``streamlit run app.py`` on a free loopback port, its log in a temporary file."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     command = [
         sys.executable,
@@ -142,7 +127,7 @@ def app_url(chromium_path, tmp_path_factory) -> str:
         server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(f"{url}/_stcore/health"):
+        while not healthy(f"{url}/_stcore/health"):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(
                     f"streamlit did not become healthy on {url}; log {log_path}:\n"

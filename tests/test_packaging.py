@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -15,12 +14,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from serving import free_port, healthy
 
 from reluscope import resources
 from reluscope.commands import ui
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_START_TIMEOUT = 180  # seconds: a loaded CI machine imports slowly
+
 
 def test_a_checkout_finds_its_data_and_settings_beside_the_package():
     assert resources.data_dir() == ROOT / "data"
@@ -178,24 +179,10 @@ def test_the_installed_dashboard_draws_its_home_page(installed, tmp_path):
     assert _run(installed, tmp_path, "-c", code).stdout.strip() == "Compare activations"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
     _, env = installed
-    port = _free_port()
+    port = free_port()
     health = f"http://127.0.0.1:{port}/_stcore/health"
     log_path = tmp_path / "streamlit.log"
     command = [sys.executable, "-m", "reluscope", "ui", "--headless", "--port", str(port)]
@@ -205,7 +192,7 @@ def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(health):
+        while not healthy(health):
             assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.25)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
@@ -217,7 +204,7 @@ def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    assert not _healthy(health)  # stopping the command stopped the server: none left behind
+    assert not healthy(health)  # stopping the command stopped the server: none left behind
 
 
 def _readme_commands() -> list[str]:
