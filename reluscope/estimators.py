@@ -221,6 +221,7 @@ class _BaseMLP(BaseEstimator):
             self._state.optimizer = make_optimizer(self._state.network, [self._spec()], config)
         state = self._state
         state.active[:] = True
+        state.optimizer.thaw()  # a run that stopped on tol goes on where it stopped
         evaluation = None
         if eval_set is not None:
             X_val, y_val = eval_set

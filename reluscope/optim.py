@@ -32,6 +32,7 @@ class _Optimizer:
 
     def __init__(self, learning_rate, dtype):
         self._learning_rate = np.array(learning_rate, dtype=dtype).reshape(-1, 1)
+        self._frozen = {}  # model → what freeze() set aside, for thaw()
         self._changed()
 
     @property
@@ -47,8 +48,24 @@ class _Optimizer:
 
     def freeze(self, model_index):
         """Stop updating one model of the stack (its parameters stay bit-for-bit)."""
+        self._frozen.setdefault(model_index, self._set_aside(model_index))
         self._learning_rate[model_index] = 0.0
         self._changed()
+
+    def thaw(self):
+        """Resume every frozen model where it stopped: its learning rate (and SGD's velocity)
+        come back, as scikit-learn's ``partial_fit`` after a ``fit`` that stopped on ``tol``
+        goes on with the optimiser it had (it never zeroes a rate)."""
+        for model_index, aside in self._frozen.items():
+            self._restore(model_index, aside)
+        self._frozen.clear()
+        self._changed()
+
+    def _set_aside(self, model_index):
+        return self._learning_rate[model_index].copy()
+
+    def _restore(self, model_index, aside):
+        self._learning_rate[model_index] = aside
 
     def _changed(self):
         pass
@@ -86,7 +103,15 @@ class SGD(_Optimizer):
 
     def freeze(self, model_index):
         super().freeze(model_index)
-        self._momentum_velocity[model_index] = 0.0
+        self._momentum_velocity[model_index] = 0.0  # with η = 0, μv alone would still move it
+
+    def _set_aside(self, model_index):
+        return super()._set_aside(model_index), self._momentum_velocity[model_index].copy()
+
+    def _restore(self, model_index, aside):
+        rate, velocity = aside
+        super()._restore(model_index, rate)
+        self._momentum_velocity[model_index] = velocity
 
     def _changed(self):
         self._rates = {}  # batch size → η / batch size, per model

@@ -149,6 +149,30 @@ def test_partial_fit_and_warm_start_follow_scikit_learn(moons):
     assert len(ours.loss_curve_) == 10
 
 
+@pytest.mark.parametrize(
+    ("solver", "schedule"), [("sgd", "constant"), ("sgd", "adaptive"), ("adam", "constant")]
+)
+def test_partial_fit_after_a_fit_that_stopped_on_tol_follows_scikit_learn(solver, schedule):
+    # a fit that stops on tol must not leave its optimiser frozen: partial_fit goes on where it
+    # stopped, with the rate (and SGD's velocity) it had, as scikit-learn does
+    params = dict(
+        hidden_layer_sizes=(42,), random_state=42, learning_rate_init=0.01, solver=solver,
+        learning_rate=schedule,
+    )  # fmt: skip
+    ours, theirs = rs.MLPRegressor(**params), neural_network.MLPRegressor(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in (ours, theirs):
+            model.fit([[2.0]], [4.0])
+    assert ours.n_iter_ == theirs.n_iter_ < 200  # both stopped on tol
+    before = [weights.copy() for weights in ours.coefs_]
+    for _ in range(3):
+        ours.partial_fit([[2.0]], [1.0])
+        theirs.partial_fit([[2.0]], [1.0])
+    assert not np.array_equal(ours.coefs_[0], before[0])  # the weights moved
+    _assert_same_numbers(ours, theirs)
+
+
 def test_float32_training_stays_float32(moons):
     X, y = moons
     clf = rs.MLPClassifier((8,), dtype="float32", max_iter=5, random_state=0).fit(X, y)

@@ -100,3 +100,31 @@ def test_names_are_declared_once_and_checked():
     assert SCHEDULES == ("constant", "invscaling", "adaptive")
     with pytest.raises(InvalidParameterError, match="learning_rate='cosine'"):
         LearningRateSchedule("cosine", SGD((1, 1), np.float64, [0.1]))
+
+
+@pytest.mark.parametrize("kind", ["sgd", "adam"])
+def test_a_frozen_model_stays_put_and_thaws_where_it_stopped(kind):
+    rng = np.random.default_rng(0)
+    shape = (2, 5)
+    optimizer = (
+        SGD(shape, np.float64, [0.1, 0.2], momentum=0.9)
+        if kind == "sgd"
+        else Adam(shape, np.float64, [0.1, 0.2])
+    )
+    params = rng.normal(size=shape)
+    for _ in range(3):
+        optimizer.step(params, rng.normal(size=shape), 4)
+    rates = optimizer.learning_rate.copy()
+    velocity = optimizer._momentum_velocity.copy() if kind == "sgd" else None
+    optimizer.freeze(1)
+    frozen = params[1].copy()
+    for _ in range(3):
+        optimizer.step(params, rng.normal(size=shape), 4)
+    np.testing.assert_array_equal(params[1], frozen)  # bit for bit while frozen
+    assert optimizer.learning_rate[1, 0] == 0.0 and optimizer.learning_rate[0, 0] == rates[0, 0]
+    optimizer.thaw()
+    np.testing.assert_array_equal(optimizer.learning_rate, rates)
+    if kind == "sgd":
+        np.testing.assert_array_equal(optimizer._momentum_velocity[1], velocity[1])
+    optimizer.step(params, rng.normal(size=shape), 4)
+    assert not np.array_equal(params[1], frozen)  # it trains again
