@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 import reluscope.sweep
 import reluscope.theory
 from reluscope import frames
-from reluscope.config import CAPS, FIELDS
+from reluscope.config import CAPS, FIELDS, LIVE_SWEEP_START
 from reluscope.errors import InvalidParameterError
 from reluscope.sweep import SEED_COUNT_FIELD, load_precomputed, recovery_table
 from reluscope.ui import lab_services
@@ -33,7 +33,6 @@ SECTIONS = (
 # a live sweep that trains in well under a second
 TINY = {"lab_sweep_bias_offsets": "-3, 0", "lab_sweep_learning_rates": "0.1"}
 # how many activations the form starts with (the settings field's default)
-N_DEFAULT_ACTIVATIONS = len(FIELDS["activations"].default)
 
 
 @pytest.fixture(autouse=True)
@@ -248,23 +247,23 @@ def test_live_sweep_requests_are_checked_against_the_caps():
 
 def test_the_form_starts_from_the_settings_schema_and_the_caps():
     at = run_page()
+    start = LIVE_SWEEP_START
     activations = at.multiselect(key="lab_sweep_activations")
-    assert tuple(activations.value) == FIELDS["activations"].default
+    assert tuple(activations.value) == start["activations"] == ("relu", "leaky_relu")
     assert tuple(activations.options) == FIELDS["activations"].choices()
     assert activations.max_selections == CAPS.max_activations
-    bias, rate = FIELDS["bias_offset"], FIELDS["learning_rate"]
-    assert at.text_input(key="lab_sweep_bias_offsets").value == bias.format(bias.default)
-    assert at.text_input(key="lab_sweep_learning_rates").value == rate.format(rate.default)
+    bias = at.text_input(key="lab_sweep_bias_offsets").value
+    rate = at.text_input(key="lab_sweep_learning_rates").value
+    assert (bias, rate) == ("-3, -1, 0", "0.01, 0.2")  # the grid the lab has always opened on
     seeds, epochs = at.number_input(key="lab_sweep_seeds"), at.number_input(key="lab_sweep_epochs")
-    n_seeds = FIELDS[SEED_COUNT_FIELD].default
-    assert (seeds.min, seeds.max, seeds.value) == (1, CAPS.max_seeds, n_seeds)
-    assert (epochs.min, epochs.max, epochs.value) == (1, CAPS.max_epochs, FIELDS["epochs"].default)
-    # the form as it starts is a sweep the caps allow
+    assert (seeds.min, seeds.max, seeds.value) == (1, CAPS.max_seeds, start["n_seeds"])
+    assert (epochs.min, epochs.max, epochs.value) == (1, CAPS.max_epochs, start["epochs"])
+    # the ranges are the fields' own, and the form as it starts is a sweep the caps allow
+    assert FIELDS[SEED_COUNT_FIELD].low == seeds.min and FIELDS["epochs"].low == epochs.min
     request = lab_services.live_sweep_request(
-        activations.value, bias.format(bias.default), rate.format(rate.default),
-        seeds.value, epochs.value,
-    )  # fmt: skip
-    assert request.n_runs == N_DEFAULT_ACTIVATIONS
+        activations.value, bias, rate, seeds.value, epochs.value
+    )
+    assert request.n_runs == 2 * 3 * 2 * 2
 
 
 def test_the_form_follows_other_caps():

@@ -18,6 +18,7 @@ __all__ = [
     "CAPS",
     "FIELDS",
     "LEARNING_RATES",
+    "LIVE_SWEEP_START",
     "SOLVERS",
     "TEST_SIZE",
     "UPLOAD",
@@ -60,6 +61,17 @@ class Caps:
 
 
 CAPS = Caps()
+
+# the Lab's live sweep starts from a small grid that shows the story at once (ReLU dying under
+# a negative bias and a large step, leaky ReLU beside it); first values only: every range is
+# the fields' own and the caps hold
+LIVE_SWEEP_START = {
+    "activations": ("relu", "leaky_relu"),
+    "bias_offsets": (-3.0, -1.0, 0.0),
+    "learning_rates": (0.01, 0.2),
+    "n_seeds": 2,
+    "epochs": 40,
+}
 
 
 @dataclass(frozen=True)

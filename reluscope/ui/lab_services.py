@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from reluscope import frames
-from reluscope.config import CAPS, FIELDS, Caps
+from reluscope.config import CAPS, FIELDS, LIVE_SWEEP_START, Caps
 from reluscope.errors import InvalidParameterError
 from reluscope.frames.lab import LIVE_SWEEP_DATA, SHIPPED_MOMENTUM
 from reluscope.sweep.grid import SEED_COUNT_FIELD
@@ -102,26 +102,29 @@ class LiveSweepForm:
     epochs: tuple[int, int, int]
 
 
-def _count_range(name: str, caps: Caps) -> tuple[int, int, int]:
+def _count_range(name: str, caps: Caps, first: int | None = None) -> tuple[int, int, int]:
     field = FIELDS[name]
-    return int(field.low), int(field.upper(caps)), int(field.default)
+    high = int(field.upper(caps))
+    return int(field.low), high, min(high, int(field.default if first is None else first))
 
 
 def live_sweep_form(caps: Caps = CAPS) -> LiveSweepForm:
-    """The live-sweep form's options, ranges and first values (``config.FIELDS``, ``caps``).
+    """The live-sweep form's options and ranges (``config.FIELDS``, ``caps``) and its first
+    values (``config.LIVE_SWEEP_START``).
 
-    >>> live_sweep_form().epochs == (1, CAPS.max_epochs, FIELDS["epochs"].default)
+    >>> live_sweep_form().epochs == (1, CAPS.max_epochs, LIVE_SWEEP_START["epochs"])
     True
     """
-    activations = FIELDS["activations"]
+    activations, start = FIELDS["activations"], LIVE_SWEEP_START
+    max_activations = getattr(caps, activations.cap)
     return LiveSweepForm(
         activation_options=activations.choices(),
-        activations=activations.default,
-        max_activations=getattr(caps, activations.cap),
-        bias_offsets=FIELDS["bias_offset"].format(FIELDS["bias_offset"].default),
-        learning_rates=FIELDS["learning_rate"].format(FIELDS["learning_rate"].default),
-        n_seeds=_count_range(SEED_COUNT_FIELD, caps),
-        epochs=_count_range("epochs", caps),
+        activations=tuple(start["activations"][:max_activations]),
+        max_activations=max_activations,
+        bias_offsets=", ".join(map(FIELDS["bias_offset"].format, start["bias_offsets"])),
+        learning_rates=", ".join(map(FIELDS["learning_rate"].format, start["learning_rates"])),
+        n_seeds=_count_range(SEED_COUNT_FIELD, caps, start["n_seeds"]),
+        epochs=_count_range("epochs", caps, start["epochs"]),
     )
 
 
