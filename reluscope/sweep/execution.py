@@ -9,11 +9,14 @@ the same whatever the grouping or backend, and the same as training it alone.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import signal
+import threading
 import warnings
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 
 from reluscope.errors import InvalidParameterError
 from reluscope.sweep.limits import check_jobs
@@ -186,6 +189,20 @@ def _stop_loky_workers() -> None:
     get_reusable_executor(reuse=True).shutdown(wait=True, kill_workers=True)
 
 
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes with SIGINT ignored (they inherit it), so that Ctrl-C reaches only this
+    process, which then closes them, instead of every worker printing its own traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler):
     """Yield (index, summaries) of each group as a dask cluster finishes it.
 
@@ -202,13 +219,16 @@ def _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler):
         ) from None
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        with _workers_ignore_ctrl_c():
+            cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                # an interrupted sweep cancels tasks and kills busy workers: expected, not news
+                silence_logs=logging.ERROR,
+            )
         address = cluster.scheduler_address
     else:
         address = scheduler
