@@ -12,6 +12,9 @@ Every flag of a settings field takes its name, range and default from ``reluscop
 (as ``reluscope train`` does): the grid's axes are the plurals of the fields they vary
 (``reluscope.sweep.AXES``). The others take their defaults from ``reluscope.sweep.run_sweep``.
 Nothing is restated here: a flag left out is not passed on, so the core's default applies.
+A sweep larger than ``reluscope.sweep.LIMITS`` (values per list, runs, runs × epochs, local
+jobs) is refused before anything is built; outputs are checked before training and written
+whole or not at all; Ctrl-C stops the workers and exits 130.
 """
 
 from __future__ import annotations

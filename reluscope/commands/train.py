@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     from reluscope.config import FIELDS, validate
     from reluscope.experiment import compare
+    from reluscope.sweep.files import replacing
 
     raw = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
     settings, _ = validate(raw, caps=None, strict=True)
@@ -85,8 +86,6 @@ def run(args: argparse.Namespace) -> int:
     summary = result.summary()
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    from reluscope.sweep.files import replacing
-
     # each file whole or not at all: an interrupted run leaves no half-written table
     if args.history:
         with replacing(args.history) as temporary:
