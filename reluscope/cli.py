@@ -15,6 +15,9 @@ from reluscope.errors import DatasetError, InvalidParameterError
 
 COMMANDS = ("train", "sweep", "bench", "datasets", "ui")
 
+# the shells' exit status of a command stopped by SIGINT (128 + 2)
+INTERRUPTED = 130
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -38,3 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     except (InvalidParameterError, DatasetError) as error:  # a user's error, named: no traceback
         print(f"reluscope {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # the machine's, e.g. a full disk: no traceback either
+        print(f"reluscope {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the command has stopped its workers on the way out
+        print(f"reluscope {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED

@@ -138,3 +138,16 @@ def test_only_user_errors_become_an_error_line(monkeypatch, capsys):
     monkeypatch.setattr(datasets_command, "run", bug)
     with pytest.raises(ValueError, match="a bug"):  # shown with its traceback, not as "error:"
         cli.main(["datasets"])
+
+
+def test_a_system_error_is_one_line_with_exit_1(monkeypatch, capsys):
+    from reluscope.commands import datasets as datasets_command
+
+    def full_disk(args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(datasets_command, "run", full_disk)
+    assert main(["datasets"]) == 1
+    assert (
+        capsys.readouterr().err == "reluscope datasets: error: [Errno 28] No space left on device\n"
+    )

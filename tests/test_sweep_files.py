@@ -89,3 +89,43 @@ def test_tables_go_only_to_csv_or_parquet_in_an_existing_folder(tmp_path):
     with pytest.raises(InvalidParameterError) as caught:
         read_table(tmp_path / "runs.txt")
     assert caught.value.field == "path"
+
+
+class _Interrupted:
+    """A table whose writing is cut short by Ctrl-C halfway through."""
+
+    def to_csv(self, path, index):
+        with open(path, "w") as handle:
+            handle.write("run,final_lo")
+        raise KeyboardInterrupt
+
+    to_parquet = to_csv
+
+
+@pytest.mark.parametrize("name", ["runs.csv", "runs.parquet"])
+def test_an_interrupted_write_leaves_the_old_table_whole(tmp_path, name):
+    path = tmp_path / name
+    write_table(pd.DataFrame({"run": [0, 1]}), path)
+    before = path.read_bytes()
+    with pytest.raises(KeyboardInterrupt):
+        write_table(_Interrupted(), path)
+    assert path.read_bytes() == before and list(tmp_path.iterdir()) == [path]
+    with pytest.raises(KeyboardInterrupt):
+        write_table(_Interrupted(), tmp_path / f"new-{name}")
+    assert list(tmp_path.iterdir()) == [path]  # no partial file, no temporary one
+
+
+def test_an_output_is_checked_by_writing_beside_it(tmp_path):
+    from reluscope.sweep import check_writable
+
+    (tmp_path / "runs.csv").mkdir()
+    for path, reason in (
+        (tmp_path / "runs.csv", "not a folder"),
+        ("/proc/runs.csv", "a folder you can write to"),
+        (tmp_path / "no" / "runs.csv", "an existing directory"),
+    ):
+        with pytest.raises(InvalidParameterError) as caught:
+            check_output_path("curves", path)
+        assert caught.value.field == "curves" and reason in caught.value.allowed
+    assert check_writable("--history", tmp_path / "h.csv") == tmp_path / "h.csv"
+    assert [p.name for p in tmp_path.iterdir()] == ["runs.csv"]  # the probe is gone

@@ -12,6 +12,9 @@ Every flag of a settings field takes its name, range and default from ``reluscop
 (as ``reluscope train`` does): the grid's axes are the plurals of the fields they vary
 (``reluscope.sweep.AXES``). The others take their defaults from ``reluscope.sweep.run_sweep``.
 Nothing is restated here: a flag left out is not passed on, so the core's default applies.
+A sweep larger than ``reluscope.sweep.LIMITS`` (values per list, runs, runs × epochs, local
+jobs) is refused before anything is built; outputs are checked before training and written
+whole or not at all; Ctrl-C stops the workers and exits 130.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ _PASSED_ON = (
 )  # fmt: skip
 # flags of older releases that keep working: old spelling → today's dest
 _OLD_FLAGS = {"hidden_layers": "--hidden", "n_seeds": "--seeds", "l2_penalty": "--alpha"}
+# the grid's seeds are the flags' count of seeds
+_GRID_FIELDS = {"seeds": "n_seeds"}
 
 
 class _Given(argparse.Action):
@@ -77,11 +82,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     import inspect
 
     from reluscope.config import FIELDS
-    from reluscope.sweep import AXES, BACKENDS, DTYPES, SEED_COUNT_FIELD, run_sweep
+    from reluscope.sweep import AXES, BACKENDS, DTYPES, LIMITS, SEED_COUNT_FIELD, run_sweep
 
     parser.epilog = (
         "Lists are comma-separated; one starting with a minus sign needs '=', e.g. "
-        "--bias-offsets=-3,-1,0. Several architectures: --hidden-layers 16x16,32."
+        "--bias-offsets=-3,-1,0. Several architectures: --hidden-layers 16x16,32. "
+        f"{LIMITS.describe()} Ctrl-C stops the workers; outputs are written whole or not at all."
     )
     defaults = {
         name: parameter.default
@@ -192,6 +198,7 @@ class ProgressBar:
 def flag_of(args: argparse.Namespace, field: str, fallback: str | None = None) -> str:
     """The flag an error about ``field`` is about: as the user spelled it, else its own flag,
     else ``fallback`` (a dataset's own parameters, such as ``target``, come from --dataset)."""
+    field = _GRID_FIELDS.get(field, field)
     if field in args.given:
         return args.given[field]
     if field in args.flags:
@@ -219,6 +226,12 @@ def _grid(args: argparse.Namespace):
     return SweepGrid(seeds=tuple(range(first, first + n_seeds)), **axes)
 
 
+def _same_file(first: str, second: str) -> bool:
+    from pathlib import Path
+
+    return Path(first).resolve() == Path(second).resolve()
+
+
 def _run_options(args: argparse.Namespace, progress) -> dict:
     """run_sweep's keywords: the flags given, and nothing for those left out."""
     given = {name: getattr(args, name) for name in _PASSED_ON if getattr(args, name) is not None}
@@ -238,6 +251,8 @@ def run(args: argparse.Namespace) -> int:
         for name in ("out", "curves"):
             if getattr(args, name) is not None:
                 check_output_path(name, getattr(args, name))
+        if args.out is not None and args.curves is not None and _same_file(args.out, args.curves):
+            raise InvalidParameterError("curves", args.curves, "a file other than --out")
         grid = _grid(args)
     except InvalidParameterError as error:
         return _fail(flag_of(args, error.field), error)

@@ -53,16 +53,15 @@ def load_dataset(settings, csv_path=None, target=None):
     )
 
 
+_OUTPUTS = ("history", "layers", "settings_json")
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
-    from pathlib import Path
+    from reluscope.sweep.files import check_writable
 
-    from reluscope.errors import InvalidParameterError
-
-    for option in ("history", "layers", "settings_json"):
-        path = getattr(args, option)
-        if path is not None and not Path(path).resolve().parent.is_dir():
-            flag = "--" + option.replace("_", "-")
-            raise InvalidParameterError(flag, path, "a file in an existing directory")
+    for option in _OUTPUTS:
+        if getattr(args, option) is not None:
+            check_writable("--" + option.replace("_", "-"), getattr(args, option))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     from reluscope.config import FIELDS, validate
     from reluscope.experiment import compare
+    from reluscope.sweep.files import replacing
 
     raw = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
     settings, _ = validate(raw, caps=None, strict=True)
@@ -86,11 +86,14 @@ def run(args: argparse.Namespace) -> int:
     summary = result.summary()
     with pd.option_context("display.width", 120, "display.max_columns", 20):
         print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    # each file whole or not at all: an interrupted run leaves no half-written table
     if args.history:
-        result.epochs().to_csv(args.history, index=False)
+        with replacing(args.history) as temporary:
+            result.epochs().to_csv(temporary, index=False)
     if args.layers:
-        result.layers().to_csv(args.layers, index=False)
+        with replacing(args.layers) as temporary:
+            result.layers().to_csv(temporary, index=False)
     if args.settings_json:
-        with open(args.settings_json, "w", encoding="utf-8") as handle:
-            handle.write(settings.to_json())
+        with replacing(args.settings_json) as temporary:
+            temporary.write_text(settings.to_json(), encoding="utf-8")
     return 0

@@ -25,11 +25,14 @@ from reluscope.sweep.execution import BACKENDS
 from reluscope.sweep.files import (
     PRECOMPUTED,
     check_output_path,
+    check_writable,
     load_precomputed,
     read_table,
+    replacing,
     write_table,
 )
 from reluscope.sweep.grid import AXES, SEED_COUNT_FIELD, SweepGrid, format_hidden
+from reluscope.sweep.limits import LIMITS, SweepLimits
 from reluscope.sweep.run import DTYPES, SweepResult, run_sweep
 from reluscope.sweep.run import _dataset as _dataset  # read by tests/test_datasets_bundled.py
 from reluscope.sweep.tables import (
@@ -49,18 +52,22 @@ __all__ = [
     "CURVE_COLUMNS",
     "DTYPES",
     "ID_COLUMNS",
+    "LIMITS",
     "OLD_COLUMNS",
     "PRECOMPUTED",
     "RUN_COLUMNS",
     "SEED_COUNT_FIELD",
     "SweepGrid",
+    "SweepLimits",
     "SweepResult",
     "check_integer",
     "check_output_path",
+    "check_writable",
     "format_hidden",
     "load_precomputed",
     "read_table",
     "recovery_table",
+    "replacing",
     "run_frames",
     "run_sweep",
     "summarize_run",

@@ -9,12 +9,17 @@ the same whatever the grouping or backend, and the same as training it alone.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import signal
+import threading
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 
 from reluscope.errors import InvalidParameterError
+from reluscope.sweep.limits import check_jobs
 from reluscope.sweep.tables import summarize_run
 from reluscope.validation import check_choice, check_integer
 
@@ -38,6 +43,8 @@ def check_execution(group_size, jobs, backend, scheduler) -> tuple[int, int]:
         raise InvalidParameterError("scheduler", scheduler, "only with backend='dask'")
     if jobs == -1:
         jobs = os.cpu_count() or 1
+    if scheduler is None:  # a cluster's own workers are its business
+        check_jobs(jobs)
     return group_size, int(jobs)
 
 
@@ -114,7 +121,8 @@ def execute(
     """Train every group; returns one (row, curve) per run, in run order.
 
     In-process when ``backend="loky"`` and there is one job or one group (``progress`` then
-    hears every epoch), else one report per finished group.
+    hears every epoch), else one report per finished group. Interrupted (``KeyboardInterrupt``),
+    it stops the worker processes or the local dask cluster it started before re-raising.
     """
     n_runs = len(specs)
     summaries: list = [None] * n_runs
@@ -156,14 +164,43 @@ def execute(
             )
             for index in range(len(groups))
         )
-        for index, group_summaries in parallel(tasks):
-            collect(index, group_summaries)
+        try:
+            for index, group_summaries in parallel(tasks):
+                collect(index, group_summaries)
+        except KeyboardInterrupt:
+            _stop_loky_workers()
+            raise
     else:
-        for index, group_summaries in _run_on_dask(
-            groups, arguments, train, eval_set, curves, jobs, scheduler
-        ):
-            collect(index, group_summaries)
+        # closed at once when interrupted, so that the local cluster stops with the sweep
+        with closing(
+            _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler)
+        ) as finished:
+            for index, group_summaries in finished:
+                collect(index, group_summaries)
     return summaries
+
+
+def _stop_loky_workers() -> None:
+    """Kill the worker processes of joblib's reusable loky executor (an interrupted sweep
+    leaves none running, whatever they were doing)."""
+    from joblib.externals.loky import get_reusable_executor
+
+    # reuse=True: the executor that ran the sweep, not a fresh one with other arguments
+    get_reusable_executor(reuse=True).shutdown(wait=True, kill_workers=True)
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes with SIGINT ignored (they inherit it), so that Ctrl-C reaches only this
+    process, which then closes them, instead of every worker printing its own traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler):
@@ -182,13 +219,16 @@ def _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler):
         ) from None
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        with _workers_ignore_ctrl_c():
+            cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                # an interrupted sweep cancels tasks and kills busy workers: expected, not news
+                silence_logs=logging.ERROR,
+            )
         address = cluster.scheduler_address
     else:
         address = scheduler

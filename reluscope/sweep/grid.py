@@ -7,6 +7,7 @@ dashboard and ``reluscope train`` accept.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +17,7 @@ import numpy as np
 
 from reluscope.activations import PARAMETERS, canonical_name
 from reluscope.errors import InvalidParameterError
+from reluscope.sweep.limits import LIMITS, check_runs
 from reluscope.validation import check_integer
 
 __all__ = ["AXES", "SEED_COUNT_FIELD", "SweepGrid", "format_hidden"]
@@ -46,12 +48,22 @@ def _config_field(name):
 
 
 def _items(field_name: str, raw) -> list:
-    """A comma-separated string, a scalar or a sequence → a non-empty list of items."""
+    """A comma-separated string, a scalar or a sequence → a non-empty list of at most
+    ``LIMITS.max_values`` items (counted before anything is parsed)."""
+    most = LIMITS.max_values
     if isinstance(raw, str):
+        if raw.count(",") >= most:
+            raise InvalidParameterError(
+                field_name, f"{raw.count(',') + 1} values", f"at most {most} values"
+            )
         items = [part.strip() for part in raw.split(",")]
         items = [part for part in items if part]
     elif isinstance(raw, Iterable) and not isinstance(raw, (bytes, Mapping)):
-        items = list(raw)
+        items = list(itertools.islice(raw, most + 1))  # an endless iterator stops here too
+        if len(items) > most:
+            raise InvalidParameterError(
+                field_name, f"more than {most} values", f"at most {most} values"
+            )
     else:
         items = [raw]
     if not items:
@@ -132,10 +144,10 @@ def _hidden_layers(field_name: str, raw) -> tuple[tuple[int, ...], ...]:
 
 
 def _seeds(raw) -> tuple[int, ...]:
-    high = int(_config_field("seed").high)
-    allowed = f"a number of seeds ≥ 1, or a list of seeds in [0, {high}]"
+    high, most = int(_config_field("seed").high), LIMITS.max_values
+    allowed = f"a number of seeds in [1, {most}], or a list of at most {most} seeds in [0, {high}]"
     if isinstance(raw, (int, np.integer)) and not isinstance(raw, bool):
-        return tuple(range(check_integer("seeds", raw, 1, allowed=allowed)))
+        return tuple(range(check_integer("seeds", raw, 1, most, allowed=allowed)))
     items = _items("seeds", raw)
     return _unique(check_integer("seeds", item, 0, high, allowed=allowed) for item in items)
 
@@ -235,6 +247,22 @@ class SweepGrid:
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        check_runs(self.n_runs, self._sizes(hidden_name))
+
+    def _sizes(self, hidden_name: str) -> dict[str, int]:
+        """Values of each axis that multiplies the runs (slopes only where they are crossed)."""
+        crossed = any("negative_slope" in PARAMETERS.get(a, ()) for a in self.activations)
+        sizes = {
+            hidden_name: len(self.hidden_layers),
+            "solvers": len(self.solvers),
+            "activations": len(self.activations),
+            "negative_slopes": len(self.negative_slopes) if crossed else 1,
+            "inits": len(self.inits),
+            "bias_offsets": len(self.bias_offsets),
+            "learning_rates": len(self.learning_rates),
+            "seeds": len(self.seeds),
+        }
+        return {name: size for name, size in sizes.items() if size > 1 or name == "seeds"}
 
     @property
     def hidden(self) -> tuple[tuple[int, ...], ...]:

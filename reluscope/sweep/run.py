@@ -15,6 +15,7 @@ from reluscope.engine import RunSpec, TrainConfig
 from reluscope.errors import InvalidParameterError
 from reluscope.sweep.execution import check_execution, execute, group_runs
 from reluscope.sweep.grid import SweepGrid
+from reluscope.sweep.limits import check_run_epochs
 from reluscope.sweep.tables import run_frames
 from reluscope.validation import check_choice, check_fraction, check_integer, check_real
 
@@ -189,7 +190,8 @@ def run_sweep(
     Raises
     ------
     InvalidParameterError
-        Naming the first bad argument. Dataset problems raise ``DatasetError``.
+        Naming the first bad argument, or the axis or ``epochs`` of a sweep larger than
+        :data:`~reluscope.sweep.limits.LIMITS`. Dataset problems raise ``DatasetError``.
     """
     penalty_name = "l2_penalty"
     if alpha is not None and l2_penalty != 0.0:
@@ -205,6 +207,7 @@ def run_sweep(
     epochs, batch_size = _check_training(
         epochs, batch_size, momentum, l2_penalty, dtype, test_size, penalty_name=penalty_name
     )
+    check_run_epochs(grid.n_runs, epochs)  # before the data, the runs or their tables exist
     group_size, jobs = check_execution(group_size, jobs, backend, scheduler)
     data = _dataset(dataset, n_samples, noise, data_seed)
     if test_size > 0:
