@@ -229,9 +229,10 @@ def _decode_8bit(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig").removeprefix("\ufeff"), "utf-8"
     except UnicodeDecodeError as utf8_error:
-        bad = utf8_error.start
-    utf8 = _UTF8_MULTIBYTE.search(raw)
-    if utf8 is not None or raw.startswith(b"\xef\xbb\xbf"):
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        bad = utf8_error.start + bom  # the decoder counts from after the byte-order mark
+    utf8 = _UTF8_MULTIBYTE.search(raw, bom)
+    if utf8 is not None or bom:
         where = f"line {_line_of(raw, utf8.start())}" if utf8 else "its byte-order mark"
         raise file_error(
             f"the file mixes text encodings: {where} is UTF-8, but byte 0x{raw[bad]:02x} on "
