@@ -202,7 +202,6 @@ def _upload_widgets() -> Upload | None:
         "Uploaded data stays in this browser session and is not part of shared links.",
     )
     if file is None:
-        st.session_state.pop(_UPLOAD_READ, None)
         st.info("Upload a CSV file to train on your own data.")
         return None
     upload = _read_upload(file)
@@ -284,6 +283,8 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
                     upload = _upload_widgets()
         st.divider()
         st.button("Reset to defaults", on_click=_reset, key="reset_settings")
+    if upload is None:
+        state.pop(_UPLOAD_READ, None)  # the uploader is gone, and with it the file: drop its text
 
     if corrections:
         # Streamlit drops URL values its widgets cannot parse (and reads several options only
