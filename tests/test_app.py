@@ -507,3 +507,15 @@ def test_view_options_survive_a_smaller_network(page):
     at.sidebar.text_input(key="hidden_layers").set_value("8").run()
     assert_healthy(at)
     assert len(at.get("vega_lite_chart")) >= PAGES[page] - 1
+
+
+def test_markdown_escaping_shows_any_string_as_written():
+    from reluscope.ui.components import escape_markdown
+
+    hostile = "**b** _i_ [l](u) ![i](u) <a> # h\n- x :red[c] :material/home: $m$ `c` \\ ~s~ 1."
+    escaped = escape_markdown(hostile)
+    assert "\n" not in escaped
+    # every punctuation character is escaped, nothing else changes
+    assert escaped.replace("\\", "") == hostile.replace("\n", " ").replace("\\", "")
+    assert all(escaped[k - 1] == "\\" for k, ch in enumerate(escaped) if ch in "*_[]()<>#:$`~")
+    assert escape_markdown("mine 2") == "mine 2" and escape_markdown(3) == "3"

@@ -16,7 +16,7 @@ from datasets_support import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reluscope.datasets import Dataset, csv_loader, load_csv
+from reluscope.datasets import Dataset, csv_source, load_csv
 from reluscope.errors import DatasetError
 
 
@@ -132,7 +132,7 @@ def test_an_unexpected_failure_still_becomes_a_dataset_error(monkeypatch):
     def broken(text):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(csv_loader, "sniff_separator", broken)
+    monkeypatch.setattr(csv_source, "sniff_separator", broken)
     with pytest.raises(DatasetError, match="internal error: RuntimeError: boom") as caught:
         load_csv(csv_bytes(ROWS))
     assert isinstance(caught.value.__cause__, RuntimeError)
@@ -147,7 +147,7 @@ def test_a_known_problem_passes_the_safety_net_unchanged(monkeypatch):
     def refuses(text):
         raise known
 
-    monkeypatch.setattr(csv_loader, "sniff_separator", refuses)
+    monkeypatch.setattr(csv_source, "sniff_separator", refuses)
     with pytest.raises(DatasetError) as caught:
         load_csv(csv_bytes(ROWS))
     assert caught.value is known

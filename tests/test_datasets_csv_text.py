@@ -17,7 +17,14 @@ from datasets_support import (
 )
 
 from reluscope.datasets import load_csv
-from reluscope.datasets.csv_text import SNIFF_CHARS, decode, read_bytes, sniff_separator
+from reluscope.datasets.csv_text import (
+    SNIFF_CHARS,
+    check_header,
+    decode,
+    decode_text,
+    read_bytes,
+    sniff_separator,
+)
 from reluscope.errors import DatasetError
 
 
@@ -147,3 +154,73 @@ def test_bytes_that_are_not_csv_text_are_a_file_error(raw, fragment):
     with pytest.raises(DatasetError, match=fragment) as caught:
         decode(raw)
     assert (caught.value.field, caught.value.value) == ("file", None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"a,b,c\n1,2,3\n",
+        b"a,b,c,,,\n1,2,3,,,\n",  # a separator ending every line: trailing names do not count
+        b'"x,y,z,w",b,c\n',  # a quoted name is one field whatever it holds
+        b"\n\r\n,,,\n a;b;c\n",  # blank rows before the header
+        b"a,b," + b"n" * (2**16 - 5) + b"\n" + b"1,2,3\n" * 10_000,  # exactly the byte limit
+        "a;b;c\n".encode("utf-16"),
+    ],
+    ids=["plain", "trailing", "quoted", "blank-rows", "at-limit", "utf-16"],
+)
+def test_a_usable_header_passes_the_raw_check(raw):
+    check_header(raw, max_columns=3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "max_columns", "fragment", "value"),
+    [
+        (b"a,b,c,d\n1,2,3,4\n", 3, "4 columns; at most max_columns=3", 4),
+        (b"a|b|c|d|e\n", 4, "5 columns", 5),
+        (b"a," + b"n" * 2**16 + b"\n1,2\n", 3, "longer than max_header_bytes=65536", 2**16),
+        (b"\n" * 2**16 + b"a,b\n1,2\n", 3, "longer than max_header_bytes", 2**16),
+        (b'a,"b\n' + b"x" * 2**16, 3, "could not parse line 1", 2**16),
+    ],
+    ids=["commas", "pipes", "long", "blank-lines", "open-quote"],
+)
+def test_a_header_too_long_or_too_wide_is_refused_naming_the_limit(raw, max_columns, fragment,
+                                                                   value):  # fmt: skip
+    with pytest.raises(DatasetError, match=fragment) as caught:
+        check_header(raw, max_columns)
+    assert (caught.value.field, caught.value.value) == ("file", value)
+
+
+def test_the_header_limit_can_be_set():
+    with pytest.raises(DatasetError, match="max_header_bytes=8"):
+        check_header(b"abcd,efgh\n1,2\n", 3, max_header_bytes=8)
+    check_header(b"ab,cd\n1,2\n", 3, max_header_bytes=8)
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        ("a,é\n".encode(), "utf-8"),
+        ("a,é\n".encode("utf-8-sig"), "utf-8"),
+        ("a,é\n".encode("utf-16"), "utf-16"),
+        ("a,é\n".encode("cp1252"), "cp1252"),
+        (b"a,b\n1,2\n", "utf-8"),
+    ],
+)
+def test_the_encoding_read_is_reported(raw, encoding):
+    text, found = decode_text(raw)
+    assert text == raw.decode(encoding).removeprefix("\ufeff") and found == encoding
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("a,é\n".encode() + "b,é\n".encode("latin-1"), "line 1 is UTF-8, but byte 0xe9 on line 2"),
+        ("b,é\r".encode("latin-1") + "a,é\r".encode(), "line 2 is UTF-8, but byte 0xe9 on line 1"),
+        ("a,b\n".encode("utf-8-sig") + "é\n".encode("latin-1"), "its byte-order mark is UTF-8"),
+    ],
+    ids=["utf8-first", "latin1-first-old-mac", "bom"],
+)
+def test_mixed_encodings_are_refused_naming_a_line_of_each(raw, fragment):
+    with pytest.raises(DatasetError, match=fragment) as caught:
+        decode(raw)
+    assert caught.value.field == "file"

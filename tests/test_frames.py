@@ -399,3 +399,33 @@ def test_metric_bands_stay_within_the_metrics_range():
     # an R² can be negative: then only the upper end is bounded
     r2 = frames.metric_curves(epochs.assign(score=[-3.0, 0.2, 0.9]), "score")
     assert r2["ci_low"].min() < -3.0 and r2["ci_high"].max() == 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# the Data page's CSV export
+
+
+def test_text_cells_a_spreadsheet_would_run_are_neutralised_and_numbers_kept():
+    from reluscope.frames.data import export_csv, neutralize_formulas
+
+    frame = pd.DataFrame(
+        {
+            "x": [-1.5, 2.0, -3.0, 4.0],
+            "=name": ["=1+2", "-2", "@cmd", "plain"],
+            "label": pd.Categorical(["+a", "\tb", "\rc", "-4e3"]),
+        }
+    )
+    out = neutralize_formulas(frame)
+    assert list(out.columns) == ["x", "'=name", "label"]
+    assert out["x"].equals(frame["x"])  # numbers, negative ones too, stay numbers
+    assert out["'=name"].tolist() == ["'=1+2", "-2", "'@cmd", "plain"]
+    assert out["label"].tolist() == ["'+a", "'\tb", "'\rc", "-4e3"]
+    assert frame.columns[1] == "=name" and frame["label"].iloc[0] == "+a"  # input unchanged
+    assert export_csv(frame).decode().splitlines()[1] == "-1.5,'=1+2,'+a"
+
+
+def test_an_export_without_formulas_is_the_plain_csv():
+    from reluscope.frames.data import export_csv
+
+    frame = make_dataset("moons", n_samples=40, random_state=0).to_frame()
+    assert export_csv(frame) == frame.to_csv(index=False).encode()

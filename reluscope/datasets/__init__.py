@@ -24,9 +24,10 @@ The parts, each a module of this package:
   :func:`make_dataset` / :func:`dataset_info` over them and scikit-learn's real datasets;
 - ``bundled``: the files in ``data/`` and :func:`from_choice`, the one reading of a settings
   choice (``"moons"``, ``"csv:iris"``);
-- ``csv_text``, ``csv_table``, ``csv_loader``: a CSV file's bytes to text, text to a table,
-  table to a Dataset (:func:`load_csv`, :func:`csv_columns`);
-- ``limits``: the caps on rows, columns, bytes and classes.
+- ``csv_text``, ``csv_source``, ``csv_table``, ``csv_loader``: a CSV file's bytes to text, the
+  text read once with its header (:func:`read_csv_source`, :func:`csv_columns`), text to a
+  table, table to a Dataset (:func:`load_csv`);
+- ``limits``: the caps on rows, columns, bytes, the header line and classes.
 
 NumPy is the only import at module level; pandas and scikit-learn load on first use so that
 ``import reluscope`` stays cheap.
@@ -45,12 +46,13 @@ from reluscope.datasets.bundled import (
 )
 from reluscope.datasets.container import Dataset, Standardization
 from reluscope.datasets.csv_loader import load_csv
-from reluscope.datasets.csv_table import csv_columns
+from reluscope.datasets.csv_source import CsvSource, csv_columns, read_csv_source
 from reluscope.datasets.limits import (
     MAX_ABS_VALUE,
     MAX_BYTES,
     MAX_CLASSES,
     MAX_COLUMNS,
+    MAX_HEADER_BYTES,
     MAX_ROWS,
     MIN_ROWS,
 )
@@ -69,8 +71,10 @@ __all__ = [
     "MAX_BYTES",
     "MAX_CLASSES",
     "MAX_COLUMNS",
+    "MAX_HEADER_BYTES",
     "MAX_ROWS",
     "MIN_ROWS",
+    "CsvSource",
     "Dataset",
     "DatasetInfo",
     "Parameter",
@@ -83,6 +87,7 @@ __all__ = [
     "load_bundled",
     "load_csv",
     "make_dataset",
+    "read_csv_source",
 ]
 
 

@@ -1,6 +1,6 @@
 """Users' CSV files: :func:`load_csv` reads one into a :class:`Dataset` or says what is wrong.
 
-The file's text comes from :mod:`~reluscope.datasets.csv_text`, its table of numbers from
+The file's text comes from :mod:`~reluscope.datasets.csv_source`, its table of numbers from
 :mod:`~reluscope.datasets.csv_table`; this module checks the values, turns the target into
 labels or numbers and infers the task.
 """
@@ -12,14 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from reluscope.datasets.container import TASKS, Dataset, checked, encode_labels
+from reluscope.datasets.csv_source import ENCODING_NAMES, CsvSource, read_csv_source
 from reluscope.datasets.csv_table import MISSING, Table, parse_numbers, read_table
-from reluscope.datasets.csv_text import (
-    SEPARATOR_NAMES,
-    decode,
-    file_error,
-    read_bytes,
-    sniff_separator,
-)
+from reluscope.datasets.csv_text import SEPARATOR_NAMES, file_error, internal_error
 from reluscope.datasets.limits import (
     MAX_ABS_VALUE,
     MAX_BYTES,
@@ -46,16 +41,19 @@ def load_csv(
     """Read a CSV file with a header line into a :class:`Dataset`, or say exactly what is wrong.
 
     Separators ``,`` ``;`` tab and ``|`` are detected, as are quoted fields, Windows or old Mac
-    newlines, UTF-8 with or without BOM, UTF-16 with BOM and (as a fallback) Windows-1252. With a
-    separator other than a comma, decimal commas (``1,5``) are read as numbers. Blank lines and
-    rows of empty cells are skipped. Cells ``""``, ``NA``, ``N/A``, ``nan``, ``null``, ``None``
-    and ``?`` count as missing.
+    newlines, UTF-8 with or without BOM, UTF-16 with BOM and Windows-1252 (when no line is UTF-8;
+    a file mixing UTF-8 with another encoding is refused, and the description of a dataset read
+    as Windows-1252 says so). With a separator other than a comma, decimal commas (``1,5``) are
+    read as numbers. Blank lines and rows of empty cells are skipped. Cells ``""``, ``NA``,
+    ``N/A``, ``nan``, ``null``, ``None`` and ``?`` count as missing.
 
     Parameters
     ----------
-    path_or_buffer : str, os.PathLike, bytes or file-like
+    path_or_buffer : str, os.PathLike, bytes, file-like or CsvSource
         A path, the file's bytes, or an object with ``read()`` (binary or text), such as
-        Streamlit's ``UploadedFile``; its ``name`` becomes the dataset's name.
+        Streamlit's ``UploadedFile``; its ``name`` becomes the dataset's name. A
+        :class:`~reluscope.datasets.CsvSource` from ``read_csv_source`` is used as it was
+        read (``max_bytes`` then no longer applies).
     target : str or None
         The target column; ``None`` means the last column. Every other column is a feature and
         must be numeric.
@@ -63,7 +61,8 @@ def load_csv(
         ``None`` infers it: text labels, or integers with at most 20 distinct values, mean
         classification; anything else regression.
     max_rows, max_columns, max_bytes : int
-        Caps on data rows, columns (target included) and file size.
+        Caps on data rows, columns (target included) and file size. The header line is also
+        bounded by :data:`~reluscope.datasets.MAX_HEADER_BYTES`, on the raw bytes.
 
     Returns
     -------
@@ -88,11 +87,7 @@ def load_csv(
         raise
     except Exception as error:
         # a bug in the reader, not a known problem with the file: say so, and name it
-        raise file_error(
-            f"could not read the file: internal error: {type(error).__name__}: {error}. This "
-            "is an unexpected failure of reluscope's CSV reader, not a problem it knows of; "
-            "please report it together with the file."
-        ) from error
+        raise internal_error(error) from error
 
 
 def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset:
@@ -106,12 +101,10 @@ def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset
         )  # fmt: skip
     if task is not None:
         checked(check_choice, "task", task, TASKS, allowed=f"None or one of {TASKS}")
-    raw, file_name = read_bytes(source, max_bytes)
-    text = decode(raw)
-    if not text.strip():
-        raise file_error("the file is empty; expected a header line and rows of values.")
-    separator = sniff_separator(text)
-    table = read_table(text, separator, target, max_rows, max_columns)
+    if not isinstance(source, CsvSource):
+        source = read_csv_source(source, max_columns=max_columns, max_bytes=max_bytes)
+    separator, file_name = source.separator, source.name
+    table = read_table(source.text, separator, target, max_rows, max_columns)
     if table.not_numeric:
         bad = [f"{name!r} (line {line}: {cell!r})"
                for name, (line, cell) in table.not_numeric.items()]  # fmt: skip
@@ -128,11 +121,14 @@ def _load_csv(source, target, task, max_rows, max_columns, max_bytes) -> Dataset
     else:
         y, class_names = _classification_target(table, numbers)
     origin = f"'{file_name}'" if file_name else "an uploaded file"
+    how = SEPARATOR_NAMES[separator] + "-separated"
+    if source.encoding == "cp1252":  # the fallback, named so that a wrong guess can be seen
+        how += f", decoded as {ENCODING_NAMES[source.encoding]} (not UTF-8)"
     return Dataset(
         table.X, y, task, table.feature_names, table.target, class_names,
         name=Path(file_name).stem if file_name else "uploaded",
         description=f"{task} on {len(y)} rows × {len(table.feature_names)} features from "
-        f"{origin} ({SEPARATOR_NAMES[separator]}-separated)",
+        f"{origin} ({how})",
     )  # fmt: skip
 
 

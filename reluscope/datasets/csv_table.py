@@ -14,62 +14,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reluscope.datasets.csv_text import (
-    SEPARATOR_NAMES,
-    decode,
-    file_error,
-    reader,
-    sniff_separator,
-)
-from reluscope.datasets.limits import MAX_COLUMNS, MIN_ROWS
+from reluscope.datasets.csv_text import SEPARATOR_NAMES, file_error, reader
+from reluscope.datasets.limits import MIN_ROWS
 from reluscope.errors import DatasetError
 
-__all__ = ["csv_columns"]
+__all__ = ["MISSING", "Table", "read_table"]
 
 # how a missing cell is written by spreadsheets, R, pandas and the UCI repository
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "#n/a"})
 
 
-def _parse_error(error: csv.Error, line: int) -> DatasetError:
+def parse_error(error: csv.Error, line: int) -> DatasetError:
+    """The DatasetError for a line the csv module cannot parse."""
     return file_error(f"could not parse line {line}: {error}. Check the quoting.")
-
-
-def csv_columns(raw: bytes) -> tuple[str, ...]:
-    """The column names of a CSV file's header line, read exactly as ``load_csv`` reads them.
-
-    For a column picker: the encoding (UTF-8, UTF-16 with BOM, Windows-1252) and the separator
-    are detected from the content like the loader does, so any name returned here is a valid
-    ``target`` of ``load_csv`` on the same bytes.
-
-    Raises
-    ------
-    DatasetError
-        When the bytes are not a text CSV file or its header line is not usable (no header,
-        a single column, unnamed or repeated names, more than
-        :data:`~reluscope.datasets.MAX_COLUMNS` columns): ``field="file"``; ``field="raw"`` when
-        ``raw`` is not bytes.
-
-    >>> csv_columns("größe;länge;art\\n1,5;2;x\\n".encode("utf-16"))
-    ('größe', 'länge', 'art')
-    """
-    if not isinstance(raw, bytes | bytearray | memoryview):
-        raise DatasetError(
-            f"raw of type {type(raw).__name__} is not allowed; expected bytes.",
-            field="raw", value=raw,
-        )  # fmt: skip
-    text = decode(bytes(raw))
-    if not text.strip():
-        raise file_error("the file is empty; expected a header line and rows of values.")
-    rows = reader(text, sniff_separator(text))
-    try:
-        for row in rows:
-            cells = [cell.strip() for cell in row]
-            if any(cells):
-                names, _ = read_header(cells, None, MAX_COLUMNS)
-                return tuple(names)
-    except csv.Error as error:
-        raise _parse_error(error, rows.line_num) from None
-    raise file_error("the file has no values, only separators and blank lines.")
 
 
 @dataclass
@@ -132,7 +89,7 @@ def read_table(text: str, separator: str, target, max_rows: int, max_columns: in
                         not_numeric.setdefault(j, (start, cell))
                     values.append(math.nan if number is None else number)
     except csv.Error as error:
-        raise _parse_error(error, rows.line_num) from None
+        raise parse_error(error, rows.line_num) from None
     if header is None:
         raise file_error("the file has no values, only separators and blank lines.")
     if not n_rows:

@@ -1,5 +1,11 @@
 """From a CSV source to its text: reading the bytes, decoding them, guessing the separator.
 
+The header line is bounded on the raw bytes (:func:`check_header`) before anything splits it,
+so that a file whose first line holds millions of names is refused without building them.
+Decoding follows one documented rule (:func:`decode_text`): UTF-16 with a byte-order mark,
+else UTF-8, else Windows-1252 only when no line is UTF-8 — a file mixing UTF-8 with another
+8-bit encoding is refused, naming a line of each, rather than decoded wrongly.
+
 Every failure is a :class:`~reluscope.errors.DatasetError` saying why the source is not a text
 CSV file; its ``field`` is ``"file"`` (``"path_or_buffer"`` for a source of the wrong type).
 """
@@ -12,6 +18,7 @@ import os
 import re
 from pathlib import Path
 
+from reluscope.datasets.limits import MAX_HEADER_BYTES
 from reluscope.errors import DatasetError
 
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -21,6 +28,16 @@ SNIFF_CHARS = 64 * 1024
 _SNIFF_ROWS = 50
 # C0 controls other than tab, newline and carriage return never occur in a text CSV
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f]")
+# one row of a CSV file: quoted fields may hold anything, other text no line break
+_ROW = re.compile(r'(?:"[^"]*"|[^"\r\n])*')
+_QUOTED = re.compile(r'"[^"]*"')
+_BLANK = " \t" + "".join(SEPARATOR_NAMES)  # a row of only these is skipped by the reader
+# a well-formed UTF-8 sequence of two to four bytes (RFC 3629): what no 8-bit text holds by chance
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (an Excel .xlsx or OpenDocument file is one)",
     b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
@@ -36,6 +53,15 @@ _MAGIC = {
 def file_error(message: str, value: object = None) -> DatasetError:
     """A DatasetError about the data itself (``field="file"``); ``value`` the part at fault."""
     return DatasetError(message, field="file", value=value)
+
+
+def internal_error(error: Exception) -> DatasetError:
+    """The DatasetError for a failure of the reader itself, not a known problem with the file."""
+    return file_error(
+        f"could not read the file: internal error: {type(error).__name__}: {error}. This "
+        "is an unexpected failure of reluscope's CSV reader, not a problem it knows of; "
+        "please report it together with the file."
+    )
 
 
 def read_bytes(source, max_bytes: int) -> tuple[bytes, str | None]:
@@ -90,10 +116,78 @@ def read_bytes(source, max_bytes: int) -> tuple[bytes, str | None]:
     )  # fmt: skip
 
 
-def decode(raw: bytes) -> str:
-    """Text of the file, or a DatasetError saying why it is not a text CSV.
+def check_header(raw: bytes, max_columns: int, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
+    """Refuse a header line too long or with too many fields, from the raw bytes, unsplit.
 
-    UTF-16 with a byte-order mark, else UTF-8 (with or without BOM), else Windows-1252.
+    The header is the first row holding more than separators and spaces; it and the blank rows
+    before it must end within ``max_header_bytes`` bytes (counted in UTF-16 code units × 2 for
+    a UTF-16 file). Its fields are counted outside double quotes for each separator the reader
+    detects; the largest count (the separator that splits it most, as the sniffer prefers) must
+    not exceed ``max_columns``. Trailing empty names (a separator ending every line) do not count.
+
+    Raises
+    ------
+    DatasetError
+        ``field="file"``, naming the limit that was passed.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # two bytes a character; a cut surrogate pair or a bad byte only blurs the count
+        head = raw[: max_header_bytes + 4].decode("utf-16", errors="replace")
+        limit, longer = max_header_bytes // 2, len(raw) > max_header_bytes + 2
+    else:
+        # one character per byte keeps byte offsets; the separators are ASCII in every 8-bit text
+        head = raw[: max_header_bytes + 1].decode("latin-1").removeprefix("\xef\xbb\xbf")
+        limit, longer = max_header_bytes, len(raw) > max_header_bytes
+    too_long = file_error(
+        f"the header line is longer than max_header_bytes={max_header_bytes} bytes; a header "
+        f"names at most max_columns={max_columns} columns. Check that the first line is the "
+        "header and that it has line breaks.",
+        max_header_bytes,
+    )
+    start = 0
+    while start < len(head):
+        end = _ROW.match(head, start).end()
+        if end > limit or (end == len(head) and longer):
+            raise too_long  # the row runs past the bytes a header may take
+        if end < len(head) and head[end] == '"':  # a quote not closed within them
+            if longer:
+                raise file_error(
+                    f"could not parse line {_line_of(raw, end)}: a quoted field of the header is "
+                    f"not closed within max_header_bytes={max_header_bytes} bytes. Check the "
+                    "quoting.",
+                    max_header_bytes,
+                )
+            return  # a short file: the parser says where the quote is
+        # a quoted field counts as one name, blank if it holds only spaces (as the reader sees it)
+        row = _QUOTED.sub(lambda quoted: "x" if quoted.group().strip('" ') else "", head[start:end])
+        if row.strip(_BLANK):
+            width = max(row.rstrip(" " + separator).count(separator) + 1
+                        for separator in SEPARATOR_NAMES)  # fmt: skip
+            if width > max_columns:
+                raise file_error(
+                    f"the file has {width} columns; at most max_columns={max_columns} are "
+                    "allowed (counted on its header line).",
+                    width,
+                )
+            return
+        start = end + (2 if head.startswith("\r\n", end) else 1)
+    if longer:
+        raise too_long
+
+
+def decode(raw: bytes) -> str:
+    """Text of the file, or a DatasetError saying why it is not a text CSV (:func:`decode_text`)."""
+    return decode_text(raw)[0]
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Text of the file and the encoding it was read in, or a DatasetError saying why not.
+
+    The rule: UTF-16 with a byte-order mark; else UTF-8 (with or without BOM) when the whole
+    file is UTF-8; else Windows-1252 (``"cp1252"``, what Excel on Windows saves) when no part
+    of the file is UTF-8 beyond ASCII. A file with both UTF-8 sequences and bytes that are not
+    UTF-8 mixes encodings: it is refused with a message naming a line of each, since any single
+    encoding would turn one of them into wrong letters (``café`` into ``cafÃ©``).
     """
     for magic, kind in _MAGIC.items():
         if raw.startswith(magic):
@@ -102,14 +196,14 @@ def decode(raw: bytes) -> str:
             )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = raw.decode("utf-16")
+            text, encoding = raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as error:
             raise file_error(
                 f"the file starts like UTF-16 text but byte {error.start} is not valid UTF-16; "
                 "save it as CSV (UTF-8)."
             ) from None
     else:
-        text = _decode_8bit(raw)
+        text, encoding = _decode_8bit(raw)
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
@@ -117,28 +211,42 @@ def decode(raw: bytes) -> str:
             f"this does not look like a CSV text file: line {line} contains the control "
             f"character U+{ord(control.group()):04X}. Export or save it as CSV (UTF-8)."
         )
-    return text
+    return text, encoding
 
 
-def _decode_8bit(raw: bytes) -> str:
+def _line_of(raw: bytes, offset: int) -> int:
+    # a line ends with \n, \r\n or a lone \r (old Mac files), as the reader counts them
+    before = raw[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
+def _decode_8bit(raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         raise file_error(
             "this looks like a binary file (it contains NUL bytes), not a CSV text file. "
             "Export or save it as CSV (UTF-8)."
         )
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig").removeprefix("\ufeff"), "utf-8"
     except UnicodeDecodeError as utf8_error:
-        try:
-            # Excel on Windows still saves "CSV" in this encoding
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            line = raw[: utf8_error.start].count(b"\n") + 1
-            raise file_error(
-                f"the file is not UTF-8 text: byte 0x{raw[utf8_error.start]:02x} on line {line} "
-                "cannot be decoded. Save it as CSV (UTF-8)."
-            ) from None
-    return text.removeprefix("\ufeff")
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        bad = utf8_error.start + bom  # the decoder counts from after the byte-order mark
+    utf8 = _UTF8_MULTIBYTE.search(raw, bom)
+    if utf8 is not None or bom:
+        where = f"line {_line_of(raw, utf8.start())}" if utf8 else "its byte-order mark"
+        raise file_error(
+            f"the file mixes text encodings: {where} is UTF-8, but byte 0x{raw[bad]:02x} on "
+            f"line {_line_of(raw, bad)} is not UTF-8 (it looks like Latin-1 or Windows-1252). "
+            "Decoding it either way would change letters; save the whole file as CSV (UTF-8)."
+        )
+    try:
+        # Excel on Windows still saves "CSV" in this encoding
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise file_error(
+            f"the file is not UTF-8 text: byte 0x{raw[bad]:02x} on line {_line_of(raw, bad)} "
+            "cannot be decoded. Save it as CSV (UTF-8)."
+        ) from None
 
 
 def reader(text: str, separator: str):

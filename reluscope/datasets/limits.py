@@ -7,6 +7,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_CLASSES",
     "MAX_COLUMNS",
+    "MAX_HEADER_BYTES",
     "MAX_INFERRED_CLASSES",
     "MAX_ROWS",
     "MIN_PER_CLASS",
@@ -19,6 +20,9 @@ MAX_COLUMNS = 100
 """Default cap on the columns of a CSV file (features and target together)."""
 MAX_BYTES = 50 * 2**20
 """Default cap on the size of a CSV file, checked before parsing."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Cap on a CSV file's header line (with any blank lines before it), checked on the raw bytes
+before the line is split into names."""
 MIN_ROWS = 10
 """A CSV file needs at least this many data rows."""
 MAX_CLASSES = 50

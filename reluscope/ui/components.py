@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "notices", "show_chart"]
+__all__ = ["epoch_slider", "escape_markdown", "notices", "show_chart"]
+
+# CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
+# directives and $math$, all built from punctuation too, so every one of them is escaped
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 # multi-panel charts keep their own panel sizes; single views stretch to the page width
 _COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
 
 
+def escape_markdown(text: object) -> str:
+    r"""``text`` as literal Markdown: shown as written by ``st.markdown``, captions and alerts.
+
+    For every user-supplied string put into Markdown (a file name, a column name, a class label,
+    a value from a link): each ASCII punctuation character gets a backslash, and line breaks
+    become spaces, so that nothing in it can make a link, an image, emphasis, a heading, a list,
+    a Streamlit colour or icon directive, or math.
+
+    >>> print(escape_markdown("**x** [a](http://e.com) :red[b] $1$"))
+    \*\*x\*\* \[a\]\(http\:\/\/e\.com\) \:red\[b\] \$1\$
+    """
+    flat = " ".join(str(text).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
 def notices(choice: Choice) -> None:
-    """One warning per setting that was corrected or capped, each naming its field."""
+    """One warning per setting that was corrected or capped, each naming its field.
+
+    A notice quotes a value from a link inside a code span it has made safe, so it is shown as
+    Markdown; one naming the data (:func:`services.load_dataset`) escapes its name.
+    """
     for notice in choice.notices:
         st.warning(notice.message, icon=":material/warning:")
 

@@ -33,6 +33,7 @@ import streamlit as st
 from reluscope import config
 from reluscope.config import CAPS, UPLOAD, Caps, Notice, Settings
 from reluscope.errors import DatasetError, InvalidParameterError
+from reluscope.ui.components import escape_markdown
 from reluscope.ui.sidebar import Choice, is_generated
 
 __all__ = [
@@ -208,9 +209,14 @@ def _read(choice: Choice):
             settings.dataset, settings.n_samples, settings.noise, random_state=settings.seed
         )
     upload = choice.upload
-    buffer = io.BytesIO(upload.data)
-    buffer.name = upload.name  # load_csv names the dataset after the file
-    return load_csv(buffer, target=upload.target, task=upload.task)
+    if upload.error is not None:  # the sidebar's one read of the file failed: say why again
+        error = upload.error
+        raise DatasetError(str(error), field=error.field, value=error.value)
+    source = upload.source  # the sidebar's read, so that the bytes are decoded once a session
+    if source is None:
+        source = io.BytesIO(upload.data)
+        source.name = upload.name  # load_csv names the dataset after the file
+    return load_csv(source, target=upload.target, task=upload.task)
 
 
 def _dataset_key(choice: Choice, caps: Caps) -> Hashable | None:
@@ -220,8 +226,7 @@ def _dataset_key(choice: Choice, caps: Caps) -> Hashable | None:
         if choice.upload is None:
             return None
         upload = choice.upload
-        digest = hashlib.blake2b(upload.data, digest_size=16).hexdigest()
-        source = (UPLOAD, upload.name, digest, upload.target, upload.task)
+        source = (UPLOAD, upload.name, upload.digest, upload.target, upload.task)
     elif is_generated(settings.dataset):
         source = (settings.dataset, settings.n_samples, settings.noise)
     else:  # real data and bundled files ignore the generator's settings
@@ -236,9 +241,10 @@ def _capped(data, seed: int, caps: Caps):
         return data, []
     # a stratified random subset, drawn as the "test" part of a split of the right size
     _, subset = data.split(test_size=caps.max_samples, random_state=seed)
-    message = (
-        f"dataset: {data.name} has {data.n_samples} rows, above the cap of {caps.max_samples} "
-        f"samples (max_samples); using a stratified random subset of {caps.max_samples}."
+    message = (  # shown as Markdown: the name of an uploaded file is escaped
+        f"dataset: {escape_markdown(data.name)} has {data.n_samples} rows, above the cap of "
+        f"{caps.max_samples} samples (max_samples); using a stratified random subset of "
+        f"{caps.max_samples}."
     )
     return subset, [Notice("dataset", message, data.n_samples, "", "max_samples")]
 
@@ -274,7 +280,8 @@ def dataset(choice: Choice, caps: Caps = CAPS):
     try:
         data, notices = load_dataset(choice, caps)
     except USER_ERRORS as error:
-        st.error(f"**The data could not be loaded.** {error}")
+        # the message quotes the file's names and cells: shown as written, never as Markdown
+        st.error(f"**The data could not be loaded.** {escape_markdown(error)}")
         st.stop()
     for notice in notices:
         st.warning(notice.message)

@@ -14,13 +14,17 @@ validated values from the next run on, under today's keys and schema version (se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from reluscope import config
 from reluscope.config import CAPS, DEFAULTS, FIELDS, Caps, Field, Notice, Settings, links
 from reluscope.errors import DatasetError
+
+if TYPE_CHECKING:
+    from reluscope.datasets import CsvSource
 
 __all__ = [
     "SECTIONS",
@@ -44,6 +48,7 @@ _URL_CHECKED = "reluscope.url_checked"
 _URL_NOTICES = "reluscope.url_notices"
 _PENDING = "reluscope.pending_corrections"
 _RESYNC = "reluscope.resync_url"
+_UPLOAD_READ = "reluscope.upload_read"  # (file id, Upload without target and task) of this session
 UPLOAD_KEY = "upload_file"
 TARGET_KEY = "upload_target"
 TASK_KEY = "upload_task"
@@ -52,12 +57,39 @@ TASKS = ("infer", "classification", "regression")
 
 @dataclass(frozen=True)
 class Upload:
-    """A CSV file uploaded in this session, with the chosen target column and task."""
+    """A CSV file uploaded in this session, read once, with the chosen target column and task.
+
+    Attributes
+    ----------
+    name : str
+        The file name as uploaded.
+    data : bytes
+        Its content.
+    target, task : str or None
+        The target column and task chosen (``None``: the last column, inferred).
+    source : CsvSource or None
+        The sidebar's one read of the file (:func:`reluscope.datasets.read_csv_source`), which
+        the loader reuses; ``None`` when it was not read here, or could not be read (``error``).
+    error : DatasetError or None
+        Why the file could not be read.
+    digest : str
+        A digest of ``data`` (computed when not given): what a dataset from it is cached under.
+    """
 
     name: str
     data: bytes = field(repr=False)
     target: str | None = None
     task: str | None = None
+    source: CsvSource | None = field(default=None, repr=False)
+    error: DatasetError | None = None
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            import hashlib
+
+            digest = hashlib.blake2b(self.data, digest_size=16).hexdigest()
+            object.__setattr__(self, "digest", digest)
 
 
 @dataclass(frozen=True)
@@ -137,17 +169,28 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     return expected
 
 
-@st.cache_data(max_entries=4, max_size="16MB", show_spinner=False)
-def _columns(data: bytes) -> tuple[str, ...]:
-    """Column names of an uploaded CSV file, for the target picker; () if it is unreadable (the
-    page then says why, from ``load_csv``). Read by the loader itself, so that any encoding or
-    separator it accepts gives names that ``load_csv(target=...)`` knows."""
-    from reluscope.datasets import csv_columns
+def _read_upload(file) -> Upload:
+    """The uploaded file read once per session: later runs reuse the read while the file stays.
 
+    The bytes are digested and read (decoded, header bounded and split) on the first run that
+    sees this file; the target picker and the loader both use that one read.
+    """
+    from reluscope.datasets import read_csv_source
+
+    state = st.session_state
+    file_id = getattr(file, "file_id", None)
+    kept = state.get(_UPLOAD_READ)
+    if kept is not None and file_id is not None and kept[0] == file_id:
+        return kept[1]
+    data = file.getvalue()
     try:
-        return csv_columns(data)
-    except DatasetError:
-        return ()
+        # the file itself, so that the dataset is named after it
+        upload = Upload(file.name, data, source=read_csv_source(file))
+    except DatasetError as error:
+        # kept without its traceback, which holds the frames (and bytes) of the failed read
+        upload = Upload(file.name, data, error=error.with_traceback(None))
+    state[_UPLOAD_READ] = (file_id, upload)
+    return upload
 
 
 def _upload_widgets() -> Upload | None:
@@ -161,8 +204,9 @@ def _upload_widgets() -> Upload | None:
     if file is None:
         st.info("Upload a CSV file to train on your own data.")
         return None
-    data = file.getvalue()
-    columns = _columns(data)
+    upload = _read_upload(file)
+    # an unreadable file offers no target; the page then says why
+    columns = upload.source.columns if upload.source is not None else ()
     target = None
     if columns:
         target = st.selectbox(
@@ -180,7 +224,7 @@ def _upload_widgets() -> Upload | None:
         key=TASK_KEY,
         help="infer: text labels or few distinct integers mean classification.",
     )
-    return Upload(file.name, data, target, None if task == "infer" else task)
+    return replace(upload, target=target, task=None if task == "infer" else task)
 
 
 def _settle_link(shown: Settings, caps: Caps) -> None:
@@ -239,6 +283,8 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
                     upload = _upload_widgets()
         st.divider()
         st.button("Reset to defaults", on_click=_reset, key="reset_settings")
+    if upload is None:
+        state.pop(_UPLOAD_READ, None)  # the uploader is gone, and with it the file: drop its text
 
     if corrections:
         # Streamlit drops URL values its widgets cannot parse (and reads several options only

@@ -17,9 +17,10 @@ components.notices(choice)
 comparison, settings, data = services.comparison(choice)
 train = comparison.train
 if train.n_features != 2:
+    name = components.escape_markdown(data.name)  # an uploaded file's name, shown as written
     st.info(
-        f"The decision boundary needs 2-D data; **{data.name}** has {train.n_features} "
-        "features. Pick a 2-D dataset such as moons, circles, spirals or xor."
+        f"The decision boundary needs 2-D data; **{name}** has {train.n_features} features. "
+        "Pick a 2-D dataset such as moons, circles, spirals or xor."
     )
     st.stop()
 if train.task != "classification":
@@ -46,7 +47,8 @@ def boundary_view(comparison) -> None:
     surface = services.frame(frames.decision_surface, comparison, seed, epoch, positive)
     components.show_chart(charts.decision_boundary_chart(surface))
     if train.n_classes > 2:
-        st.caption(f"Colour: probability of class {train.class_names[positive]}.")
+        label = components.escape_markdown(train.class_names[positive])
+        st.caption(f"Colour: probability of class {label}.")
 
 
 boundary_view(comparison)

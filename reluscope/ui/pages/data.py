@@ -3,6 +3,7 @@
 import streamlit as st
 
 from reluscope import charts, frames
+from reluscope.frames.data import export_csv
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -12,7 +13,10 @@ components.notices(choice)
 data = services.dataset(choice)
 frame = data.to_frame()
 
-st.markdown(f"**{data.name}** — {data.description}")
+# the name and description quote the uploaded file's name: shown as written
+st.markdown(
+    f"**{components.escape_markdown(data.name)}** — {components.escape_markdown(data.description)}"
+)
 columns = st.columns(4)
 columns[0].metric("Rows", data.n_samples)
 columns[1].metric("Features", data.n_features)
@@ -55,7 +59,8 @@ st.subheader("Summary")
 st.dataframe(frame.describe(include="all").T, width="stretch")
 st.download_button(
     "Download this data (CSV)",
-    lambda: frame.to_csv(index=False).encode(),  # made on click, not on every run
+    # made on click, not on every run; cells a spreadsheet would run as formulas are made inert
+    lambda: export_csv(frame),
     file_name=f"{data.name}.csv",
     mime="text/csv",
     on_click="ignore",
