@@ -47,7 +47,14 @@ from reluscope.frames.curves import (
     metric_curves,
     training_curves,
 )
-from reluscope.frames.data import class_balance, dataset_catalog, is_categorical
+from reluscope.frames.data import (
+    FORMULA_STARTS,
+    class_balance,
+    dataset_catalog,
+    export_csv,
+    is_categorical,
+    neutralize_formulas,
+)
 from reluscope.frames.lab import (
     BIAS_GRID,
     DATA_POINTS,
@@ -73,6 +80,7 @@ from reluscope.frames.units import UNIT_STATES, on_rates, run_units, unit_states
 __all__ = [
     "BIAS_GRID",
     "DATA_POINTS",
+    "FORMULA_STARTS",
     "FRACTION_VALUES",
     "GRID_POINTS",
     "LIVE_SWEEP_DATA",
@@ -94,6 +102,7 @@ __all__ = [
     "describe_sweep",
     "diverged_note",
     "event_counts",
+    "export_csv",
     "flat_negative_slopes",
     "gradient_regions",
     "grid_cells",
@@ -104,6 +113,7 @@ __all__ = [
     "layer_curves",
     "log_safe",
     "metric_curves",
+    "neutralize_formulas",
     "on_rates",
     "phase_cells",
     "preactivation_bins",

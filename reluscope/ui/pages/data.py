@@ -3,7 +3,6 @@
 import streamlit as st
 
 from reluscope import charts, frames
-from reluscope.frames.data import export_csv
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -60,7 +59,7 @@ st.dataframe(frame.describe(include="all").T, width="stretch")
 st.download_button(
     "Download this data (CSV)",
     # made on click, not on every run; cells a spreadsheet would run as formulas are made inert
-    lambda: export_csv(frame),
+    lambda: frames.export_csv(frame),
     file_name=f"{data.name}.csv",
     mime="text/csv",
     on_click="ignore",
