@@ -519,3 +519,33 @@ def test_markdown_escaping_shows_any_string_as_written():
     assert escaped.replace("\\", "") == hostile.replace("\n", " ").replace("\\", "")
     assert all(escaped[k - 1] == "\\" for k, ch in enumerate(escaped) if ch in "*_[]()<>#:$`~")
     assert escape_markdown("mine 2") == "mine 2" and escape_markdown(3) == "3"
+
+
+# the link at every cap at once: the run-size budget cuts its epochs
+AT_THE_CAPS = {
+    "hidden_layers": "64x64x64x64",
+    "n_samples": "2000",
+    "epochs": "500",
+    "seeds": "5",
+    "batch_size": "4",
+    "activations": ["relu", "leaky_relu", "tanh", "sigmoid", "elu", "gelu"],
+}
+
+
+def test_a_link_cut_by_the_run_size_cap_says_so_and_keeps_the_asked_epochs(trainings):
+    at = run_app(AT_THE_CAPS)
+    assert_healthy(at)
+    (call,) = trainings
+    assert call["epochs"] < 500  # trained fewer epochs ...
+    cut = [text for text in warnings(at) if text.startswith("epochs: ") and "max_work" in text]
+    assert cut and f"training {call['epochs']} epochs instead" in cut[0]  # ... and said so
+    assert at.session_state["epochs"] == 500  # the widget keeps what the link asked for
+    # a smaller run gets the asked epochs back, with no cap notice
+    at.text_input(key="hidden_layers").set_value("4")
+    at.select_slider(key="batch_size").set_value(512)
+    at.slider(key="n_seeds").set_value(1)
+    at.multiselect(key="activations").set_value(["relu"])
+    at.run()
+    assert_healthy(at)
+    assert trainings[-1]["epochs"] == 500
+    assert not [text for text in warnings(at) if "max_work" in text or "max_stored" in text]

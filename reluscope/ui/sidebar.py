@@ -160,11 +160,14 @@ def _check_url_once(caps: Caps) -> dict[str, object] | None:
     raw = config.read_link(query)
     settings, notices = config.validate(raw, caps=caps)
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
+    run_size = ("max_work", "max_stored")
+    for n in notices:
+        # the run-size caps depend on the data and are applied (and said) at every training:
+        # the widget keeps the value asked for, so a smaller network gets it back
+        if n.cap in run_size and n.field in expected:
+            expected[n.field] = widget_value(FIELDS[n.field], n.value)
     state[_URL_NOTICES] = {
-        n.field: (n, expected[n.field])
-        for n in notices
-        # the run-size caps depend on the data; the widget keeps its value
-        if n.cap not in ("max_work", "max_stored")
+        n.field: (n, expected[n.field]) for n in notices if n.cap not in run_size
     }
     return expected
 
