@@ -20,3 +20,15 @@ def healthy(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+def stop(server) -> None:
+    """Terminate a server process, killing it if it has not exited within 15 s."""
+    import subprocess
+
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from serving import free_port, healthy
+from serving import free_port, healthy, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -137,12 +137,7 @@ def app_url(chromium_path, tmp_path_factory) -> str:
             time.sleep(0.25)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(scope="session")

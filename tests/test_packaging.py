@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from serving import free_port, healthy
+from serving import free_port, healthy, stop
 
 from reluscope import resources
 from reluscope.commands import ui
@@ -198,12 +198,7 @@ def test_reluscope_ui_serves_from_the_installed_wheel(installed, tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             assert response.status == 200
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     assert not healthy(health)  # stopping the command stopped the server: none left behind
 
 
