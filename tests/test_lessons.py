@@ -1,7 +1,11 @@
 """Lessons: every claim holds at its settings (on several seeds where it says it is robust), a
 setting that breaks it gives an honest verdict, and its link opens its settings."""
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -12,6 +16,7 @@ from reluscope.errors import InvalidParameterError
 from reluscope.lessons import LESSONS, PAGES, Lesson, Verdict, lesson, run_lesson
 
 NAMES = [item.name for item in LESSONS]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +134,15 @@ def test_a_lesson_page_must_exist():
     item = LESSONS[0]
     with pytest.raises(InvalidParameterError):
         Lesson(**{**item.__dict__, "page": "nowhere"})
+
+
+def test_importing_the_lessons_stays_cheap():
+    code = (
+        "import json, sys, reluscope.lessons, reluscope.commands.lessons; "
+        "print(json.dumps([m for m in ('pandas', 'scipy', 'sklearn', 'streamlit', 'altair', "
+        "'reluscope.engine') if m in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert json.loads(result.stdout) == []

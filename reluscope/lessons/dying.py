@@ -41,10 +41,10 @@ def _dead_get_no_gradient(comparison) -> Verdict:
         return Verdict(
             False,
             "No first-layer ReLU unit was dead for the whole run, so there is no dead unit to "
-            "watch; a negative bias offset (−1.5 or lower) kills some at initialisation.",
+            "watch; a negative bias offset (−2 or lower) kills some at initialisation.",
             figures,
         )
-    holds = moved == 0.0
+    holds = moved == 0.0 and figures["median_alive_change"] > 0.0
     epochs = comparison.n_epochs
     sentence = (
         f"{still} first-layer ReLU units were dead at every epoch; in {epochs} epochs their "
@@ -215,7 +215,7 @@ DYING = (
             "A ReLU unit whose weighted sum is negative for every input outputs 0 and gets zero "
             "gradient: its weights never change. That is a dead unit."
         ),
-        settings=story_settings(activations=("relu",), hidden_layers=(16,), bias_offset=-1.5),
+        settings=story_settings(activations=("relu",), hidden_layers=(16,), bias_offset=-2.0),
         page="boundary",
         view={},
         varies=("bias_offset", "epochs"),
