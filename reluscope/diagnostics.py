@@ -280,10 +280,13 @@ def _centred_median(loss, window):
     a minibatch curve's spikes, which a mean would spread over the window, drop out."""
     if window <= 1:
         return loss
-    padded = np.concatenate(
-        [np.full((window - 1) // 2, np.nan), loss, np.full(window // 2, np.nan)]
-    )
-    return np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, window), axis=-1)
+    before, after = (window - 1) // 2, window // 2
+    padded = np.concatenate([np.full(before, np.nan), loss, np.full(after, np.nan)])
+    # NaN padding sorts last, so the median of each window sits among its first `count` values
+    ordered = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=-1)
+    epochs = np.arange(loss.size)
+    count = np.minimum(epochs + after + 1, loss.size) - np.maximum(epochs - before, 0)
+    return 0.5 * (ordered[epochs, (count - 1) // 2] + ordered[epochs, count // 2])
 
 
 def _falls(smoothed, start, end, rel_tol) -> bool:
