@@ -170,3 +170,11 @@ def test_every_verdict_reads_any_comparison_without_raising(changes):
         assert isinstance(verdict.holds, bool)
         assert verdict.sentence.endswith(".") and "nan" not in verdict.sentence
         assert "{" not in verdict.sentence  # every number filled in
+
+
+def test_view_options_name_what_the_lesson_trains():
+    for item in LESSONS:
+        settings = item.settings
+        assert set(item.view) <= {"layer", "activation", "epoch", "seed"}
+        assert 1 <= item.view.get("layer", 1) <= len(settings.hidden_layers)
+        assert item.view.get("activation", settings.activations[0]) in settings.activations

@@ -59,7 +59,8 @@ class Lesson:
     page : str
         The dashboard page that shows the evidence, one of :data:`PAGES`.
     view : mapping
-        View options for that page (e.g. ``{"layer": 1}``).
+        View options for that page: ``layer`` (1-based), ``activation``, ``epoch``, ``seed``
+        (e.g. ``{"layer": 1, "activation": "relu"}``); a page ignores what it does not show.
     varies : tuple of str
         The settings fields the lesson is about; a classroom link hides the others.
     conditions : str

@@ -247,7 +247,7 @@ DYING = (
         ),
         settings=story_settings(activations=("relu",), hidden_layers=(16,), bias_offset=-2.0),
         page="boundary",
-        view={},
+        view={"activation": "relu"},
         varies=("bias_offset", "epochs"),
         conditions=(
             "Exact for the first layer, whose inputs never change, with no L2 penalty; a dead "
@@ -298,7 +298,7 @@ DYING = (
         ),
         settings=story_settings(activations=("relu",), bias_offset=-2.0),
         page="units",
-        view={"layer": 1},
+        view={"layer": 1, "activation": "relu"},
         varies=("bias_offset", "epochs"),
         conditions=(
             "First-layer units never come back; deeper ones sometimes do, when the layers before "

@@ -87,7 +87,7 @@ FUNCTION = (
         ),
         settings=story_settings(activations=("relu", "sigmoid"), hidden_layers=(32, 32, 32, 32)),
         page="derivatives",
-        view={},
+        view={"layer": 1},
         varies=("activations", "hidden_layers"),
         conditions=(
             "Sigmoid's gradient fades with depth (its slope is at most 0.25); tanh's fades only "

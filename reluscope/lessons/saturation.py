@@ -121,7 +121,7 @@ SATURATION = (
         ),
         settings=story_settings(activations=("tanh", "sigmoid"), bias_offset=4.0),
         page="units",
-        view={"layer": 1},
+        view={"layer": 1, "activation": "tanh"},
         varies=("activations", "bias_offset"),
         conditions=(
             "A unit is saturated when its slope stays below 5 % of the peak on every input; a "
