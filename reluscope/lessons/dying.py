@@ -13,6 +13,7 @@ from reluscope.lessons.evidence import (
     missing,
     percent,
     retrain,
+    score_name,
     stuck_plateau,
 )
 from reluscope.lessons.settings import story_settings
@@ -208,7 +209,7 @@ def _dead_stall_training(comparison) -> Verdict:
     sentence = (
         f"With bias offset {spec.bias_offset:g} and learning rate {spec.learning_rate:g}, "
         f"{found.dead} of {found.units} ReLU units ({percent(found.dead, found.units)}) were "
-        f"dead after {epochs_of(comparison)} and {stall}, validation accuracy "
+        f"dead after {epochs_of(comparison)} and {stall}, validation {score_name(comparison)} "
         f"{figures['final_val_score']:.2f}"
     )
     poor = False
@@ -225,7 +226,7 @@ def _dead_stall_training(comparison) -> Verdict:
         )
         sentence += (
             f"; from the same weights with {label} the loss reached {healthy.loss[-1]:.3f} "
-            f"and accuracy {healthy_score:.2f}"
+            f"and {score_name(comparison)} {healthy_score:.2f}"
         )
     sentence += "."
     many = found.dead >= 0.25 * found.units

@@ -20,6 +20,8 @@ __all__ = [
     "missing",
     "percent",
     "retrain",
+    "score_name",
+    "solver_name",
     "spread",
     "stuck_plateau",
 ]
@@ -82,6 +84,16 @@ def epochs_of(comparison) -> str:
     return f"{n} epoch" if n == 1 else f"{n} epochs"
 
 
+def solver_name(solver: str) -> str:
+    """The optimiser as a sentence writes it: SGD, Adam."""
+    return {"sgd": "SGD", "adam": "Adam"}.get(solver, solver)
+
+
+def score_name(comparison) -> str:
+    """What the validation score is: accuracy, or R² for regression."""
+    return "R²" if comparison.output == "identity" else "accuracy"
+
+
 def percent(part: float, whole: float) -> str:
     """``part`` of ``whole`` as a whole percentage, e.g. ``"70 %"`` (``"0 %"`` of nothing)."""
     return f"{100 * part / whole:.0f} %" if whole else "0 %"
@@ -96,7 +108,7 @@ def spread(values) -> str:
 def described(comparison) -> str:
     """The optimiser, learning rate and bias offset of a comparison, as a phrase."""
     spec = next(iter(comparison.runs.values())).spec
-    solver = {"sgd": "SGD", "adam": "Adam"}.get(comparison.config.solver, comparison.config.solver)
+    solver = solver_name(comparison.config.solver)
     return (
         f"{solver} at learning rate {spec.learning_rate:g}, bias offset {spec.bias_offset:g}, "
         f"{epochs_of(comparison)}"

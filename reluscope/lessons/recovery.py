@@ -6,7 +6,16 @@ import numpy as np
 
 from reluscope.lessons.base import Lesson, Verdict
 from reluscope.lessons.dying import MIN_EPOCHS
-from reluscope.lessons.evidence import counts, described, epochs_of, missing, percent, retrain
+from reluscope.lessons.evidence import (
+    counts,
+    described,
+    epochs_of,
+    missing,
+    percent,
+    retrain,
+    score_name,
+    solver_name,
+)
 from reluscope.lessons.settings import story_settings
 
 __all__ = ["RECOVERY"]
@@ -77,17 +86,15 @@ def _rarely_better(comparison) -> Verdict:
     if absent:
         return Verdict(False, absent)
     pair = ("relu", "leaky_relu")
-    first = comparison.seeds[0]
-    seeds = tuple(range(first, first + GRID_SEEDS))
-    own = (
-        comparison
-        if len(comparison.seeds) >= GRID_SEEDS
-        else retrain(comparison, activations=pair, seeds=seeds)
-    )
+    if len(comparison.seeds) >= GRID_SEEDS:
+        own, seeds = comparison, comparison.seeds
+    else:
+        seeds = tuple(range(comparison.seeds[0], comparison.seeds[0] + GRID_SEEDS))
+        own = retrain(comparison, activations=pair, seeds=seeds)
     other = "adam" if comparison.config.solver == "sgd" else "sgd"
     grid = {
         "these settings": own,
-        f"with {other.upper() if other == 'sgd' else 'Adam'}": retrain(
+        f"with {solver_name(other)}": retrain(
             comparison, activations=pair, seeds=seeds, solver=other,
             learning_rate=0.01 if other == "adam" else 0.05,
         ),
@@ -104,7 +111,8 @@ def _rarely_better(comparison) -> Verdict:
         for label, gain in gains.items()
     )
     sentence = (
-        f"Leaky ReLU's validation accuracy minus ReLU's, mean and range over {len(seeds)} "
+        f"Leaky ReLU's validation {score_name(comparison)} minus ReLU's, mean and range over "
+        f"{len(seeds)} "
         f"seeds: {parts}. In {len(small)} of {len(grid)} settings the gain is below "
         f"{SMALL_GAIN:g}."
     )
