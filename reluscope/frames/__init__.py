@@ -45,6 +45,8 @@ from reluscope.frames.curves import (
     layer_curves,
     log_safe,
     metric_curves,
+    off_curves,
+    recovery_curves,
     training_curves,
 )
 from reluscope.frames.data import (
@@ -114,11 +116,13 @@ __all__ = [
     "log_safe",
     "metric_curves",
     "neutralize_formulas",
+    "off_curves",
     "on_rates",
     "phase_cells",
     "preactivation_bins",
     "preactivations",
     "recovery_bars",
+    "recovery_curves",
     "recovery_finding",
     "recovery_frames",
     "recovery_runs",
