@@ -31,7 +31,6 @@ TODAYS_LINKS = {
     "dataset=circles&epochs=40&seed=7&seeds=2&solver=adam": dict(
         dataset="circles", epochs=40, seed=7, n_seeds=2, solver="adam"
     ),
-    "": {},
 }
 
 
@@ -122,7 +121,7 @@ def test_links_made_before_a_default_changed_still_round_trip(new_defaults):
 
 @pytest.mark.parametrize(
     ("query", "version"),
-    [({}, 1), ({"v": "1"}, 1), ({"v": ["1"]}, 1), ({"v": "2"}, 2), ({"v": "x"}, 2),
+    [({}, 2), ({"v": "1"}, 1), ({"v": ["1"]}, 1), ({"v": "2"}, 2), ({"v": "x"}, 2),
      ({"v": "99"}, 2), ({"v": "9" * 400}, 2), ({"v": []}, 2), ({"v": "-1"}, 2)],
 )  # fmt: skip
 def test_a_garbled_or_unknown_version_reads_as_the_current_one(query, version):
@@ -130,8 +129,15 @@ def test_a_garbled_or_unknown_version_reads_as_the_current_one(query, version):
 
 
 def test_an_unknown_version_reads_against_the_current_defaults(new_defaults):
-    assert links.link_version({"v": "7"}) == NEXT and links.link_version({}) == 1
+    assert links.link_version({"v": "7"}) == NEXT and links.link_version({"seed": "3"}) == 1
     assert opened("v=7&seed=3")[0] == dataclasses.replace(DEFAULTS, seed=3, **new_defaults)
+
+
+@pytest.mark.parametrize("url_query", ["", "lesson=relu-dies&log_loss=true"])
+def test_an_address_that_sets_no_field_opens_todays_defaults(url_query):
+    """The bare home page (and a page-only link) is a new visit, not an old link."""
+    assert opened(url_query) == (DEFAULTS, [])
+    assert opened("v=1")[0] == VERSION_1  # an old link at every default still says v=1
 
 
 def test_hostile_links_never_raise():

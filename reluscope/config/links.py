@@ -4,7 +4,8 @@ Streamlit leaves a widget's value out of the address bar while it equals the wid
 so a link says nothing about the fields left at their default. Every link therefore carries
 the settings-schema version (``v``) and is read against the defaults of that version: a link
 made before a default changed opens the view it showed then. A link without ``v`` was made
-before versions existed: version 1, whose defaults are frozen in :data:`DEFAULTS_BY_VERSION`.
+before versions existed: version 1, whose defaults are frozen in :data:`DEFAULTS_BY_VERSION` —
+unless it sets no field at all: the bare address of the dashboard opens today's defaults.
 
 Changing a default means adding a version: append the new defaults to
 :data:`DEFAULTS_BY_VERSION` and bump :data:`SCHEMA_VERSION` (a test checks that the newest
@@ -12,6 +13,8 @@ version holds today's defaults).
 
 >>> link_version({"hidden_layers": "8x8"}), link_version({"v": "1", "seeds": "3"})
 (1, 1)
+>>> link_version({}) == link_version({"lesson": "x"}) == SCHEMA_VERSION
+True
 >>> read_link({"v": "2", "seeds": "3"})
 {'n_seeds': '3'}
 >>> read_link({"v": "1", "seeds": "3"})["bias_offset"]  # version 1's default, filled in
@@ -90,9 +93,10 @@ def _last(raw):
 
 def link_version(query: Mapping[str, object]) -> int:
     """The schema version a link was made with: 1 without ``v``; the current version when
-    ``v`` names none that is known (a garbled key, or a link from a newer release)."""
+    ``v`` names none that is known (a garbled key, or a link from a newer release), and for an
+    address that sets no field at all (the bare home page opens today's defaults)."""
     if VERSION_KEY not in query:
-        return 1
+        return 1 if canonical_keys(query) else SCHEMA_VERSION
     text = str(_last(query[VERSION_KEY])).strip()
     version = int(text) if text.isdecimal() and len(text) < 6 else None
     return version if version in DEFAULTS_BY_VERSION else SCHEMA_VERSION

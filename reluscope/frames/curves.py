@@ -26,6 +26,7 @@ __all__ = [
     "log_safe",
     "metric_curves",
     "off_curves",
+    "off_state_of",
     "recovery_curves",
     "training_curves",
 ]
@@ -136,7 +137,7 @@ def layer_curves(
 SHARES = {"off": "off_fraction", "dead": "dead_fraction"}
 
 
-def _off_state(name: str) -> str:
+def off_state_of(name: str) -> str:
     """The state that is *off* for an activation (``"none"`` for identity or a user label)."""
     from reluscope.activations import ACTIVATIONS, get_activation
 
@@ -178,7 +179,7 @@ def off_curves(layers: pd.DataFrame, layer: int | None = None) -> pd.DataFrame:
         layer_curves(layers, value, layer).assign(share=share) for share, value in SHARES.items()
     ]
     frame = pd.concat(parts, ignore_index=True)
-    states = {name: _off_state(name) for name in frame["activation"].unique()}
+    states = {name: off_state_of(name) for name in frame["activation"].unique()}
     frame["off_state"] = frame["activation"].map(states)
     columns = ["activation", "layer", "epoch", "share", "off_state", "mean", "ci_low", "ci_high"]
     return frame[[*columns, "n"]]
