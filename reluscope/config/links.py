@@ -32,9 +32,11 @@ from reluscope.config.fields import CAPS, FIELDS, Caps
 from reluscope.config.settings import DEFAULTS, Settings, canonical_keys, validate
 
 __all__ = [
+    "CLASSROOM_KEY",
     "DEFAULTS_BY_VERSION",
     "SCHEMA_VERSION",
     "VERSION_KEY",
+    "link_classroom",
     "link_query",
     "link_version",
     "open_link",
@@ -142,3 +144,17 @@ def link_query(settings: Settings = DEFAULTS) -> dict[str, str | list[str]]:
     {'v': '2', 'n_seeds': '3'}
     """
     return {VERSION_KEY: str(SCHEMA_VERSION), **settings.to_query()}
+
+
+# a lesson's classroom link hides the settings the lesson keeps fixed (not a setting either)
+CLASSROOM_KEY = "classroom"
+
+
+def link_classroom(query: Mapping[str, object]) -> bool:
+    """Whether a link asks for the classroom view (``classroom=1``): the sidebar then shows
+    only the settings its lesson varies.
+
+    >>> link_classroom({"classroom": "1"}), link_classroom({"classroom": ["0"]}), link_classroom({})
+    (True, False, False)
+    """
+    return CLASSROOM_KEY in query and str(_last(query[CLASSROOM_KEY])).strip() == "1"
