@@ -34,9 +34,11 @@ from reluscope.config.settings import DEFAULTS, Settings, canonical_keys, valida
 __all__ = [
     "CLASSROOM_KEY",
     "DEFAULTS_BY_VERSION",
+    "LESSON_KEY",
     "SCHEMA_VERSION",
     "VERSION_KEY",
     "link_classroom",
+    "link_lesson",
     "link_query",
     "link_version",
     "open_link",
@@ -44,6 +46,8 @@ __all__ = [
 ]
 
 VERSION_KEY = "v"
+# the lesson a link opens (reluscope.lessons); not a setting, so not in FIELDS
+LESSON_KEY = "lesson"
 
 # The defaults each schema version was made with, as a link writes them. Frozen: a past
 # version is never edited, since links made under it rely on it.
@@ -102,6 +106,19 @@ def link_version(query: Mapping[str, object]) -> int:
     text = str(_last(query[VERSION_KEY])).strip()
     version = int(text) if text.isdecimal() and len(text) < 6 else None
     return version if version in DEFAULTS_BY_VERSION else SCHEMA_VERSION
+
+
+def link_lesson(query: Mapping[str, object]) -> str | None:
+    """The lesson name a link carries under ``lesson`` (stripped), or None without one.
+
+    The name is checked where lessons live (:func:`reluscope.lessons.lesson`).
+
+    >>> link_lesson({"lesson": " relu-dies-from-bias "}), link_lesson({"v": "1"})
+    ('relu-dies-from-bias', None)
+    """
+    if LESSON_KEY not in query:
+        return None
+    return str(_last(query[LESSON_KEY])).strip() or None
 
 
 def read_link(query: Mapping[str, object]) -> dict[str, object]:

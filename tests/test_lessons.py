@@ -1,0 +1,105 @@
+"""Lessons: every claim holds at its settings (on several seeds where it says it is robust), a
+setting that breaks it gives an honest verdict, and its link opens its settings."""
+
+from dataclasses import replace
+from urllib.parse import parse_qs
+
+import pytest
+
+from reluscope.config import open_link, read_link, validate
+from reluscope.config.links import link_lesson
+from reluscope.errors import InvalidParameterError
+from reluscope.lessons import LESSONS, PAGES, Lesson, Verdict, lesson, run_lesson
+
+NAMES = [item.name for item in LESSONS]
+
+
+@pytest.fixture(scope="module")
+def judged():
+    """Every lesson trained at its settings, with its verdict (each is small)."""
+    return {item.name: run_lesson(item) for item in LESSONS}
+
+
+def test_every_lesson_is_declared_whole():
+    assert len(set(NAMES)) == len(NAMES)
+    for item in LESSONS:
+        assert item.page in PAGES
+        assert item.title and item.claim and item.conditions
+        assert set(item.varies) <= set(item.settings.to_dict())
+        assert lesson(item.name) is item
+
+
+def test_an_unknown_lesson_names_the_field_and_the_lessons():
+    with pytest.raises(InvalidParameterError) as caught:
+        lesson("relu-is-magic")
+    assert caught.value.field == "lesson"
+    assert caught.value.value == "relu-is-magic"
+    assert "relu-dies-from-bias" in caught.value.allowed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_lesson_holds_at_its_settings(judged, name):
+    comparison, verdict = judged[name]
+    assert isinstance(verdict, Verdict)
+    assert verdict.holds, verdict.sentence
+    assert verdict.figures
+    # the sentence carries this run's numbers: every count it states is in its figures
+    assert any(str(int(value)) in verdict.sentence for value in verdict.figures.values())
+    assert lesson(name).judge(comparison) is verdict  # judged once per comparison
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_lesson_link_opens_its_settings_and_names_the_lesson(name):
+    item = lesson(name)
+    query = parse_qs(item.query())
+    assert link_lesson(query) == name
+    settings, notices = open_link(query)
+    assert notices == []
+    assert settings == item.settings
+    assert validate(read_link(query), strict=True)[0] == item.settings
+
+
+def test_a_lesson_without_its_activations_says_so_instead_of_raising(judged):
+    comparison, _ = judged["relu-dies-from-bias"]  # ReLU alone
+    verdict = lesson("leaky-units-come-back").judge(comparison)
+    assert not verdict.holds
+    assert "leaky ReLU is not among the activations compared" in verdict.sentence
+
+
+def test_leaky_units_need_an_optimiser_that_brings_them_back():
+    item = lesson("leaky-units-come-back")
+    _, verdict = run_lesson(item, replace(item.settings, solver="sgd", learning_rate=0.05))
+    assert not verdict.holds
+    assert "With SGD and slope 0.01 the leak is too small" in verdict.sentence
+    assert verdict.figures["leaky_recovered"] < 0.5 * verdict.figures["leaky_born_off"]
+
+
+def test_no_bias_offset_means_no_born_dead_lesson():
+    item = lesson("relu-dies-from-bias")
+    _, verdict = run_lesson(item, replace(item.settings, bias_offset=0.0))
+    assert not verdict.holds
+    assert "bias offset is 0" in verdict.sentence
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dead-units-get-no-gradient",
+        "relu-dies-from-bias",
+        "relu-dies-from-large-steps",
+        "dead-units-stay-dead",
+        "leaky-units-come-back",
+        "relu-gradient-one-sided",
+    ],
+)
+def test_robust_lessons_hold_on_other_seeds(name, seed):
+    item = lesson(name)
+    _, verdict = run_lesson(item, replace(item.settings, seed=seed))
+    assert verdict.holds, verdict.sentence
+
+
+def test_a_lesson_page_must_exist():
+    item = LESSONS[0]
+    with pytest.raises(InvalidParameterError):
+        Lesson(**{**item.__dict__, "page": "nowhere"})
