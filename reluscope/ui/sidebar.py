@@ -157,13 +157,11 @@ def _query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def classroom_lesson():
-    """The lesson whose classroom view is on (``lesson=<name>&classroom=1`` in the address
-    bar, "Show all settings" not clicked), or ``None``; an unknown lesson name is ``None``
-    here (the Lessons page says why)."""
-    query = _query()
+def _link_lesson(query):
+    """The lesson a link names, or ``None`` (also for an unknown name: the Lessons page says
+    why)."""
     name = links.link_lesson(query)
-    if name is None or not links.link_classroom(query) or st.session_state.get(_SHOW_ALL):
+    if name is None:
         return None
     from reluscope.errors import InvalidParameterError
     from reluscope.lessons import lesson
@@ -174,12 +172,22 @@ def classroom_lesson():
         return None
 
 
-def _check_url_once(caps: Caps, base: Settings | None = None) -> dict[str, object] | None:
+def classroom_lesson():
+    """The lesson whose classroom view is on (``lesson=<name>&classroom=1`` in the address
+    bar, "Show all settings" not clicked), or ``None``."""
+    query = _query()
+    if not links.link_classroom(query) or st.session_state.get(_SHOW_ALL):
+        return None
+    return _link_lesson(query)
+
+
+def _check_url_once(caps: Caps, classroom=None) -> dict[str, object] | None:
     """On a session's first run: validate the raw query parameters of the settings fields.
 
     Stores a notice for each field the URL got wrong and returns field → validated widget value
-    for every settings field in the URL (``None`` after the first run). With ``base`` (a
-    classroom lesson's settings) the fields the URL leaves out take its values.
+    for every settings field in the URL (``None`` after the first run). A link that names a
+    lesson and no field opens the lesson's settings; in a ``classroom`` lesson's view the
+    fields it keeps fixed hold its values whatever the link says.
     """
     state = st.session_state
     if state.get(_URL_CHECKED):
@@ -187,8 +195,12 @@ def _check_url_once(caps: Caps, base: Settings | None = None) -> dict[str, objec
     state[_URL_CHECKED] = True
     query = _query()
     raw = config.read_link(query)
-    if base is not None:
-        raw = {**base.to_query(only_changed=False), **raw}
+    named = _link_lesson(query) if not config.canonical_keys(query) else None
+    if named is not None:
+        raw = named.settings.to_query(only_changed=False)
+    if classroom is not None:
+        fixed = classroom.settings.to_query(only_changed=False)
+        raw = {**raw, **{name: fixed[name] for name in FIELDS if name not in classroom.varies}}
     settings, notices = config.validate(raw, caps=caps)
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
     run_size = ("max_work", "max_stored")
@@ -337,7 +349,7 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
     if pending:
         state[_RESYNC] = pending
     classroom = classroom_lesson()
-    corrections = _check_url_once(caps, None if classroom is None else classroom.settings)
+    corrections = _check_url_once(caps, classroom)
 
     values, upload = {}, None
     with st.sidebar:
