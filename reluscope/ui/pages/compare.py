@@ -5,6 +5,7 @@ import streamlit as st
 from reluscope import charts, frames
 from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.ui import components, services
+from reluscope.ui.app import PAGES_DIR
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -14,6 +15,11 @@ st.markdown(
     "weights**. A ReLU unit whose pre-activation is ≤ 0 for every input outputs 0, gets zero "
     "gradient and stops learning: it is **dead**. A leaky ReLU unit there is only *inactive*: "
     "its small slope still lets it learn, and maybe come back. What this run shows:"
+)
+st.page_link(
+    PAGES_DIR / "lessons.py",
+    label="New to the story? The Lessons walk through it one claim at a time.",
+    icon=":material/school:",
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
