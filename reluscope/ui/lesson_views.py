@@ -49,8 +49,11 @@ def _units(comparison, view, settings) -> None:
     in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
     st.markdown(f"**{activation}, hidden layer {layer}: unit states over epochs**")
     components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
-    st.markdown("**Deaths (down) and recoveries (up) per epoch**")
     events = frames.event_counts(comparison.layers(), layer=layer)
+    if events.empty:  # an empty chart would say nothing: say it
+        st.markdown(f"**No unit of hidden layer {layer} died or came back during training.**")
+        return
+    st.markdown("**Deaths (down) and recoveries (up) per epoch**")
     components.show_chart(charts.events_chart(events))
 
 
