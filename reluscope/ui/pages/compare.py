@@ -82,7 +82,7 @@ def loss_section(loss, plateaus):
 loss_section(curves.loss, curves.plateaus)
 st.subheader(score_title.capitalize())
 components.show_chart(charts.score_chart(curves.score, score_title))
-st.subheader("Off and dead units per hidden layer")
+st.subheader("Dead units, and units off on every input, per hidden layer")
 st.caption(
     "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
     "leaky ReLU and ELU-like units, saturated for sigmoid and tanh; dashed: the dead share. "
