@@ -309,7 +309,7 @@ def _show_all(lesson) -> None:
     values, and the address bar drops ``classroom``."""
     state = st.session_state
     for name, f in FIELDS.items():
-        if name not in lesson.varies and name not in state:
+        if name not in lesson.varies:
             state[name] = widget_value(f, getattr(lesson.settings, name))
     state[_SHOW_ALL] = True
     st.query_params.pop(links.CLASSROOM_KEY, None)
@@ -358,9 +358,8 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
         for section, names in SECTIONS.items():
             if classroom is not None:
                 hidden = [name for name in names if name not in classroom.varies]
-                for name in hidden:  # the lesson's value, or what this session set before
-                    lesson_value = widget_value(FIELDS[name], getattr(classroom.settings, name))
-                    values[name] = state.get(name, lesson_value)
+                for name in hidden:  # the lesson keeps these: its values, whatever was set
+                    values[name] = widget_value(FIELDS[name], getattr(classroom.settings, name))
                 names = [name for name in names if name not in hidden]
                 if not names:
                     continue
