@@ -18,7 +18,7 @@ st.markdown(
 )
 st.page_link(
     PAGES_DIR / "lessons.py",
-    label="New to the story? The Lessons walk through it one claim at a time.",
+    label="New to the dying-ReLU story? Walk through it one claim at a time.",
     icon=":material/school:",
 )
 components.notices(choice)
