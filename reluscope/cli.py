@@ -13,7 +13,7 @@ import sys
 
 from reluscope.errors import DatasetError, InvalidParameterError
 
-COMMANDS = ("train", "sweep", "bench", "datasets", "ui")
+COMMANDS = ("train", "sweep", "lessons", "bench", "datasets", "ui")
 
 # the shells' exit status of a command stopped by SIGINT (128 + 2)
 INTERRUPTED = 130

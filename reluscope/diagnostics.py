@@ -21,10 +21,11 @@ f′ the activation's derivative:
 - **revival**: off at epoch t−1 and not off at t (how leaky units come back: they are never
   dead, so they never *recover*). **Recovered by epoch T**: off at epoch 0 and not off at T.
 - **plateau**: a maximal run of ≥ ``min_epochs`` (k = 10) epochs in which the training loss,
-  smoothed by a trailing mean over ``smoothing`` epochs (default 1: none; a minibatch curve
-  whose epoch-to-epoch noise exceeds τ wants 5 to 10), falls by less than a relative
-  ``rel_tol`` (τ = 1e-3) per epoch. Either the loss still falls afterwards to its best value, at
-  least a relative ``min_drop`` (5 %) below the plateau's level (so final convergence is not a
+  smoothed by a centred median over w epochs, falls by less than a relative ``rel_tol``
+  (τ = 1e-3) per epoch, measured over w epochs; w (``smoothing``) is picked from the curve's
+  own noise by default (1 for a clean curve, 5 to 20 for a minibatch SGD curve, at most
+  ``PLATEAU_MAX_WINDOW``). Either the loss still falls afterwards to its best value, at least
+  a relative ``min_drop`` (5 %) below the plateau's level (so final convergence is not a
   plateau), or the run lasts to the final epoch while the loss is still *high*: at least
   ``1 − PLATEAU_STUCK_SHARE`` (80 %) of the loss of the best constant predictor (the class
   shares, or the mean target) — a *stuck* run.
@@ -39,16 +40,19 @@ Arrays keep samples on axis −2 and units on axis −1, so a stack of K models,
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from reluscope.activations import Activation
+from reluscope.errors import InvalidParameterError
 
 __all__ = [
     "DIVERGENCE_FACTOR",
     "DIVERGENCE_RULE",
+    "PLATEAU_MAX_WINDOW",
     "PLATEAU_MIN_DROP",
     "PLATEAU_MIN_EPOCHS",
     "PLATEAU_REL_TOL",
@@ -62,6 +66,7 @@ __all__ = [
     "find_plateaus",
     "off_units",
     "plateau_mask",
+    "plateau_window",
     "recovered",
     "revivals",
     "state_codes",
@@ -72,7 +77,11 @@ SATURATION_FRACTION = 0.05
 PLATEAU_MIN_EPOCHS = 10
 PLATEAU_REL_TOL = 1e-3
 PLATEAU_MIN_DROP = 0.05
-PLATEAU_SMOOTHING = 1
+PLATEAU_SMOOTHING = "auto"
+# the widest smoothing window "auto" picks (epochs)
+PLATEAU_MAX_WINDOW = 25
+# noise factor of the "auto" window (see plateau_window), measured on minibatch curves
+PLATEAU_NOISE_FACTOR = 14.0
 PLATEAU_STUCK_SHARE = 0.2
 DIVERGENCE_FACTOR = 1e4
 # the rule in words, for the messages that report a diverged run
@@ -234,13 +243,52 @@ def diverged(loss, reference) -> np.ndarray:
         return ~np.isfinite(loss) | (loss > DIVERGENCE_FACTOR * np.asarray(reference))
 
 
-def _trailing_mean(loss, window):
-    """Mean of each epoch's loss and the ``window − 1`` before it (fewer at the start)."""
+def _noise(loss) -> float:
+    """Robust epoch-to-epoch noise of a curve, relative to its level: the scaled median
+    absolute deviation of the second differences of log(loss) (of loss / median for curves
+    that are not positive), divided by √6 — the second difference of white noise has 6 times
+    its variance, and a smooth curve's is close to 0."""
+    if loss.size < 4:
+        return 0.0
+    level = np.log(loss) if (loss > 0).all() else loss / max(np.median(np.abs(loss)), 1e-300)
+    second = np.diff(level, 2)
+    return float(1.4826 * np.median(np.abs(second - np.median(second))) / np.sqrt(6.0))
+
+
+def plateau_window(loss, rel_tol: float = PLATEAU_REL_TOL) -> int:
+    """The smoothing window ``"auto"`` picks for a curve: 1 for a clean curve, else about
+    ``(PLATEAU_NOISE_FACTOR · σ / rel_tol)^(2/3)`` epochs for a relative noise σ per epoch
+    (:func:`_noise`), at most ``PLATEAU_MAX_WINDOW`` and a fifth of the curve.
+
+    Two neighbouring w-epoch blocks of white noise differ by about σ·√(2/w), to be compared
+    with the τ·w a plateau may fall over w epochs, hence the power 2/3; minibatch SGD with
+    momentum wanders over several epochs (its noise is not white), and the factor, measured
+    on such curves (moons, stuck and learning runs, SGD and Adam), gives windows of about 10
+    for a stuck ReLU network and the cap for the spiky curves of a learning one.
+
+    >>> plateau_window([1.0, 0.8] + [0.79] * 15 + [0.5, 0.3])
+    1
+    """
+    loss = np.asarray(loss, dtype=float)
+    noise = _noise(loss[np.isfinite(loss)])
+    window = math.ceil((PLATEAU_NOISE_FACTOR * noise / rel_tol) ** (2.0 / 3.0))
+    return int(min(max(window, 1), PLATEAU_MAX_WINDOW, max(loss.size // 5, 1)))
+
+
+def _centred_median(loss, window):
+    """Median of each epoch's loss over ``window`` epochs centred on it (fewer at the ends):
+    a minibatch curve's spikes, which a mean would spread over the window, drop out."""
     if window <= 1:
         return loss
-    sums = np.cumsum(np.concatenate([[0.0], loss]))
-    counts = np.minimum(np.arange(1, loss.size + 1), window)
-    return (sums[1:] - sums[np.maximum(np.arange(1, loss.size + 1) - window, 0)]) / counts
+    padded = np.concatenate(
+        [np.full((window - 1) // 2, np.nan), loss, np.full(window // 2, np.nan)]
+    )
+    return np.nanmedian(np.lib.stride_tricks.sliding_window_view(padded, window), axis=-1)
+
+
+def _falls(smoothed, start, end, rel_tol) -> bool:
+    """Whether the smoothed loss falls by at least ``rel_tol`` per epoch from start to end."""
+    return smoothed[start] - smoothed[end] >= rel_tol * (end - start) * abs(smoothed[start])
 
 
 def find_plateaus(
@@ -249,17 +297,42 @@ def find_plateaus(
     rel_tol: float = PLATEAU_REL_TOL,
     min_drop: float = PLATEAU_MIN_DROP,
     *,
-    smoothing: int = PLATEAU_SMOOTHING,
+    smoothing: int | str = PLATEAU_SMOOTHING,
     constant_loss: float | None = None,
 ) -> list[tuple[int, int]]:
     """Plateaus of a loss curve as (start_epoch, end_epoch), inclusive, indices into ``loss``.
 
-    With s the trailing mean of ``loss`` over ``smoothing`` epochs, epoch t ≥ 1 is *flat* when
-    s[t−1] − s[t] < rel_tol · |s[t−1]|. A plateau is a maximal run of ≥ ``min_epochs`` flat
-    epochs, starting at the epoch before the first flat one, that either ends before the best
-    loss is reached and above it by a relative ``min_drop``, or (given ``constant_loss``, the
-    loss of the best constant prediction) lasts to the final epoch with the smoothed loss there
-    at least ``1 − PLATEAU_STUCK_SHARE`` times ``constant_loss``: a stuck run.
+    Parameters
+    ----------
+    loss : array-like (n_epochs,)
+        A training-loss curve; from its first non-finite value on (a diverged run) no epoch
+        belongs to a plateau.
+    min_epochs : int
+        k: the fewest epochs a plateau spans (end − start).
+    rel_tol : float
+        τ: an epoch is flat when the smoothed loss falls by less than this share of its level
+        per epoch.
+    min_drop : float
+        A flat run counts when the smoothed loss later falls at least this share below its
+        level (of the constant predictor's loss, when larger and known).
+    smoothing : int or "auto"
+        w: the window of the centred median that smooths the curve, and the lag over which its
+        fall is measured; ``"auto"`` (the default) picks it from the curve's noise
+        (:func:`plateau_window`): 1 for a clean curve, about 10 to 25 for minibatch SGD.
+    constant_loss : float, optional
+        The loss of the best constant prediction; given, a flat run also counts when its level
+        is at least ``1 − PLATEAU_STUCK_SHARE`` (80 %) of it — a *stuck* stretch, which may
+        last to the final epoch (a stuck run) or end in a fall too small to count yet.
+
+    Notes
+    -----
+    With s the centred median of ``loss`` over w epochs (spikes drop out of a median, where a
+    mean would spread them), epoch t ≥ w is flat when s[t−w] − s[t] < τ · w · |s[t−w]|: the
+    loss fell by less than τ per epoch over the last w epochs. A run of flat epochs spans from
+    w epochs before its first flat one to its last; two runs that touch merge when the loss
+    does not fall over both together (one noisy step does not split a stall), and a run over
+    which s falls by τ per epoch or more (flat windows chained along a steady fall) is not a
+    plateau. The level of a plateau is the median of s over it.
 
     >>> find_plateaus([1.0] + [0.9] * 12 + [0.5, 0.4], min_epochs=10)
     [(1, 12)]
@@ -267,28 +340,52 @@ def find_plateaus(
     [(1, 12)]
     """
     loss = np.asarray(loss, dtype=float)
-    if loss.size < 2 or not np.isfinite(loss).any():
+    finite = np.isfinite(loss)
+    curve = loss if finite.all() else loss[: int(np.argmin(finite))]
+    if curve.size < 2:
         return []
-    smoothed = _trailing_mean(loss, int(smoothing))
-    previous = smoothed[:-1]
-    with np.errstate(invalid="ignore"):
-        falls = previous - smoothed[1:]
-    flat = np.concatenate([[False], falls < rel_tol * np.abs(previous)])
-    best_epoch = int(np.nanargmin(loss))
-    best = loss[best_epoch]
-    last = loss.size - 1
-    stuck_level = None if constant_loss is None else (1.0 - PLATEAU_STUCK_SHARE) * constant_loss
+    if smoothing == "auto":
+        window = plateau_window(curve, rel_tol)
+    else:
+        window = int(smoothing)
+        if window < 1 or window != smoothing:
+            raise InvalidParameterError("smoothing", smoothing, '"auto" or an integer ≥ 1')
+    smoothed = _centred_median(curve, window)
+    lag = min(window, curve.size - 1)
+    flat = np.zeros(curve.size, dtype=bool)
+    earlier = smoothed[:-lag]
+    flat[lag:] = earlier - smoothed[lag:] < rel_tol * lag * np.abs(earlier)
+    best_epoch = int(np.argmin(smoothed))
+    best = smoothed[best_epoch]
+    high = None if constant_loss is None else (1.0 - PLATEAU_STUCK_SHARE) * constant_loss
     plateaus = []
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], flat.astype(np.int8), [0]])))
-    for first_flat, stop in zip(edges[::2], edges[1::2], strict=True):
-        start, end = first_flat - 1, stop - 1
-        if stop - first_flat < min_epochs:
+    for start, end in _flat_runs(flat, lag, smoothed, rel_tol):
+        if end - start < min_epochs:
             continue
-        if end == last and stuck_level is not None and smoothed[end] >= stuck_level:
-            plateaus.append((int(start), int(end)))
-        elif end < best_epoch and best <= (1.0 - min_drop) * loss[end]:
+        level = float(np.median(smoothed[start : end + 1]))
+        # a later fall that counts: min_drop of the plateau's level, and of the constant
+        # predictor's loss when known (near convergence a noisy curve wanders by more)
+        scale = level if constant_loss is None else max(level, constant_loss)
+        dropped = end < best_epoch and best <= level - min_drop * scale
+        if dropped or (high is not None and level >= high):
             plateaus.append((int(start), int(end)))
     return plateaus
+
+
+def _flat_runs(flat, lag, smoothed, rel_tol) -> list[tuple[int, int]]:
+    """(start, end) of each run of flat epochs, from ``lag`` epochs before its first flat one;
+    runs that touch merge when the smoothed loss does not fall over the two together, and a
+    run over which it falls by ``rel_tol`` per epoch (flat windows chained along a steady
+    fall) is dropped."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flat.astype(np.int8), [0]])))
+    runs = []
+    for first_flat, stop in zip(edges[::2], edges[1::2], strict=True):
+        start, end = int(first_flat - lag), int(stop - 1)
+        if runs and start <= runs[-1][1] + 1 and not _falls(smoothed, runs[-1][0], end, rel_tol):
+            runs[-1] = (runs[-1][0], end)
+        elif not _falls(smoothed, start, end, rel_tol):
+            runs.append((max(start, runs[-1][1] + 1) if runs else start, end))
+    return runs
 
 
 def plateau_mask(n_epochs: int, plateaus) -> np.ndarray:

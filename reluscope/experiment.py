@@ -198,7 +198,9 @@ class Comparison:
 
     def summary(self):
         """One row per activation (means over seeds): final_loss, final_val_loss, final_score,
-        final_val_score, dead_units, born_dead, deaths, recoveries, diverged."""
+        final_val_score, dead_units, born_dead, deaths, recoveries, diverged, plateaus (of the
+        training loss, :meth:`plateaus`) and stuck (the share of runs that end on a plateau:
+        a stuck run)."""
         return self._memo("summary", self._summary)
 
     def _summary(self):
@@ -222,10 +224,27 @@ class Comparison:
                 "diverged": pd.Series(
                     {key: run.diverged for key, run in self.runs.items()}
                 ).rename_axis(runs),
+                **self._plateau_counts(runs),
             }
         )
         summary = per_run.groupby(level="activation", sort=False).mean()
         return summary.reindex(list(self.activations)).reset_index()
+
+    def _plateau_counts(self, runs):
+        """Per run: the number of plateaus and whether the last lasts to the final epoch."""
+        import pandas as pd
+
+        plateaus = self.plateaus()
+        last = {key: run.history.n_epochs for key, run in self.runs.items()}
+        ends = plateaus.groupby(runs)["end_epoch"].max()
+        counts = plateaus.groupby(runs).size()
+        keys = pd.MultiIndex.from_tuples(list(self.runs), names=runs)
+        return {
+            "plateaus": counts.reindex(keys, fill_value=0),
+            "stuck": pd.Series(
+                [bool(ends.get(key, -1) == last[key]) for key in self.runs], index=keys
+            ),
+        }
 
     def _run(self, activation, seed) -> RunResult:
         try:

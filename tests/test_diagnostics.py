@@ -14,6 +14,7 @@ from reluscope.diagnostics import (
     find_plateaus,
     off_units,
     plateau_mask,
+    plateau_window,
     recovered,
     revivals,
     state_codes,
@@ -313,7 +314,7 @@ def test_saturation_threshold_is_five_percent_of_the_peak_slope():
     np.testing.assert_array_equal(unit_states(np.array([[2.5], [3.0]]), tanh).saturated, [True])
 
 
-def test_stuck_plateau_needs_the_final_epoch_and_a_high_loss():
+def test_a_stuck_plateau_needs_a_high_loss():
     stuck = [0.9, 0.7] + [0.69] * 12
     assert find_plateaus(stuck) == []  # without the constant predictor's loss: convergence
     assert find_plateaus(stuck, constant_loss=0.69) == [(2, 13)]
@@ -323,16 +324,31 @@ def test_stuck_plateau_needs_the_final_epoch_and_a_high_loss():
     assert find_plateaus(converged, constant_loss=0.69) == []  # flat but low: converged
     # stuck, then a run that goes on falling: only a stall followed by a drop is a plateau
     assert find_plateaus([0.69] * 12 + [0.6, 0.5, 0.4], constant_loss=0.69) == [(0, 11)]
+    # a high stall counts even when the fall after it has only begun when the run ends
+    assert find_plateaus([0.69] * 12 + [0.68] * 3, constant_loss=0.69) == [(0, 11)]
+    assert find_plateaus([0.69] * 12 + [0.68] * 3) == []  # a 1.4 % fall is too small
 
 
-def test_smoothing_is_a_trailing_mean():
+def test_smoothing_is_a_centred_median_picked_from_the_noise():
     noisy = [1.0, 0.8] + [0.79, 0.7905] * 8 + [0.5, 0.3]  # rises and falls of 6e-4 < τ
-    assert find_plateaus(noisy) == [(2, 17)]
-    noisy[9] = 0.787  # one fall of 0.4 % > τ splits the run into two short ones
-    assert find_plateaus(noisy) == []
-    # a trailing mean over 5 epochs spreads it below τ; the plateau starts when the mean
-    # of the 5 epochs before is flat too
-    assert find_plateaus(noisy, smoothing=5) == [(6, 17)]
+    assert find_plateaus(noisy, smoothing=1) == [(2, 17)]
+    assert plateau_window(noisy) == 4  # the alternation is noise: a 4-epoch median
+    assert find_plateaus(noisy) == [(2, 16)]
+    # one fall of 0.4 % > τ between two flat runs: together they do not fall, so they merge
+    noisy[9] = 0.787
+    assert find_plateaus(noisy, smoothing=1) == [(2, 17)]
+    # a spike leaves the median, so the stall is found whole; a clean curve keeps w = 1
+    spiky = [1.0, 0.8] + [0.79] * 7 + [5.0] + [0.79] * 7 + [0.5, 0.3]
+    assert plateau_window(spiky) == 1
+    assert find_plateaus(spiky) == find_plateaus(spiky, smoothing=3) == [(2, 16)]
+    with pytest.raises(ValueError, match="smoothing"):
+        find_plateaus(noisy, smoothing=0)
+
+
+def test_a_diverged_curve_has_no_plateau_after_its_first_non_finite_loss():
+    curve = [0.9, 0.7] + [0.69] * 12 + [np.inf] + [0.69] * 20
+    assert find_plateaus(curve, constant_loss=0.69) == [(2, 13)]
+    assert find_plateaus([np.nan, np.nan]) == []
 
 
 @pytest.mark.parametrize("diagnostics", [True, False])
@@ -348,13 +364,14 @@ def test_a_born_dead_network_is_a_stuck_plateau_to_the_last_epoch(scaled_moons, 
     first_epoch = 0 if diagnostics else 1  # without diagnostics the curve starts at epoch 1
     assert history.plateaus() == [(first_epoch, 100)]
     assert history.epochs()["plateau"].iloc[first_epoch:].all()
-    # with momentum the loss moves by more than τ from one epoch to the next: the trailing
-    # mean finds the stuck run
+    # with momentum the loss moves by more than τ from one epoch to the next: unsmoothed, the
+    # stall falls apart into pieces; the window picked from the noise finds it whole
     noisy = _fit(
         X, y, momentum=0.9, learning_rate_init=0.2, diagnostics=diagnostics, **dead
     ).history_
-    assert noisy.plateaus() == []
-    assert noisy.plateaus(smoothing=10)[-1][1] == 100
+    assert plateau_window(noisy.loss[first_epoch:]) > 1
+    assert noisy.plateaus() == [(first_epoch, 100)]
+    assert noisy.plateaus(smoothing=10) == [(first_epoch, 100)]
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])

@@ -29,10 +29,11 @@ from reluscope.lessons.base import PAGES, Lesson, Verdict
 from reluscope.lessons.dying import DYING
 from reluscope.lessons.function import FUNCTION
 from reluscope.lessons.recovery import RECOVERY
+from reluscope.lessons.saturation import SATURATION
 
 __all__ = ["LESSONS", "PAGES", "Lesson", "Verdict", "lesson", "run_lesson"]
 
-LESSONS: tuple[Lesson, ...] = (*FUNCTION, *DYING, *RECOVERY)
+LESSONS: tuple[Lesson, ...] = (*FUNCTION, *DYING, *SATURATION, *RECOVERY)
 """Every lesson, in the order of the story."""
 
 _BY_NAME = {item.name: item for item in LESSONS}

@@ -1,11 +1,19 @@
-"""Lessons on ReLU units dying: no gradient, what kills them, why they stay dead (claims 2–4)."""
+"""Lessons on ReLU units dying: no gradient, what kills them, why they stay dead, and the
+training they stall (claims 2–5)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from reluscope.lessons.base import Lesson, Verdict
-from reluscope.lessons.evidence import counts, first_layer_change, missing, percent, retrain
+from reluscope.lessons.evidence import (
+    counts,
+    first_layer_change,
+    missing,
+    percent,
+    retrain,
+    stuck_plateau,
+)
 from reluscope.lessons.settings import story_settings
 
 __all__ = ["DYING"]
@@ -33,10 +41,10 @@ def _dead_get_no_gradient(comparison) -> Verdict:
         return Verdict(
             False,
             "No first-layer ReLU unit was dead for the whole run, so there is no dead unit to "
-            "watch; a negative bias offset (−1.5 or lower) kills some at initialisation.",
+            "watch; a negative bias offset (−2 or lower) kills some at initialisation.",
             figures,
         )
-    holds = moved == 0.0
+    holds = moved == 0.0 and figures["median_alive_change"] > 0.0
     epochs = comparison.n_epochs
     sentence = (
         f"{still} first-layer ReLU units were dead at every epoch; in {epochs} epochs their "
@@ -140,9 +148,62 @@ def _dead_stay_dead(comparison) -> Verdict:
     )
     sentence = (
         f"Of {born} ReLU units dead at initialisation, {back} ({percent(back, born)}) were alive "
-        f"again after {comparison.n_epochs} epochs{deeper}; of the {first_born} dead in the first "
-        f"layer, whose inputs never change, {first_back} came back."
+        f"again after {comparison.n_epochs} epochs{deeper}"
     )
+    if first_born:
+        sentence += (
+            f"; of the {first_born} dead in the first layer, whose inputs never change, "
+            f"{first_back} came back"
+        )
+    sentence += "."
+    return Verdict(holds, sentence, figures)
+
+
+def _dead_stall_training(comparison) -> Verdict:
+    absent = missing(comparison, "relu")
+    if absent:
+        return Verdict(False, absent)
+    spec = next(iter(comparison.runs.values())).spec
+    seed = comparison.seeds[0]
+    run = comparison.runs[("relu", seed)]
+    found = counts(run)
+    reference = retrain(comparison, activations=("relu",), seeds=(seed,), bias_offset=0.0)
+    healthy = reference.runs[("relu", seed)].history
+    history = run.history
+    final = comparison.summary().set_index("activation").loc["relu"]
+    healthy_score = float(reference.summary()["final_val_score"].iloc[0])
+    figures = {
+        "dead": found.dead,
+        "units": found.units,
+        "final_loss": float(history.loss[-1]),
+        "constant_loss": float(history.constant_loss or np.nan),
+        "final_val_score": float(final["final_val_score"]),
+        "reference_loss": float(healthy.loss[-1]),
+        "reference_val_score": healthy_score,
+    }
+    stuck = stuck_plateau(run)
+    poor = (
+        figures["final_loss"] >= 2 * figures["reference_loss"]
+        and figures["final_val_score"] <= healthy_score - 0.05
+    )
+    epochs = comparison.n_epochs
+    if stuck:
+        stall = (
+            f"the training loss stayed on a plateau from epoch {stuck[0]} to the last, "
+            f"{epochs}, at {history.loss[-1]:.3f} (a constant prediction scores "
+            f"{history.constant_loss:.3f})"
+        )
+    else:
+        stall = f"the training loss ended at {history.loss[-1]:.3f}"
+    sentence = (
+        f"With bias offset {spec.bias_offset:g}, {found.dead} of {found.units} ReLU units "
+        f"({percent(found.dead, found.units)}) were dead after {epochs} epochs and {stall}, "
+        f"validation accuracy {figures['final_val_score']:.2f}; from the same weights with "
+        f"bias offset 0 the loss reached {healthy.loss[-1]:.3f} and accuracy {healthy_score:.2f}."
+    )
+    holds = found.dead >= 0.25 * found.units and bool(stuck or poor)
+    if not holds:
+        sentence += " Here the dead units did not hold training back."
     return Verdict(holds, sentence, figures)
 
 
@@ -154,7 +215,7 @@ DYING = (
             "A ReLU unit whose weighted sum is negative for every input outputs 0 and gets zero "
             "gradient: its weights never change. That is a dead unit."
         ),
-        settings=story_settings(activations=("relu",), hidden_layers=(16,), bias_offset=-1.5),
+        settings=story_settings(activations=("relu",), hidden_layers=(16,), bias_offset=-2.0),
         page="boundary",
         view={},
         varies=("bias_offset", "epochs"),
@@ -214,5 +275,23 @@ DYING = (
             "them change (more often under Adam)."
         ),
         rule=_dead_stay_dead,
+    ),
+    Lesson(
+        name="dead-units-stall-training",
+        title="Dead units leave training stuck",
+        claim=(
+            "Dead units would be harmless at a global minimum, but they often leave training "
+            "stuck on a plateau or in a poor local minimum."
+        ),
+        settings=story_settings(activations=("relu",), bias_offset=-3.0),
+        page="compare",
+        view={},
+        varies=("bias_offset", "epochs"),
+        conditions=(
+            "The verdict trains the same weights with bias offset 0 for comparison. Whether a "
+            "network is stuck depends on how many units survive: with a milder offset the "
+            "survivors often still learn the task."
+        ),
+        rule=_dead_stall_training,
     ),
 )

@@ -59,15 +59,16 @@ def _one_sided(comparison) -> Verdict:
         f"On the training inputs ReLU's derivative was exactly 1 for {percent(relu_one, 1)} "
         f"of the (input, unit) pairs and exactly 0 for the other {percent(relu_zero, 1)}; "
         f"{name_of(other)}'s averaged {slopes.mean():.2f} (at most {peak:g}). Through "
-        f"{depth} hidden layers the first layer's gradient was {reach['relu']:.2f}× the "
-        f"output layer's for ReLU and {reach[other]:.2f}× for {name_of(other)} (medians over "
-        "epochs)."
+        f"{depth} hidden layer{'s' if depth > 1 else ''} the first layer's gradient was "
+        f"{reach['relu']:.2f}× the output layer's for ReLU and {reach[other]:.2f}× for "
+        f"{name_of(other)} (medians over epochs)."
     )
-    holds = one_sided and 0.0 < figures["relu_zero"] < 1.0 and reach["relu"] > 2 * reach[other]
-    if one_sided and not reach["relu"] > 2 * reach[other]:
+    fades = reach["relu"] > 2 * reach[other]
+    holds = one_sided and 0.0 < relu_zero < 1.0 and fades
+    if one_sided and not fades:
         sentence += (
-            f" Here {name_of(other)}'s gradient shrank no faster than ReLU's: with "
-            f"{depth} layer(s) there is little depth for it to vanish in."
+            f" Here {name_of(other)}'s gradient reached the first layer as well as ReLU's"
+            + (": one layer leaves it little depth to fade in." if depth == 1 else ".")
         )
     return Verdict(holds, sentence, figures)
 

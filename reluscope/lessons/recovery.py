@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from reluscope.lessons.base import Lesson, Verdict
-from reluscope.lessons.evidence import counts, described, missing, percent
+from reluscope.lessons.evidence import counts, described, missing, percent, retrain
 from reluscope.lessons.settings import story_settings
 
 __all__ = ["RECOVERY"]
 
 # a leaky lesson holds when at least this share of the born-inactive leaky units come back
 REVIVED_SHARE = 0.5
+# "little or no gain": a mean validation-score gain of leaky ReLU over ReLU below this
+SMALL_GAIN = 0.02
+# seeds per setting of the verdict's small grid
+GRID_SEEDS = 5
 
 
 def _leaky_come_back(comparison) -> Verdict:
@@ -54,6 +60,61 @@ def _leaky_come_back(comparison) -> Verdict:
     return Verdict(holds, sentence, figures)
 
 
+def _gains(comparison) -> np.ndarray:
+    """Leaky ReLU's final validation score minus ReLU's, per seed."""
+    epochs = comparison.epochs()
+    last = epochs[
+        epochs["epoch"] == epochs.groupby(["activation", "seed"])["epoch"].transform("max")
+    ]
+    scores = last.pivot_table(index="seed", columns="activation", values="val_score")
+    return (scores["leaky_relu"] - scores["relu"]).to_numpy()
+
+
+def _rarely_better(comparison) -> Verdict:
+    absent = missing(comparison, "relu", "leaky_relu")
+    if absent:
+        return Verdict(False, absent)
+    pair = ("relu", "leaky_relu")
+    first = comparison.seeds[0]
+    seeds = tuple(range(first, first + GRID_SEEDS))
+    own = (
+        comparison
+        if len(comparison.seeds) >= GRID_SEEDS
+        else retrain(comparison, activations=pair, seeds=seeds)
+    )
+    other = "adam" if comparison.config.solver == "sgd" else "sgd"
+    grid = {
+        "these settings": own,
+        f"with {other.upper() if other == 'sgd' else 'Adam'}": retrain(
+            comparison, activations=pair, seeds=seeds, solver=other,
+            learning_rate=0.01 if other == "adam" else 0.05,
+        ),
+        "with one hidden layer of 16": retrain(
+            comparison, activations=pair, seeds=seeds, hidden_layers=(16,)
+        ),
+    }  # fmt: skip
+    gains = {label: _gains(runs) for label, runs in grid.items()}
+    small = [label for label, gain in gains.items() if abs(gain.mean()) < SMALL_GAIN]
+    figures = {f"gain {label}": float(gain.mean()) for label, gain in gains.items()}
+    figures["settings_with_small_gain"] = len(small)
+    parts = "; ".join(
+        f"{label} {gain.mean():+.3f} ({gain.min():+.3f} to {gain.max():+.3f})"
+        for label, gain in gains.items()
+    )
+    sentence = (
+        f"Leaky ReLU's validation accuracy minus ReLU's, mean and range over {len(seeds)} "
+        f"seeds: {parts}. In {len(small)} of {len(grid)} settings the gain is below "
+        f"{SMALL_GAIN:g}."
+    )
+    holds = len(small) >= 2 and abs(gains["these settings"].mean()) < SMALL_GAIN
+    if not holds and gains["these settings"].mean() >= SMALL_GAIN:
+        sentence += (
+            " Here leaky ReLU does better: its units can come back where ReLU's die (see "
+            "“Leaky ReLU units come back”)."
+        )
+    return Verdict(holds, sentence, figures)
+
+
 RECOVERY = (
     Lesson(
         name="leaky-units-come-back",
@@ -73,5 +134,23 @@ RECOVERY = (
             "gradient up and revives most of them; SGD with a slope of 0.01 revives few or none."
         ),
         rule=_leaky_come_back,
+    ),
+    Lesson(
+        name="leaky-rarely-beats-relu",
+        title="Leaky ReLU rarely beats ReLU",
+        claim=(
+            "Yet leaky ReLU usually does not beat ReLU: in most ordinary settings, where few "
+            "units die, there is little or no accuracy gain."
+        ),
+        settings=story_settings(activations=("relu", "leaky_relu"), n_seeds=GRID_SEEDS),
+        page="compare",
+        view={},
+        varies=("activations", "negative_slope", "n_seeds"),
+        conditions=(
+            f"Judged over {GRID_SEEDS} seeds in a small grid trained inside the verdict: these "
+            "settings, the other optimiser, and one hidden layer of 16. Where many units die "
+            "(a large negative bias under Adam) leaky ReLU does win."
+        ),
+        rule=_rarely_better,
     ),
 )
