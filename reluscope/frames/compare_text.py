@@ -95,11 +95,22 @@ def compare_findings(comparison) -> list[str]:
     -------
     list of str
         Markdown sentences, in the comparison's order (identity, which has no off side, says
-        nothing); with several seeds the counts are means over them and a last sentence says
-        so.
+        nothing), then one naming the activations whose runs end stuck on a plateau
+        (``Comparison.summary()``'s ``stuck``); with several seeds the counts are means over
+        them and a last sentence says so.
     """
     counts = off_counts(comparison)
     sentences = [s for a, c in counts.items() if (s := _finding(a, c)) is not None]
+    summary = comparison.summary()
+    if "stuck" in summary:
+        stuck = summary.loc[summary["stuck"] > 0, "activation"].tolist()
+        if stuck:
+            names = ", ".join(f"**{name}**" for name in stuck)
+            where = "in some seeds " if len(comparison.seeds) > 1 else ""
+            sentences.append(
+                f"Training of {names} ends {where}stuck on a plateau: the loss stopped falling "
+                "while still high (shaded on the loss chart)."
+            )
     if len(comparison.seeds) > 1 and sentences:
         sentences.append(f"Counts are means over {len(comparison.seeds)} seeds.")
     return sentences

@@ -39,6 +39,7 @@ st.dataframe(
             "born_dead",
             "deaths",
             "recoveries",
+            "plateaus",
         ]
     ],
     hide_index=True,
@@ -55,6 +56,9 @@ st.dataframe(
         "born_dead": st.column_config.NumberColumn("born dead", help="Dead at epoch 0."),
         "deaths": st.column_config.NumberColumn("deaths", help="Alive → dead events."),
         "recoveries": st.column_config.NumberColumn("recoveries", help="Dead → alive events."),
+        "plateaus": st.column_config.NumberColumn(
+            "plateaus", help="Plateaus of the training loss (shaded on the loss chart)."
+        ),
     },
 )
 diverged = summary.loc[summary["diverged"] > 0, "activation"].tolist()
