@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reluscope.activations import Activation
-from reluscope.errors import InvalidParameterError
+from reluscope.validation import check_integer
 
 __all__ = [
     "DIVERGENCE_FACTOR",
@@ -344,12 +344,10 @@ def find_plateaus(
     curve = loss if finite.all() else loss[: int(np.argmin(finite))]
     if curve.size < 2:
         return []
-    if smoothing == "auto":
+    if isinstance(smoothing, str) and smoothing == "auto":
         window = plateau_window(curve, rel_tol)
     else:
-        window = int(smoothing)
-        if window < 1 or window != smoothing:
-            raise InvalidParameterError("smoothing", smoothing, '"auto" or an integer ≥ 1')
+        window = check_integer("smoothing", smoothing, 1, allowed='"auto" or an integer ≥ 1')
     smoothed = _centred_median(curve, window)
     lag = min(window, curve.size - 1)
     flat = np.zeros(curve.size, dtype=bool)

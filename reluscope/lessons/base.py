@@ -36,6 +36,12 @@ class Verdict:
     sentence: str
     figures: Mapping[str, float] = field(default_factory=dict)
 
+    def __post_init__(self):
+        # plain Python values, so a verdict goes to JSON as it is (NumPy's bools do not)
+        object.__setattr__(self, "holds", bool(self.holds))
+        figures = {str(name): float(value) for name, value in self.figures.items()}
+        object.__setattr__(self, "figures", figures)
+
 
 @dataclass(frozen=True)
 class Lesson:

@@ -15,6 +15,7 @@ __all__ = [
     "Counts",
     "counts",
     "described",
+    "epochs_of",
     "first_layer_change",
     "missing",
     "percent",
@@ -75,6 +76,12 @@ def name_of(activation: str) -> str:
     return _NAMES.get(activation, activation)
 
 
+def epochs_of(comparison) -> str:
+    """The run's length as a sentence writes it: ``"1 epoch"``, ``"100 epochs"``."""
+    n = comparison.n_epochs
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
 def percent(part: float, whole: float) -> str:
     """``part`` of ``whole`` as a whole percentage, e.g. ``"70 %"`` (``"0 %"`` of nothing)."""
     return f"{100 * part / whole:.0f} %" if whole else "0 %"
@@ -92,7 +99,7 @@ def described(comparison) -> str:
     solver = {"sgd": "SGD", "adam": "Adam"}.get(comparison.config.solver, comparison.config.solver)
     return (
         f"{solver} at learning rate {spec.learning_rate:g}, bias offset {spec.bias_offset:g}, "
-        f"{comparison.n_epochs} epochs"
+        f"{epochs_of(comparison)}"
     )
 
 

@@ -65,7 +65,11 @@ def _one_sided(comparison) -> Verdict:
     )
     fades = reach["relu"] > 2 * reach[other]
     holds = one_sided and 0.0 < relu_zero < 1.0 and fades
-    if one_sided and not fades:
+    if relu_one == 0.0:
+        sentence += " Here every ReLU unit is dead: no input reaches the side where its slope is 1."
+    elif relu_zero == 0.0:
+        sentence += " Here no input reaches ReLU's flat side: every unit is on for every input."
+    elif one_sided and not fades:
         sentence += (
             f" Here {name_of(other)}'s gradient reached the first layer as well as ReLU's"
             + (": one layer leaves it little depth to fade in." if depth == 1 else ".")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from reluscope.lessons.base import Lesson, Verdict
-from reluscope.lessons.evidence import counts, described, missing, percent, retrain
+from reluscope.lessons.dying import MIN_EPOCHS
+from reluscope.lessons.evidence import counts, described, epochs_of, missing, percent, retrain
 from reluscope.lessons.settings import story_settings
 
 __all__ = ["RECOVERY"]
@@ -33,7 +34,6 @@ def _leaky_come_back(comparison) -> Verdict:
     }
     born, back = figures["leaky_born_off"], figures["leaky_recovered"]
     relu_born, relu_back = figures["relu_born_dead"], figures["relu_recovered"]
-    epochs = comparison.n_epochs
     if born == 0:
         return Verdict(
             False,
@@ -44,12 +44,14 @@ def _leaky_come_back(comparison) -> Verdict:
     slope = next(iter(comparison.runs.values())).spec.negative_slope
     sentence = (
         f"Of {born} leaky units inactive on every input at initialisation, {back} "
-        f"({percent(back, born)}) came back in {epochs} epochs; of {relu_born} ReLU units born "
-        f"dead from the same weights, {relu_back} did."
+        f"({percent(back, born)}) came back in {epochs_of(comparison)}; of {relu_born} ReLU "
+        f"units born dead from the same weights, {relu_back} did."
     )
     holds = back >= REVIVED_SHARE * born and back > relu_back
     if not holds:
-        if comparison.config.solver == "sgd":
+        if comparison.n_epochs < MIN_EPOCHS:
+            why = f" Train for {MIN_EPOCHS} epochs or more to give them time."
+        elif comparison.config.solver == "sgd":
             why = (
                 f" With SGD and slope {slope:g} the leak is too small to bring units back "
                 "in this run; Adam scales the small gradient up."

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from reluscope.lessons.base import Lesson, Verdict
-from reluscope.lessons.evidence import first_layer_change, name_of, percent, retrain, spread
+from reluscope.lessons.evidence import (
+    epochs_of,
+    first_layer_change,
+    name_of,
+    percent,
+    retrain,
+    spread,
+)
 from reluscope.lessons.settings import story_settings
 
 __all__ = ["SATURATION"]
@@ -54,7 +61,7 @@ def _saturated_learn_slowly(comparison) -> Verdict:
     sentence = (
         f"Of {born} {which} units saturated at initialisation (slope below 5 % of its peak on "
         f"every input), {still} ({percent(still, born)}) were still saturated after "
-        f"{comparison.n_epochs} epochs. The {len(stuck_moves)} first-layer units saturated "
+        f"{epochs_of(comparison)}. The {len(stuck_moves)} first-layer units saturated "
         f"throughout moved by a median {stuck:.3f}, those never saturated by {free:.3f}: "
         f"{free / stuck if stuck else np.inf:.0f}× faster."
     )
