@@ -53,3 +53,13 @@ def test_the_lab_switches_between_dead_inactive_and_final_loss():
     at.toggle(key="lab_phase_loss").set_value(True).run()
     assert color_title(at) == "mean final loss"
     assert at.segmented_control(key="lab_phase_share").disabled
+
+
+def test_the_live_sweep_trains_the_shipped_sweeps_optimiser_whatever_the_default():
+    from reluscope.sweep import run_sweep
+    from reluscope.ui import lab_services
+
+    request = lab_services.LiveSweep(("relu",), (-1.0,), (0.01,), n_seeds=1, epochs=2)
+    runs = run_sweep(request.grid(), epochs=request.epochs, **frames.LIVE_SWEEP_DATA).runs
+    shipped = load_precomputed("sweep")
+    assert set(runs["solver"]) == set(shipped["solver"]) == {"sgd"}
