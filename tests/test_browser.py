@@ -41,6 +41,7 @@ VIEWPORT = {"width": 1280, "height": 1600}
 # to wait until the number of charts settles)
 PAGES = {
     "Compare": ("Compare activations", 3),
+    "Lessons": ("Lessons", 0),
     "Units": ("Units", 3),
     "Derivatives": ("Derivatives", 2),
     "Gradients": ("Gradients", 1),
@@ -298,19 +299,19 @@ def test_changing_bias_offset_and_activations_updates_the_charts(
     bias = sidebar_widget(page, "stSlider", "Bias offset").get_by_role("slider")
     bias.focus()
     start = time.perf_counter()
-    bias.press("PageDown")  # 0 -> -2: a tenth of the range
+    bias.press("PageDown")  # -2 -> -4: a tenth of the range
     wait_for_chart_change(page, before, dead_chart)
     report(
         "settings change -> updated charts (bias offset, 4 activations x 1 seed)",
         time.perf_counter() - start,
     )
-    assert slider_text(page, "Bias offset") == "-2.00"
-    assert "bias_offset=-2" in page.url
+    assert slider_text(page, "Bias offset") == "-4.00"
+    assert "bias_offset=-4" in page.url
     history_after = download_history(page)
     # a negative bias offset kills ReLU units at birth
     assert born_dead_share(history_after, "relu") > born_dead_share(history_before, "relu")
     assert_healthy(page)
-    page.screenshot(path=screenshots / "bias-offset-minus-2.png")
+    page.screenshot(path=screenshots / "bias-offset-minus-4.png")
 
     before = chart_fingerprints(page)
     sidebar_widget(page, "stMultiSelect", "Activations").locator("input").click()

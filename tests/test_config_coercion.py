@@ -83,7 +83,7 @@ def within_caps(s: Settings, caps: Caps = CAPS) -> bool:
         ("activations", "../../etc/passwd", ("relu", "leaky_relu", "tanh", "sigmoid"), None),
         ("dataset", "../../etc/passwd", "moons", None),
         ("init", "<script>", "he_normal", None),
-        ("solver", "lbfgs", "sgd", None),
+        ("solver", "lbfgs", "adam", None),
     ],
 )
 def test_bad_values_are_clamped_or_replaced_with_a_notice_naming_the_field(

@@ -18,6 +18,8 @@ VERSION_1 = Settings(
     init="he_normal", solver="sgd", learning_rate=0.05, batch_size=32, epochs=100, seed=0,
     n_seeds=1,
 )  # fmt: skip
+# version 2: defaults that show ReLU units dead for good beside leaky units coming back
+VERSION_2 = dataclasses.replace(VERSION_1, bias_offset=-2.0, solver="adam", learning_rate=0.02)
 
 # links as the dashboard wrote them before versions existed, and the settings they showed
 TODAYS_LINKS = {
@@ -29,7 +31,6 @@ TODAYS_LINKS = {
     "dataset=circles&epochs=40&seed=7&seeds=2&solver=adam": dict(
         dataset="circles", epochs=40, seed=7, n_seeds=2, solver="adam"
     ),
-    "": {},
 }
 
 
@@ -39,19 +40,23 @@ def opened(url_query: str) -> tuple[Settings, list]:
 
 @pytest.fixture
 def new_defaults(monkeypatch):
-    """A later release: two defaults change, so the schema moves to version 2."""
+    """A later release: two defaults change, so the schema moves to the next version."""
     changed = {"learning_rate": 0.1, "epochs": 200}
     for name, default in changed.items():
         monkeypatch.setitem(FIELDS, name, dataclasses.replace(FIELDS[name], default=default))
     newest = dataclasses.replace(DEFAULTS, **changed).to_query(only_changed=False)
-    monkeypatch.setitem(links.DEFAULTS_BY_VERSION, 2, newest)
-    monkeypatch.setattr(links, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(links.DEFAULTS_BY_VERSION, NEXT, newest)
+    monkeypatch.setattr(links, "SCHEMA_VERSION", NEXT)
     return changed
 
 
+NEXT = links.SCHEMA_VERSION + 1  # the version the fixture above simulates
+
+
 def test_version_1_is_todays_defaults_written_out():
-    assert DEFAULTS == VERSION_1
+    assert DEFAULTS == VERSION_2
     assert validate_exactly(links.DEFAULTS_BY_VERSION[1]) == VERSION_1
+    assert validate_exactly(links.DEFAULTS_BY_VERSION[2]) == VERSION_2
 
 
 def validate_exactly(raw) -> Settings:
@@ -80,7 +85,7 @@ def test_todays_links_open_the_same_settings_after_a_default_changes(url_query, 
 
 
 def test_a_link_of_the_new_version_reads_the_new_defaults(new_defaults):
-    settings, notices = opened("v=2&hidden_layers=8x8")
+    settings, notices = opened(f"v={NEXT}&hidden_layers=8x8")
     assert notices == []
     assert (settings.learning_rate, settings.epochs, settings.hidden_layers) == (0.1, 200, (8, 8))
     # and a version-1 link that gives the value itself keeps it
@@ -104,24 +109,35 @@ def test_links_made_before_a_default_changed_still_round_trip(new_defaults):
     before = dataclasses.replace(VERSION_1, n_seeds=2)
     url_query = "seeds=2"  # what the dashboard wrote for it then
     assert opened(url_query) == (before, [])
-    # written again today, the link says v=2 and spells out what differs from the new defaults
+    # written again today, the link says its version and spells out what differs from the
+    # new defaults
     query = links.link_query(before)
-    assert query == {"v": "2", "learning_rate": "0.05", "epochs": "100", "n_seeds": "2"}
+    assert query == {
+        "v": str(NEXT), "bias_offset": "0", "solver": "sgd", "learning_rate": "0.05",
+        "epochs": "100", "n_seeds": "2",
+    }  # fmt: skip
     assert opened(urlencode(query, doseq=True)) == (before, [])
 
 
 @pytest.mark.parametrize(
     ("query", "version"),
-    [({}, 1), ({"v": "1"}, 1), ({"v": ["1"]}, 1), ({"v": "x"}, 1), ({"v": "99"}, 1),
-     ({"v": "9" * 400}, 1), ({"v": []}, 1), ({"v": "-1"}, 1)],
+    [({}, 2), ({"v": "1"}, 1), ({"v": ["1"]}, 1), ({"v": "2"}, 2), ({"v": "x"}, 2),
+     ({"v": "99"}, 2), ({"v": "9" * 400}, 2), ({"v": []}, 2), ({"v": "-1"}, 2)],
 )  # fmt: skip
 def test_a_garbled_or_unknown_version_reads_as_the_current_one(query, version):
     assert links.link_version(query) == version
 
 
 def test_an_unknown_version_reads_against_the_current_defaults(new_defaults):
-    assert links.link_version({"v": "7"}) == 2 and links.link_version({}) == 1
+    assert links.link_version({"v": "7"}) == NEXT and links.link_version({"seed": "3"}) == 1
     assert opened("v=7&seed=3")[0] == dataclasses.replace(DEFAULTS, seed=3, **new_defaults)
+
+
+@pytest.mark.parametrize("url_query", ["", "lesson=relu-dies&log_loss=true"])
+def test_an_address_that_sets_no_field_opens_todays_defaults(url_query):
+    """The bare home page (and a page-only link) is a new visit, not an old link."""
+    assert opened(url_query) == (DEFAULTS, [])
+    assert opened("v=1")[0] == VERSION_1  # an old link at every default still says v=1
 
 
 def test_hostile_links_never_raise():
@@ -159,7 +175,7 @@ def test_the_sidebar_opens_todays_links_after_a_default_changes(url_query, new_d
     assert sidebar_settings(at) == expected
     assert [w.value for w in at.warning] == []
     at.run()  # the address bar now holds today's keys and version
-    assert at.query_params[links.VERSION_KEY] == "2"
+    assert at.query_params[links.VERSION_KEY] == str(NEXT)
     assert "seeds" not in at.query_params
     assert links.open_link(at.query_params)[0] == expected
 

@@ -32,7 +32,7 @@ def test_precomputed_sweep_is_the_documented_default():
                & (runs["learning_rate"] == 0.01) & (runs["seed"] == 1)].iloc[0]  # fmt: skip
     again = run_sweep(
         {"activations": "relu", "bias_offsets": -1, "learning_rates": 0.01, "seeds": [1],
-         "hidden_layers": "16x16"},
+         "hidden_layers": "16x16", "solvers": row["solver"]},
         n_samples=300, epochs=60, batch_size=32,
     ).runs.iloc[0]  # fmt: skip
     assert again["final_loss"] == pytest.approx(row["final_loss"], rel=1e-9)

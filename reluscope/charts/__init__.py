@@ -11,6 +11,7 @@ width="stretch")`` fits them to the page; faceted charts take a ``panel_width``.
 
 - :mod:`~reluscope.charts.theme`: palettes, legends, mean lines over bands.
 - :mod:`~reluscope.charts.training`: loss, score, dead fraction, gradient norm over epochs.
+- :mod:`~reluscope.charts.recovery`: units off on every input next to dead units, over epochs.
 - :mod:`~reluscope.charts.units`: unit timeline, on-rate histogram, deaths and recoveries.
 - :mod:`~reluscope.charts.derivatives`: f and f′, pre-activation histograms.
 - :mod:`~reluscope.charts.boundary`: the decision boundary.
@@ -27,6 +28,7 @@ from reluscope.charts.lab import (
     phase_diagram_chart,
     recovery_chart,
 )
+from reluscope.charts.recovery import off_units_chart
 from reluscope.charts.theme import (
     ACTIVATION_COLORS,
     CLASS_COLORS,
@@ -53,6 +55,7 @@ __all__ = [
     "events_chart",
     "grad_norm_chart",
     "loss_chart",
+    "off_units_chart",
     "on_rate_histogram",
     "phase_diagram_chart",
     "preactivation_histogram",

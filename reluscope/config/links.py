@@ -4,7 +4,8 @@ Streamlit leaves a widget's value out of the address bar while it equals the wid
 so a link says nothing about the fields left at their default. Every link therefore carries
 the settings-schema version (``v``) and is read against the defaults of that version: a link
 made before a default changed opens the view it showed then. A link without ``v`` was made
-before versions existed: version 1, whose defaults are frozen in :data:`DEFAULTS_BY_VERSION`.
+before versions existed: version 1, whose defaults are frozen in :data:`DEFAULTS_BY_VERSION` —
+unless it sets no field at all: the bare address of the dashboard opens today's defaults.
 
 Changing a default means adding a version: append the new defaults to
 :data:`DEFAULTS_BY_VERSION` and bump :data:`SCHEMA_VERSION` (a test checks that the newest
@@ -12,10 +13,14 @@ version holds today's defaults).
 
 >>> link_version({"hidden_layers": "8x8"}), link_version({"v": "1", "seeds": "3"})
 (1, 1)
->>> read_link({"v": "1", "seeds": "3"})
+>>> link_version({}) == link_version({"lesson": "x"}) == SCHEMA_VERSION
+True
+>>> read_link({"v": "2", "seeds": "3"})
 {'n_seeds': '3'}
+>>> read_link({"v": "1", "seeds": "3"})["bias_offset"]  # version 1's default, filled in
+'0'
 >>> link_query(DEFAULTS)
-{'v': '1'}
+{'v': '2'}
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ from reluscope.config.fields import CAPS, FIELDS, Caps
 from reluscope.config.settings import DEFAULTS, Settings, canonical_keys, validate
 
 __all__ = [
+    "CLASSROOM_KEY",
     "DEFAULTS_BY_VERSION",
     "LESSON_KEY",
     "SCHEMA_VERSION",
     "VERSION_KEY",
+    "link_classroom",
     "link_lesson",
     "link_query",
     "link_version",
@@ -61,9 +68,27 @@ DEFAULTS_BY_VERSION: dict[int, dict[str, str | list[str]]] = {
         "seed": "0",
         "n_seeds": "1",
     },
+    # defaults that show the story at once: Adam from biases shifted by -2 leaves about half
+    # the ReLU units dead for good while most born-inactive leaky units come back
+    2: {
+        "dataset": "moons",
+        "n_samples": "300",
+        "noise": "0.2",
+        "hidden_layers": "32x32",
+        "activations": ["relu", "leaky_relu", "tanh", "sigmoid"],
+        "negative_slope": "0.01",
+        "bias_offset": "-2",
+        "init": "he_normal",
+        "solver": "adam",
+        "learning_rate": "0.02",
+        "batch_size": "32",
+        "epochs": "100",
+        "seed": "0",
+        "n_seeds": "1",
+    },
 }
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _last(raw):
@@ -74,9 +99,10 @@ def _last(raw):
 
 def link_version(query: Mapping[str, object]) -> int:
     """The schema version a link was made with: 1 without ``v``; the current version when
-    ``v`` names none that is known (a garbled key, or a link from a newer release)."""
+    ``v`` names none that is known (a garbled key, or a link from a newer release), and for an
+    address that sets no field at all (the bare home page opens today's defaults)."""
     if VERSION_KEY not in query:
-        return 1
+        return 1 if canonical_keys(query) else SCHEMA_VERSION
     text = str(_last(query[VERSION_KEY])).strip()
     version = int(text) if text.isdecimal() and len(text) < 6 else None
     return version if version in DEFAULTS_BY_VERSION else SCHEMA_VERSION
@@ -132,6 +158,20 @@ def link_query(settings: Settings = DEFAULTS) -> dict[str, str | list[str]]:
 
     >>> from dataclasses import replace
     >>> link_query(replace(DEFAULTS, n_seeds=3))
-    {'v': '1', 'n_seeds': '3'}
+    {'v': '2', 'n_seeds': '3'}
     """
     return {VERSION_KEY: str(SCHEMA_VERSION), **settings.to_query()}
+
+
+# a lesson's classroom link hides the settings the lesson keeps fixed (not a setting either)
+CLASSROOM_KEY = "classroom"
+
+
+def link_classroom(query: Mapping[str, object]) -> bool:
+    """Whether a link asks for the classroom view (``classroom=1``): the sidebar then shows
+    only the settings its lesson varies.
+
+    >>> link_classroom({"classroom": "1"}), link_classroom({"classroom": ["0"]}), link_classroom({})
+    (True, False, False)
+    """
+    return CLASSROOM_KEY in query and str(_last(query[CLASSROOM_KEY])).strip() == "1"

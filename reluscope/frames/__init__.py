@@ -7,6 +7,7 @@ these functions return and a page only hands it to :mod:`reluscope.charts`. Func
 - :mod:`~reluscope.frames.curves`: training curves and per-layer diagnostics summarised over
   seeds (all of a comparison's at once: :func:`training_curves`), unit events, the history
   table.
+- :mod:`~reluscope.frames.compare_text`: the sentences Compare writes about a comparison.
 - :mod:`~reluscope.frames.units`: one state per unit, the unit timeline, on-rates.
 - :mod:`~reluscope.frames.activations`: f and f′ on a grid, the network's pre-activations and
   where their gradient is zero or saturated.
@@ -37,6 +38,7 @@ from reluscope.frames.boundary import (
     grid_cells,
     unit_lines_frame,
 )
+from reluscope.frames.compare_text import compare_findings, off_counts
 from reluscope.frames.curves import (
     TrainingCurves,
     event_counts,
@@ -45,6 +47,9 @@ from reluscope.frames.curves import (
     layer_curves,
     log_safe,
     metric_curves,
+    off_curves,
+    off_state_of,
+    recovery_curves,
     training_curves,
 )
 from reluscope.frames.data import (
@@ -61,6 +66,7 @@ from reluscope.frames.lab import (
     FRACTION_VALUES,
     LIVE_SWEEP_DATA,
     MAX_DEPTH,
+    PHASE_SHARES,
     RUN_VARIANTS,
     SHIPPED_MOMENTUM,
     RecoveryFrames,
@@ -69,6 +75,7 @@ from reluscope.frames.lab import (
     born_dead_frames,
     is_fraction,
     phase_cells,
+    phase_value,
     recovery_bars,
     recovery_frames,
     recovery_runs,
@@ -85,6 +92,7 @@ __all__ = [
     "GRID_POINTS",
     "LIVE_SWEEP_DATA",
     "MAX_DEPTH",
+    "PHASE_SHARES",
     "RUN_VARIANTS",
     "SHIPPED_MOMENTUM",
     "UNIT_STATES",
@@ -97,6 +105,7 @@ __all__ = [
     "bias_kill_points",
     "born_dead_frames",
     "class_balance",
+    "compare_findings",
     "dataset_catalog",
     "decision_surface",
     "describe_sweep",
@@ -114,11 +123,16 @@ __all__ = [
     "log_safe",
     "metric_curves",
     "neutralize_formulas",
+    "off_counts",
+    "off_curves",
+    "off_state_of",
     "on_rates",
     "phase_cells",
+    "phase_value",
     "preactivation_bins",
     "preactivations",
     "recovery_bars",
+    "recovery_curves",
     "recovery_finding",
     "recovery_frames",
     "recovery_runs",

@@ -25,6 +25,9 @@ __all__ = [
     "layer_curves",
     "log_safe",
     "metric_curves",
+    "off_curves",
+    "off_state_of",
+    "recovery_curves",
     "training_curves",
 ]
 
@@ -128,6 +131,68 @@ def layer_curves(
     bounds = (0.0, 1.0) if is_share else None
     summary = summarize(layers, ["activation", "layer", "epoch"], value, bounds=bounds)
     return log_safe(summary) if log_scale else summary
+
+
+# what the off-share chart draws, in legend order: the off share is the one that can come back
+SHARES = {"off": "off_fraction", "dead": "dead_fraction"}
+
+
+def off_state_of(name: str) -> str:
+    """The state that is *off* for an activation (``"none"`` for identity or a user label)."""
+    from reluscope.activations import ACTIVATIONS, get_activation
+
+    if name not in ACTIVATIONS:
+        return "none"
+    return get_activation(name).off_state or "none"
+
+
+def off_curves(layers: pd.DataFrame, layer: int | None = None) -> pd.DataFrame:
+    """Shares of units *off* on every input and of *dead* units, per activation, layer, epoch.
+
+    *Off* is the flat side of each activation (:mod:`reluscope.diagnostics`): dead for ReLU,
+    inactive for leaky ReLU and ELU-like units, saturated for sigmoid and tanh. A leaky unit
+    is never dead, so its recovery shows only as a falling off share.
+
+    Parameters
+    ----------
+    layers : DataFrame
+        ``Comparison.layers()``: one row per (activation, seed, epoch, layer) with ``units``,
+        ``off`` and ``dead`` (counts).
+    layer : int, optional
+        This hidden layer only.
+
+    Returns
+    -------
+    DataFrame
+        ``activation, layer, epoch, share, off_state, mean, ci_low, ci_high, n``: ``share`` is
+        ``"off"`` or ``"dead"`` (:data:`SHARES`); ``off_state`` names what *off* means for the
+        activation (``"dead"``, ``"inactive"``, ``"saturated"``, ``"none"``); the interval is
+        Student-t 95 % over seeds, clipped to [0, 1].
+
+    >>> layers = pd.DataFrame({"activation": "leaky_relu", "seed": 0, "epoch": [0, 1],
+    ...                        "layer": 1, "units": 4, "off": [3, 1], "dead": 0})
+    >>> off_curves(layers)[["share", "epoch", "mean"]].values.tolist()
+    [['off', 0, 0.75], ['off', 1, 0.25], ['dead', 0, 0.0], ['dead', 1, 0.0]]
+    """
+    require_columns(layers, ["activation", "epoch", "layer", "units", "off", "dead"], "off chart")
+    parts = [
+        layer_curves(layers, value, layer).assign(share=share) for share, value in SHARES.items()
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    states = {name: off_state_of(name) for name in frame["activation"].unique()}
+    frame["off_state"] = frame["activation"].map(states)
+    columns = ["activation", "layer", "epoch", "share", "off_state", "mean", "ci_low", "ci_high"]
+    return frame[[*columns, "n"]]
+
+
+def recovery_curves(comparison) -> pd.DataFrame:
+    """:func:`off_curves` of a comparison's layers (what Compare draws under the dead share).
+
+    Parameters
+    ----------
+    comparison : reluscope.experiment.Comparison
+    """
+    return off_curves(comparison.layers())
 
 
 def event_counts(frame: pd.DataFrame, layer: int | None = None) -> pd.DataFrame:

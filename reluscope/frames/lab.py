@@ -23,6 +23,7 @@ __all__ = [
     "FRACTION_VALUES",
     "LIVE_SWEEP_DATA",
     "MAX_DEPTH",
+    "PHASE_SHARES",
     "RUN_VARIANTS",
     "SHIPPED_MOMENTUM",
     "RecoveryFrames",
@@ -31,6 +32,7 @@ __all__ = [
     "born_dead_frames",
     "is_fraction",
     "phase_cells",
+    "phase_value",
     "recovery_bars",
     "recovery_frames",
     "recovery_runs",
@@ -53,6 +55,9 @@ DATA_POINTS = 200  # "all zero on 200 uniform points" (Lu et al. 2020)
 BIAS_GRID = tuple(float(b) for b in np.arange(-4.0, 1.0 + 1e-9, 0.25))
 
 FRACTION_VALUES = ("born_dead_fraction", "dead_fraction_final", "inactive_fraction_final")
+# the unit shares a phase diagram can show, by the word the Lab offers: a leaky unit is never
+# dead, so its panel needs the inactive share (z ≤ 0 on every input) to show anything
+PHASE_SHARES = {"dead": "dead_fraction_final", "inactive": "inactive_fraction_final"}
 # run settings besides the heatmap's axes; a phase diagram must not average over them
 RUN_VARIANTS = ("solver", "hidden_layers", "init", "negative_slope")
 
@@ -60,6 +65,18 @@ RUN_VARIANTS = ("solver", "hidden_layers", "init", "negative_slope")
 def is_fraction(value: str) -> bool:
     """Whether a run-table column is a share in [0, 1]."""
     return value in FRACTION_VALUES or value.endswith("_fraction")
+
+
+def phase_value(share: str = "dead", final_loss: bool = False) -> str:
+    """The run-table column a phase diagram shows: the final loss, or a unit share of
+    :data:`PHASE_SHARES` (``InvalidParameterError`` for another share).
+
+    >>> phase_value("inactive"), phase_value("inactive", final_loss=True)
+    ('inactive_fraction_final', 'final_loss')
+    """
+    if share not in PHASE_SHARES:
+        raise InvalidParameterError("share", share, "one of " + ", ".join(PHASE_SHARES))
+    return "final_loss" if final_loss else PHASE_SHARES[share]
 
 
 def _finished_runs(frame: pd.DataFrame, keys: list[str], value: str, bounds) -> pd.DataFrame:

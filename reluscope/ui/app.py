@@ -10,14 +10,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from reluscope.config import links
 from reluscope.ui.sidebar import settings_sidebar
 
 __all__ = ["PAGES", "PAGES_DIR", "main"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-# page file in PAGES_DIR, title, Material icon; the first page is home
+# page file in PAGES_DIR, title, Material icon; the first page is home (a link that names a
+# lesson opens the Lessons page instead, see main); Lessons is one click from it
 PAGES = (
     ("compare", "Compare", "compare_arrows"),
+    ("lessons", "Lessons", "school"),
     ("units", "Units", "grid_view"),
     ("derivatives", "Derivatives", "functions"),
     ("gradients", "Gradients", "trending_down"),
@@ -30,15 +33,16 @@ PAGES = (
 def main() -> None:
     """Draw one run of the dashboard: the chosen page under the settings sidebar."""
     st.set_page_config(page_title="reluscope", page_icon="📉", layout="wide")
+    home = "lessons" if links.LESSON_KEY in st.query_params else PAGES[0][0]
     page = st.navigation(
         [
             st.Page(
                 PAGES_DIR / f"{file}.py",
                 title=title,
                 icon=f":material/{icon}:",
-                default=index == 0,
+                default=file == home,
             )
-            for index, (file, title, icon) in enumerate(PAGES)
+            for file, title, icon in PAGES
         ],
         position="top",
     )

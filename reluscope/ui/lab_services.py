@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 LIVE_SWEEP_HIDDEN_LAYERS = "16x16"
+LIVE_SWEEP_SOLVER = "sgd"  # with momentum SHIPPED_MOMENTUM["sweep"], as the shipped sweep
 
 # Monte-Carlo choices; the widgets offer only these, so they are also the lab's compute caps
 BORN_DEAD_WIDTHS = (2, 3, 5, 10)
@@ -75,6 +76,9 @@ class LiveSweep:
             "learning_rates": self.learning_rates,
             "seeds": self.n_seeds,
             "hidden_layers": LIVE_SWEEP_HIDDEN_LAYERS,
+            # the shipped sweep's optimiser, so live cells compare with its cells whatever
+            # the dashboard's default optimiser is
+            "solvers": (LIVE_SWEEP_SOLVER,),
         }
 
 

@@ -10,6 +10,10 @@ validated value, writes that value into the widget and reruns once — so the wi
 is trained, a warning names every field that was changed, and the address bar holds the
 validated values from the next run on, under today's keys and schema version (see
 :mod:`reluscope.config.links`) as soon as that opens the same settings.
+
+A lesson's classroom link (``lesson=<name>&classroom=1``) shows only the fields the lesson
+varies (:attr:`reluscope.lessons.Lesson.varies`); the others hold the lesson's values, which
+the link's lesson carries, until "Show all settings" brings their widgets back.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ __all__ = [
     "SECTIONS",
     "Choice",
     "Upload",
+    "apply_settings",
+    "classroom_lesson",
     "current",
     "is_generated",
     "settings_sidebar",
@@ -49,6 +55,7 @@ _URL_NOTICES = "reluscope.url_notices"
 _PENDING = "reluscope.pending_corrections"
 _RESYNC = "reluscope.resync_url"
 _UPLOAD_READ = "reluscope.upload_read"  # (file id, Upload without target and task) of this session
+_SHOW_ALL = "reluscope.show_all_settings"  # "Show all settings" was clicked in classroom view
 UPLOAD_KEY = "upload_file"
 TARGET_KEY = "upload_target"
 TASK_KEY = "upload_task"
@@ -146,18 +153,54 @@ def _draw(f: Field, caps: Caps, disabled: bool = False):
     raise AssertionError(f.widget)
 
 
-def _check_url_once(caps: Caps) -> dict[str, object] | None:
+def _query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _link_lesson(query):
+    """The lesson a link names, or ``None`` (also for an unknown name: the Lessons page says
+    why)."""
+    name = links.link_lesson(query)
+    if name is None:
+        return None
+    from reluscope.errors import InvalidParameterError
+    from reluscope.lessons import lesson
+
+    try:
+        return lesson(name)
+    except InvalidParameterError:
+        return None
+
+
+def classroom_lesson():
+    """The lesson whose classroom view is on (``lesson=<name>&classroom=1`` in the address
+    bar, "Show all settings" not clicked), or ``None``."""
+    query = _query()
+    if not links.link_classroom(query) or st.session_state.get(_SHOW_ALL):
+        return None
+    return _link_lesson(query)
+
+
+def _check_url_once(caps: Caps, classroom=None) -> dict[str, object] | None:
     """On a session's first run: validate the raw query parameters of the settings fields.
 
     Stores a notice for each field the URL got wrong and returns field → validated widget value
-    for every settings field in the URL (``None`` after the first run).
+    for every settings field in the URL (``None`` after the first run). A link that names a
+    lesson and no field opens the lesson's settings; in a ``classroom`` lesson's view the
+    fields it keeps fixed hold its values whatever the link says.
     """
     state = st.session_state
     if state.get(_URL_CHECKED):
         return None
     state[_URL_CHECKED] = True
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    query = _query()
     raw = config.read_link(query)
+    named = _link_lesson(query) if not config.canonical_keys(query) else None
+    if named is not None:
+        raw = named.settings.to_query(only_changed=False)
+    if classroom is not None:
+        fixed = classroom.settings.to_query(only_changed=False)
+        raw = {**raw, **{name: fixed[name] for name in FIELDS if name not in classroom.varies}}
     settings, notices = config.validate(raw, caps=caps)
     expected = {name: widget_value(FIELDS[name], getattr(settings, name)) for name in raw}
     run_size = ("max_work", "max_stored")
@@ -250,9 +293,42 @@ def _settle_link(shown: Settings, caps: Caps) -> None:
         st.query_params[links.VERSION_KEY] = str(links.SCHEMA_VERSION)
 
 
-def _reset() -> None:
+def _reset(settings: Settings = DEFAULTS) -> None:
+    apply_settings(settings)
+
+
+def apply_settings(settings: Settings) -> None:
+    """Put ``settings`` into every settings widget (call it from a button's ``on_click``, so
+    that it runs before the widgets are drawn): what a lesson's "show me" does."""
     for name, f in FIELDS.items():
-        st.session_state[name] = widget_value(f, f.default)
+        st.session_state[name] = widget_value(f, getattr(settings, name))
+
+
+def _show_all(lesson) -> None:
+    """Leave the classroom view: the hidden fields' widgets come back holding the lesson's
+    values, and the address bar drops ``classroom``."""
+    state = st.session_state
+    for name, f in FIELDS.items():
+        if name not in lesson.varies:
+            state[name] = widget_value(f, getattr(lesson.settings, name))
+    state[_SHOW_ALL] = True
+    st.query_params.pop(links.CLASSROOM_KEY, None)
+
+
+def _classroom_note(lesson) -> None:
+    labels = ", ".join(FIELDS[name].label.lower() for name in lesson.varies) or "none"
+    st.info(
+        f"**Classroom view** of the lesson *{lesson.title}*: only the settings it varies are "
+        f"shown ({labels}); the others keep the lesson's values.",
+        icon=":material/school:",
+    )
+    st.button(
+        "Show all settings",
+        on_click=_show_all,
+        args=(lesson,),
+        key="show_all_settings",
+        icon=":material/tune:",
+    )
 
 
 def settings_sidebar(caps: Caps = CAPS) -> Choice:
@@ -272,11 +348,21 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
             state[name] = value
     if pending:
         state[_RESYNC] = pending
-    corrections = _check_url_once(caps)
+    classroom = classroom_lesson()
+    corrections = _check_url_once(caps, classroom)
 
     values, upload = {}, None
     with st.sidebar:
+        if classroom is not None:
+            _classroom_note(classroom)
         for section, names in SECTIONS.items():
+            if classroom is not None:
+                hidden = [name for name in names if name not in classroom.varies]
+                for name in hidden:  # the lesson keeps these: its values, whatever was set
+                    values[name] = widget_value(FIELDS[name], getattr(classroom.settings, name))
+                names = [name for name in names if name not in hidden]
+                if not names:
+                    continue
             st.subheader(section)
             for name in names:
                 # sample count and noise only apply to generated data (the dataset comes first)
@@ -285,7 +371,15 @@ def settings_sidebar(caps: Caps = CAPS) -> Choice:
                 if name == "dataset" and values[name] == config.UPLOAD:
                     upload = _upload_widgets()
         st.divider()
-        st.button("Reset to defaults", on_click=_reset, key="reset_settings")
+        if classroom is None:
+            st.button("Reset to defaults", on_click=_reset, key="reset_settings")
+        else:
+            st.button(
+                "Reset to the lesson's settings",
+                on_click=_reset,
+                args=(classroom.settings,),
+                key="reset_settings",
+            )
     if upload is None:
         state.pop(_UPLOAD_READ, None)  # the uploader is gone, and with it the file: drop its text
 

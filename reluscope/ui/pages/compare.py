@@ -5,6 +5,7 @@ import streamlit as st
 from reluscope import charts, frames
 from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.ui import components, services
+from reluscope.ui.app import PAGES_DIR
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -12,11 +13,17 @@ st.title("Compare activations")
 st.markdown(
     "Every activation below trains the same network on the same data **from identical initial "
     "weights**. A ReLU unit whose pre-activation is ≤ 0 for every input outputs 0, gets zero "
-    "gradient and stops learning: it is **dead**. Push the *bias offset* below −1 or raise the "
-    "*learning rate* and watch ReLU units die while leaky ReLU keeps learning."
+    "gradient and stops learning: it is **dead**. A leaky ReLU unit there is only *inactive*: "
+    "its small slope still lets it learn, and maybe come back. What this run shows:"
+)
+st.page_link(
+    PAGES_DIR / "lessons.py",
+    label="New to the dying-ReLU story? Walk through it one claim at a time.",
+    icon=":material/school:",
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
+st.markdown("\n".join(f"- {s}" for s in services.frame(frames.compare_findings, comparison)))
 
 curves = services.frame(frames.training_curves, comparison)  # built once per comparison
 summary = curves.summary
@@ -32,6 +39,7 @@ st.dataframe(
             "born_dead",
             "deaths",
             "recoveries",
+            "plateaus",
         ]
     ],
     hide_index=True,
@@ -48,6 +56,9 @@ st.dataframe(
         "born_dead": st.column_config.NumberColumn("born dead", help="Dead at epoch 0."),
         "deaths": st.column_config.NumberColumn("deaths", help="Alive → dead events."),
         "recoveries": st.column_config.NumberColumn("recoveries", help="Dead → alive events."),
+        "plateaus": st.column_config.NumberColumn(
+            "plateaus", help="Plateaus of the training loss (shaded on the loss chart)."
+        ),
     },
 )
 diverged = summary.loc[summary["diverged"] > 0, "activation"].tolist()
@@ -75,9 +86,14 @@ def loss_section(loss, plateaus):
 loss_section(curves.loss, curves.plateaus)
 st.subheader(score_title.capitalize())
 components.show_chart(charts.score_chart(curves.score, score_title))
-st.subheader("Dead units per hidden layer")
-st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(curves.dead_fraction))
+st.subheader("Dead units, and units off on every input, per hidden layer")
+st.caption(
+    "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
+    "leaky ReLU and ELU-like units, saturated for sigmoid and tanh; dashed: the dead share. "
+    "Epoch 0 is the network at initialisation, so a solid line that comes back down is units "
+    "recovering."
+)
+components.show_chart(charts.off_units_chart(services.frame(frames.recovery_curves, comparison)))
 
 st.download_button(
     "Download history (CSV)",

@@ -99,14 +99,27 @@ def phase_section() -> None:
         "can be dead if the learning rate is set too high”. A leaky unit is never dead in this "
         "sense (its slope is never zero); a tanh or sigmoid unit only when it saturates so far "
         "that f′ rounds to exactly 0 in floating point, which a very large learning rate can "
-        "do to tanh units."
+        "do to tanh units. Choose *inactive* to count units whose pre-activation is ≤ 0 on "
+        "every input instead: leaky units pushed there still learn, and its panel shows "
+        "whether they came back."
     )
-    show_loss = st.toggle(
+    columns = st.columns(2, vertical_alignment="center")
+    show_loss = columns[1].toggle(
         "Show the final training loss instead",
         key="lab_phase_loss",
         help="Diverged runs are left out of both.",
     )
-    value = "final_loss" if show_loss else "dead_fraction_final"
+    share = columns[0].segmented_control(
+        "Share of units",
+        list(frames.PHASE_SHARES),
+        default="dead",
+        required=True,
+        key="lab_phase_share",
+        disabled=show_loss,
+        help="dead: zero gradient on every training input; inactive: pre-activation ≤ 0 on "
+        "every training input (a leaky unit there still learns).",
+    )
+    value = frames.phase_value(share, final_loss=show_loss)
     try:
         runs = lab_services.precomputed("sweep")
         caption = frames.describe_sweep(runs, frames.SHIPPED_MOMENTUM["sweep"])
