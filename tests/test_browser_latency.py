@@ -1,0 +1,180 @@
+"""How long the dashboard makes a user wait, for the default view of the Compare page.
+
+Measured, printed, never asserted (the machine is shared and noisy; ``reluscope bench`` holds
+the targets). Each test asserts only that every step happens without an exception:
+
+- in a real browser, against a fresh ``streamlit run app.py``: the first chart after a cold
+  start, a retrain after a bias-offset change, a rerun that trains nothing (a view option), and
+  one Play frame where the page has the epoch bar's Play control;
+- through AppTest: a retraining settings change and a rerun that retrains nothing, each as a
+  ratio to the training it waits for (medians of interleaved rounds).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+from serving import free_port, healthy, stop
+from test_app import APP, TIMEOUT, assert_healthy, clear_caches
+from test_browser import (
+    CHROMIUM_ARGS,
+    REPO,
+    SERVER_START_TIMEOUT,
+    VIEWPORT,
+    chart_fingerprints,
+    chart_under,
+    chromium_path,  # noqa: F401  (a fixture)
+    sidebar_widget,
+    wait_for_chart_change,
+    wait_idle,
+)
+from test_browser import assert_healthy as assert_page_healthy
+
+HOME_CHARTS = 3  # loss, accuracy, dead units
+
+
+def _print(capsys, label: str, value: str) -> None:
+    with capsys.disabled():
+        print(f"\n[latency] {label}: {value}")
+
+
+def _since(start: float) -> str:
+    return f"{time.perf_counter() - start:.2f} s"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_default_view_latency_in_a_browser(chromium_path, tmp_path, capsys):  # noqa: F811
+    """Cold start to first chart, a retrain, a cached view change and a Play frame."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        started = time.perf_counter()
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not healthy(f"{url}/_stcore/health"):
+            assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.1)
+        _print(capsys, "server healthy after start", _since(started))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport=VIEWPORT)
+            page.errors = []
+            page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
+            page.set_default_timeout(300_000)
+
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_selector("[data-testid=stVegaLiteChart] svg, canvas")
+            first = time.perf_counter() - start
+            _print(capsys, "first chart after a cold start", f"{first:.2f} s")
+            wait_idle(page, HOME_CHARTS)
+            _print(capsys, "every chart of the cold first page", _since(start))
+
+            before = chart_fingerprints(page)
+            bias = sidebar_widget(page, "stSlider", "Bias offset").get_by_role("slider")
+            bias.focus()
+            start = time.perf_counter()
+            bias.press("PageDown")
+            wait_for_chart_change(page, before, 2)
+            _print(capsys, "retrain after a bias change", _since(start))
+            wait_idle(page, HOME_CHARTS)
+
+            before = chart_fingerprints(page)
+            start = time.perf_counter()
+            page.locator("[data-testid=stToggle]").filter(has_text="Log scale").click()
+            wait_for_chart_change(page, before, 0)
+            _print(capsys, "cached rerun (loss log scale)", _since(start))
+            wait_idle(page, HOME_CHARTS)
+
+            step = page.get_by_role("button", name="Step forward")
+            if step.count():
+                loss = chart_under(page, "Loss")
+                drawn = loss.inner_html()
+                start = time.perf_counter()
+                step.first.click()
+                page.wait_for_function(
+                    "([chart, before]) => chart.innerHTML !== before",
+                    arg=[loss.element_handle(), drawn],
+                    polling=20,
+                )
+                _print(capsys, "one Play frame (step forward)", _since(start))
+            else:
+                _print(capsys, "one Play frame", "no Play control on this page")
+            assert_page_healthy(page)
+            browser.close()
+    finally:
+        stop(server)
+
+
+def _run_timed(at, training_seconds) -> tuple[float, float]:
+    """Seconds of ``at.run()`` and of the trainings it did."""
+    before = sum(training_seconds)
+    start = time.perf_counter()
+    at.run()
+    total = time.perf_counter() - start
+    assert_healthy(at)
+    return total, sum(training_seconds) - before
+
+
+def test_default_view_latency_through_apptest(monkeypatch, capsys):
+    """A retraining change over the training alone (target ≤ 1.3×), a rerun that retrains
+    nothing over the default training (target ≤ 0.25×)."""
+    from streamlit.testing.v1 import AppTest
+
+    from reluscope.ui import services
+
+    clear_caches()
+    training_seconds: list[float] = []
+    original = services._train
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            training_seconds.append(time.perf_counter() - start)
+
+    monkeypatch.setattr(services, "_train", timed)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    cold, default_training = _run_timed(at, training_seconds)
+    _print(capsys, "AppTest cold first run", f"{cold:.2f} s (training {default_training:.2f} s)")
+    change, rerun, view = [], [], []
+    for offset in (-0.5, -1.0, -1.5, -2.0, -2.5):  # a new value each round: a real retrain
+        at.slider(key="bias_offset").set_value(offset)
+        total, trained = _run_timed(at, training_seconds)
+        assert trained > 0
+        change.append(total / trained)
+        total, trained = _run_timed(at, training_seconds)  # the same settings again
+        assert trained == 0
+        rerun.append(total / default_training)
+        at.toggle(key="log_loss").set_value(not at.toggle(key="log_loss").value)
+        total, trained = _run_timed(at, training_seconds)
+        assert trained == 0
+        view.append(total / default_training)
+    _print(
+        capsys,
+        "AppTest settings change that retrains, over the training alone (target <= 1.3)",
+        f"{statistics.median(change):.2f}x",
+    )
+    _print(
+        capsys,
+        "AppTest rerun that retrains nothing, over the default training (target <= 0.25)",
+        f"{statistics.median(rerun):.2f}x (a view option: {statistics.median(view):.2f}x)",
+    )
