@@ -195,7 +195,7 @@ def unit_stats(network, buffers):
         if not monotone:
             slope_flat = np.abs(slope_flat, out=scratch)
         largest = np.concatenate(
-            [slope[..., :-1].max(axis=1) for slope in _layer_blocks(buffers, slope_flat)], axis=1
+            [slope[..., :-1].max(axis=1) for slope in buffers.blocks(slope_flat)], axis=1
         )
         dead = largest == 0.0
         saturated = (largest < SATURATION_FRACTION * network.peak_slopes) & network.saturates
@@ -206,14 +206,3 @@ def unit_stats(network, buffers):
         "saturated": saturated,
         "mean_activation": mean_activation,
     }
-
-
-def _layer_blocks(buffers, flat):
-    """The per-layer (K, n, units + 1) views of one flat hidden work array of ``buffers``."""
-    k, n, hidden, capacity = buffers._layout
-    blocks, offset = [], 0
-    for units in hidden:
-        size = n * (units + 1)
-        blocks.append(flat[offset : offset + k * size].reshape(k, n, units + 1))
-        offset += capacity * size
-    return blocks

@@ -314,22 +314,21 @@ class Buffers:
             self.a_t_stacked = a_flat.reshape(stacked)[:-1, :k].transpose(0, 1, 3, 2)
             self.delta_stacked = delta_flat.reshape(stacked)[1:, :k, :, :-1]
 
+    def blocks(self, flat):
+        """Per-layer (K, n, units + 1) views of ``flat``, one row of ``hidden_flat``."""
+        k, n, hidden, capacity = self._layout
+        return _layer_views(flat, k, n, hidden, capacity)
+
     def column_sums(self, rows):
         """Sums over the samples of the hidden work arrays ``rows`` (a slice of 0 z, 1 a,
         2 f′(z), 3 δ): one matrix-vector product with a row of ones per array and layer (the
         fastest column sum; a single product over a batch of them is no faster).
 
-        Returns an array (rows, K, total hidden units), spare columns left out.
+        Returns a list of arrays (K, total hidden units), one per row, spare columns left out.
         """
-        k, n, hidden, capacity = self._layout
         sums = []
         for flat in self.hidden_flat[rows]:
-            parts, offset = [], 0
-            for units in hidden:
-                size = n * (units + 1)
-                block = flat[offset : offset + k * size].reshape(k, n, units + 1)
-                parts.append(np.matmul(self.ones, block)[:, 0, :-1])
-                offset += capacity * size
+            parts = [np.matmul(self.ones, block)[:, 0, :-1] for block in self.blocks(flat)]
             sums.append(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))
         return sums
 
