@@ -16,25 +16,15 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
-from serving import free_port, healthy, stop
+from serving import free_port
 from test_app import APP, TIMEOUT, assert_healthy, clear_caches
 from test_browser import (
-    CHROMIUM_ARGS,
     REPO,
-    SERVER_START_TIMEOUT,
-    VIEWPORT,
-    chart_fingerprints,
-    chart_under,
     chromium_path,  # noqa: F401  (a fixture)
-    sidebar_widget,
-    wait_for_chart_change,
-    wait_idle,
 )
-from test_browser import assert_healthy as assert_page_healthy
-
-HOME_CHARTS = 3  # loss, accuracy, dead units
 
 
 def _print(capsys, label: str, value: str) -> None:
@@ -42,85 +32,97 @@ def _print(capsys, label: str, value: str) -> None:
         print(f"\n[latency] {label}: {value}")
 
 
-def _since(start: float) -> str:
-    return f"{time.perf_counter() - start:.2f} s"
+
+# the browser part runs in a child process: its own Playwright (a session may already run
+# one for the other browser tests) and its own cold server
+_BROWSER_SCRIPT = """
+import subprocess, sys, time
+sys.path.insert(0, sys.argv[2])
+from playwright.sync_api import sync_playwright
+from serving import healthy, stop
+from test_browser import (CHROMIUM_ARGS, VIEWPORT, assert_healthy, chart_fingerprints,
+                          chart_under, sidebar_widget, wait_for_chart_change, wait_idle)
+
+chromium, port = sys.argv[1], sys.argv[3]
+url = f"http://127.0.0.1:{port}"
+
+def say(label, start):
+    print(f"[latency] {label}: {time.perf_counter() - start:.2f} s", flush=True)
+
+command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", port,
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+try:
+    started = time.perf_counter()
+    while not healthy(f"{url}/_stcore/health"):
+        assert server.poll() is None and time.perf_counter() - started < 180
+        time.sleep(0.1)
+    say("server healthy after start", started)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                             args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT)
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
+        page.set_default_timeout(300_000)
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector("[data-testid=stVegaLiteChart] svg, canvas")
+        say("first chart after a cold start", start)
+        wait_idle(page, 3)
+        say("every chart of the cold first page", start)
+
+        before = chart_fingerprints(page)
+        bias = sidebar_widget(page, "stSlider", "Bias offset").get_by_role("slider")
+        bias.focus()
+        start = time.perf_counter()
+        bias.press("PageDown")
+        wait_for_chart_change(page, before, 2)
+        say("retrain after a bias change", start)
+        wait_idle(page, 3)
+
+        before = chart_fingerprints(page)
+        start = time.perf_counter()
+        page.get_by_text("Log scale", exact=True).click()
+        wait_for_chart_change(page, before, 0)
+        say("cached rerun (loss log scale)", start)
+        wait_idle(page, 3)
+
+        step = page.get_by_role("button", name="Step forward")
+        if step.count():
+            loss = chart_under(page, "Loss")
+            drawn = loss.inner_html()
+            start = time.perf_counter()
+            step.first.click()
+            page.wait_for_function("([chart, before]) => chart.innerHTML !== before",
+                                   arg=[loss.element_handle(), drawn], polling=20)
+            say("one Play frame (step forward)", start)
+        else:
+            print("[latency] one Play frame: no Play control on this page", flush=True)
+        assert_healthy(page)
+        browser.close()
+finally:
+    stop(server)
+"""
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_default_view_latency_in_a_browser(chromium_path, tmp_path, capsys):  # noqa: F811
+def test_default_view_latency_in_a_browser(chromium_path, capsys):  # noqa: F811
     """Cold start to first chart, a retrain, a cached view change and a Play frame."""
-    from playwright.sync_api import sync_playwright
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        started = time.perf_counter()
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not healthy(f"{url}/_stcore/health"):
-            assert server.poll() is None and time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
-        _print(capsys, "server healthy after start", _since(started))
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport=VIEWPORT)
-            page.errors = []
-            page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
-            page.set_default_timeout(300_000)
-
-            start = time.perf_counter()
-            page.goto(url)
-            page.wait_for_selector("[data-testid=stVegaLiteChart] svg, canvas")
-            first = time.perf_counter() - start
-            _print(capsys, "first chart after a cold start", f"{first:.2f} s")
-            wait_idle(page, HOME_CHARTS)
-            _print(capsys, "every chart of the cold first page", _since(start))
-
-            before = chart_fingerprints(page)
-            bias = sidebar_widget(page, "stSlider", "Bias offset").get_by_role("slider")
-            bias.focus()
-            start = time.perf_counter()
-            bias.press("PageDown")
-            wait_for_chart_change(page, before, 2)
-            _print(capsys, "retrain after a bias change", _since(start))
-            wait_idle(page, HOME_CHARTS)
-
-            before = chart_fingerprints(page)
-            start = time.perf_counter()
-            page.get_by_text("Log scale", exact=True).click()
-            wait_for_chart_change(page, before, 0)
-            _print(capsys, "cached rerun (loss log scale)", _since(start))
-            wait_idle(page, HOME_CHARTS)
-
-            step = page.get_by_role("button", name="Step forward")
-            if step.count():
-                loss = chart_under(page, "Loss")
-                drawn = loss.inner_html()
-                start = time.perf_counter()
-                step.first.click()
-                page.wait_for_function(
-                    "([chart, before]) => chart.innerHTML !== before",
-                    arg=[loss.element_handle(), drawn],
-                    polling=20,
-                )
-                _print(capsys, "one Play frame (step forward)", _since(start))
-            else:
-                _print(capsys, "one Play frame", "no Play control on this page")
-            assert_page_healthy(page)
-            browser.close()
-    finally:
-        stop(server)
+    tests = str(Path(__file__).resolve().parent)
+    result = subprocess.run(
+        [sys.executable, "-c", _BROWSER_SCRIPT, chromium_path, tests, str(free_port())],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("[latency]"):
+            _print(capsys, *line.removeprefix("[latency] ").split(": ", 1))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
 
 
 def _run_timed(at, training_seconds) -> tuple[float, float]:
