@@ -80,12 +80,12 @@ def loss_section(loss, plateaus):
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
     loss = frames.log_safe(loss) if log_scale else loss
-    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale))
+    services.show_chart(comparison, charts.loss_chart, loss, plateaus, log_scale=log_scale)
 
 
 loss_section(curves.loss, curves.plateaus)
 st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(curves.score, score_title))
+services.show_chart(comparison, charts.score_chart, curves.score, score_title)
 st.subheader("Dead units, and units off on every input, per hidden layer")
 st.caption(
     "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
@@ -93,7 +93,9 @@ st.caption(
     "Epoch 0 is the network at initialisation, so a solid line that comes back down is units "
     "recovering."
 )
-components.show_chart(charts.off_units_chart(services.frame(frames.recovery_curves, comparison)))
+services.show_chart(
+    comparison, charts.off_units_chart, services.frame(frames.recovery_curves, comparison)
+)
 
 st.download_button(
     "Download history (CSV)",
