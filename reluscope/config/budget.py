@@ -1,4 +1,11 @@
-"""The work estimate: what one training run costs, and the epochs that fit the demo's caps."""
+"""The work estimate: what one training run costs, and the epochs and seeds that fit the caps.
+
+Three budgets bound one training of the hosted demo: ``Caps.max_work`` its compute and
+``Caps.max_stored`` what it keeps (both lower the epochs, :func:`cap_work`), and
+:data:`MAX_WORKING` the memory it holds while it runs (it lowers the seeds trained at once,
+:func:`cap_working`). The server runs a bounded number of trainings at a time
+(``reluscope.ui.services``), so these bound its memory too.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +20,20 @@ from reluscope.config.fields import CAPS, TEST_SIZE, Caps
 if TYPE_CHECKING:
     from reluscope.config.settings import Settings
 
-__all__ = ["cap_work", "estimate_stored", "estimate_work"]
+__all__ = [
+    "MAX_WORKING",
+    "cap_work",
+    "cap_working",
+    "estimate_stored",
+    "estimate_work",
+    "estimate_working",
+]
 
 # multiply-adds that cost as much time as the fixed overhead of one update (NumPy call overhead)
 _UPDATE_OVERHEAD = 200_000
+MAX_WORKING = 160 * 2**20
+"""Bytes one training may hold while it runs (:func:`estimate_working`) in the hosted demo."""
+_FLOAT = 8  # bytes of a float64, the engine's dtype
 
 
 def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
@@ -26,6 +43,12 @@ def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
 
 def _models(settings: Settings) -> int:
     return len(settings.activations) * settings.n_seeds
+
+
+def _split(settings: Settings) -> tuple[int, int]:
+    """Training and validation rows of ``n_samples`` (the test part rounds up, as ``split``)."""
+    n_test = math.ceil(settings.n_samples * TEST_SIZE)
+    return settings.n_samples - n_test, n_test
 
 
 def estimate_work(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> float:
@@ -68,3 +91,50 @@ def cap_work(
     )
     notice = Notice("epochs", message, settings.epochs, f"at most {epochs} epochs", cap)
     return replace(settings, epochs=epochs), notice
+
+
+def estimate_working(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> int:
+    """Peak bytes of the work arrays one training run holds (all models), the unit of
+    :data:`MAX_WORKING`.
+
+    What ``reluscope.engine.train_stack`` allocates, in float64: for every model and hidden
+    layer, z, a, f′(z) and δ of width ``units + 1`` over the rows of each pass — the whole
+    training set (each epoch's record), the validation set, and each batch size — with three
+    output arrays per row; and the epoch's shuffled copy of the inputs, targets and outputs.
+    It does not depend on the epochs; it grows with the models, the rows and the widths.
+
+    >>> from reluscope.config import DEFAULTS
+    >>> estimate_working(DEFAULTS) < MAX_WORKING / 10
+    True
+    """
+    n_train, n_val = _split(settings)
+    batch = min(settings.batch_size, n_train)
+    rows = n_train + n_val  # the record's pass over the training set, and the validation set
+    if batch < n_train:  # one batch is the whole set otherwise, and the record shares it
+        rows += batch + (n_train % batch)
+    per_row = 4 * sum(units + 1 for units in settings.hidden_layers) + 3 * n_outputs
+    epoch_copies = n_train * (n_features + 1 + 2 * n_outputs + 1)  # inputs, targets, outputs, order
+    return _FLOAT * _models(settings) * (rows * per_row + epoch_copies)
+
+
+def cap_working(
+    settings: Settings, n_features: int = 2, n_outputs: int = 1, *, max_working: int = MAX_WORKING
+) -> tuple[Settings, Notice | None]:
+    """Reduce the seeds so that one run's work arrays stay within ``max_working`` bytes.
+
+    Every activation is kept (they are what a run compares); at least one seed is trained.
+    The notice names the cap (``max_working``), the seeds asked for and the seeds trained.
+    """
+    working = estimate_working(settings, n_features, n_outputs)
+    if working <= max_working:
+        return settings, None
+    per_seed = working / settings.n_seeds  # every array grows with the models, so with the seeds
+    n_seeds = max(1, math.floor(max_working / per_seed))
+    seeds = "1 seed" if n_seeds == 1 else f"{n_seeds} seeds"
+    message = (
+        f"n_seeds: this network and data need about {working / 2**20:.0f} MB of working memory "
+        f"to train {settings.n_seeds} seeds at once, above the cap of "
+        f"{max_working / 2**20:.0f} MB per training (max_working); training {seeds} instead."
+    )
+    notice = Notice("n_seeds", message, settings.n_seeds, f"at most {seeds}", "max_working")
+    return replace(settings, n_seeds=n_seeds), notice
