@@ -51,7 +51,9 @@ def test_at_most_slots_trainings_run_at_once_and_the_others_say_they_wait():
         thread.join()
     assert most[0] == 2
     assert slots.running == slots.waiting == 0
-    assert messages and all(m.startswith("Waiting for a free training slot (2 running") for m in messages)
+    assert messages and all(
+        m.startswith("Waiting for a free training slot (2 running") for m in messages
+    )
     assert any("more waiting" in m for m in messages)  # six sessions: some wait behind others
 
 
