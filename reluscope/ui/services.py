@@ -67,6 +67,8 @@ PROGRESS_DELAY = 0.3
 # byte bounds of the stores: a comparison keeps every model's weights at every epoch
 COMPARISON_BYTES = 512 * 2**20
 DATASET_BYTES = 256 * 2**20
+# the caps that lower the epochs for the size of a run (config.cap_work)
+RUN_SIZE_CAPS = ("max_work", "max_stored")
 
 
 def nbytes(value, _seen: set[int] | None = None) -> int:
@@ -389,20 +391,24 @@ def working_settings(
     return replace(settings, n_seeds=capped.n_seeds), notice
 
 
-def training(settings: Settings, data, caps: Caps = CAPS):
+def training(settings: Settings, data, caps: Caps = CAPS, asked_epochs: int | None = None):
     """Train (or fetch from the cache) the comparison these settings describe on ``data``.
 
     Returns the comparison and the settings actually trained (the memory cap may lower the
-    seeds, the compute caps the epochs, for large data). A training waits for a slot of the
-    :func:`training_gate` (with a message), or for the same training in another session; a
-    cached result is returned at once. Errors are shown with ``st.error`` and stop the page
-    body.
+    seeds, the compute caps the epochs, for large data). ``asked_epochs`` are the epochs asked
+    for before a run-size cap lowered ``settings.epochs``: when the memory cap lowers the seeds,
+    the fewer models get as many of them as the compute caps allow. A training waits for a slot
+    of the :func:`~reluscope.ui.gate.training_gate` (with a message), or for the same training
+    in another session; a cached result is returned at once. Errors are shown with
+    ``st.error`` and stop the page body.
     """
     settings, memory = working_settings(settings, data, caps)
+    if memory is not None and asked_epochs is not None:
+        settings = replace(settings, epochs=asked_epochs)
     settings, notice = run_settings(settings, data, caps)
     for capped in (memory, notice):
         if capped is not None:
-            st.warning(capped.message)
+            st.warning(capped.message, icon=":material/warning:")
     store, key = _comparisons(), (settings, fingerprint(data))
     result = store.get(key)
     if result is not None:
@@ -449,5 +455,7 @@ def comparison(choice: Choice, caps: Caps = CAPS):
         The raw (unstandardised) dataset.
     """
     data = dataset(choice, caps)
-    result, settings = training(choice.settings, data, caps)
+    # the epochs asked for, if the sidebar's run-size check lowered them for these settings
+    asked = [n.value for n in choice.notices if n.cap in RUN_SIZE_CAPS and n.field == "epochs"]
+    result, settings = training(choice.settings, data, caps, *asked[:1])
     return result, settings, data
