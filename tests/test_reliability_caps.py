@@ -145,6 +145,8 @@ def test_the_storage_cap_on_a_link_says_so_and_keeps_the_asked_epochs(trainings)
 
 
 # the most working memory within the field caps: six activations, five seeds, wide batches
+# (about 55 MB; MAX_WORKING allows any run within the field caps, so the tests lower it)
+LOW_WORKING = 40 * 2**20
 AT_THE_MEMORY_CAP = {
     "hidden_layers": "64x64x64x64",
     "n_samples": "2000",
@@ -155,7 +157,17 @@ AT_THE_MEMORY_CAP = {
 }
 
 
-def test_the_working_memory_cap_on_a_link_says_so_and_keeps_the_asked_seeds(trainings):  # noqa: F811
+@pytest.fixture
+def low_working(monkeypatch):
+    """A working-memory cap that the run :data:`AT_THE_MEMORY_CAP` exceeds."""
+    monkeypatch.setattr(budget, "MAX_WORKING", LOW_WORKING)
+    return LOW_WORKING
+
+
+def test_the_working_memory_cap_on_a_link_says_so_and_keeps_the_asked_seeds(
+    trainings,  # noqa: F811
+    low_working,
+):
     at = run_app(AT_THE_MEMORY_CAP)
     assert_healthy(at)
     call = trainings[-1]
@@ -165,7 +177,8 @@ def test_the_working_memory_cap_on_a_link_says_so_and_keeps_the_asked_seeds(trai
     assert "to train 5 seeds at once" in text
     assert f"training {seeds} seed{'s' if seeds > 1 else ''} instead" in text
     trained = dataclasses.replace(settings_of(at), n_seeds=seeds, epochs=call["epochs"])
-    assert budget.estimate_working(trained) <= budget.MAX_WORKING
+    assert budget.estimate_working(trained) <= low_working
+    assert budget.estimate_working(dataclasses.replace(trained, n_seeds=seeds + 1)) > low_working
     # the sidebar's check (five seeds) allowed fewer epochs than the fewer models now get
     assert call["epochs"] > settings_of(at).epochs
     assert at.session_state["n_seeds"] == 5  # the widget keeps what the link asked for
@@ -175,7 +188,28 @@ def test_the_working_memory_cap_on_a_link_says_so_and_keeps_the_asked_seeds(trai
     assert not [t for t in warnings(at) if "(max_working)" in t]
 
 
-def test_the_working_memory_cap_counts_the_data_actually_loaded():
+def test_the_working_memory_cap_bounds_the_widest_runs_the_field_caps_allow():
+    widest = dataclasses.replace(
+        DEFAULTS,
+        n_samples=CAPS.max_samples,
+        hidden_layers=(CAPS.max_width,) * CAPS.max_depth,
+        n_seeds=CAPS.max_seeds,
+        activations=tuple(SIX),
+        solver="adam",
+    )
+    for batch_size in (4, 32, 512):
+        settings = dataclasses.replace(widest, batch_size=batch_size)
+        # generated data (two features, one output): every seed fits
+        assert budget.cap_working(settings) == (settings, None)
+        # the widest upload (100 columns: 99 features, a target of 50 classes) gets fewer seeds
+        capped, notice = budget.cap_working(settings, n_features=99, n_outputs=50)
+        assert budget.estimate_working(capped, 99, 50) <= budget.MAX_WORKING
+        more = dataclasses.replace(capped, n_seeds=capped.n_seeds + 1)
+        assert budget.estimate_working(more, 99, 50) > budget.MAX_WORKING
+        assert notice.cap == "max_working" and f"training {capped.n_seeds} seeds" in notice.message
+
+
+def test_the_working_memory_cap_counts_the_data_actually_loaded(low_working):
     settings = dataclasses.replace(
         DEFAULTS, hidden_layers=(64,) * 4, n_seeds=5, activations=tuple(SIX), batch_size=512
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reluscope.config.coercion import Notice
 from reluscope.config.fields import CAPS, TEST_SIZE, Caps
+from reluscope.engine import working_bytes
 
 if TYPE_CHECKING:
     from reluscope.config.settings import Settings
@@ -33,7 +34,6 @@ __all__ = [
 _UPDATE_OVERHEAD = 200_000
 MAX_WORKING = 160 * 2**20
 """Bytes one training may hold while it runs (:func:`estimate_working`) in the hosted demo."""
-_FLOAT = 8  # bytes of a float64, the engine's dtype
 
 
 def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
@@ -97,39 +97,49 @@ def estimate_working(settings: Settings, n_features: int = 2, n_outputs: int = 1
     """Peak bytes of the work arrays one training run holds (all models), the unit of
     :data:`MAX_WORKING`.
 
-    What ``reluscope.engine.train_stack`` allocates, in float64: for every model and hidden
-    layer, z, a, f′(z) and δ of width ``units + 1`` over the rows of each pass — the whole
-    training set (each epoch's record), the validation set, and each batch size — with three
-    output arrays per row; and the epoch's shuffled copy of the inputs, targets and outputs.
-    It does not depend on the epochs; it grows with the models, the rows and the widths.
+    :func:`reluscope.engine.working_bytes` for the run's stack (every activation × seed), its
+    training and validation rows (``TEST_SIZE``), batch size and solver: parameters, gradients
+    and optimiser state, the epoch's shuffled data, and the work arrays of the batches and of
+    the full-set passes, which run in groups of models within ``engine.GROUP_BYTES``. It does
+    not depend on the epochs (what a run keeps per epoch is ``max_stored``).
 
     >>> from reluscope.config import DEFAULTS
     >>> estimate_working(DEFAULTS) < MAX_WORKING / 10
     True
     """
     n_train, n_val = _split(settings)
-    batch = min(settings.batch_size, n_train)
-    rows = n_train + n_val  # the record's pass over the training set, and the validation set
-    if batch < n_train:  # one batch is the whole set otherwise, and the record shares it
-        rows += batch + (n_train % batch)
-    per_row = 4 * sum(units + 1 for units in settings.hidden_layers) + 3 * n_outputs
-    epoch_copies = n_train * (n_features + 1 + 2 * n_outputs + 1)  # inputs, targets, outputs, order
-    return _FLOAT * _models(settings) * (rows * per_row + epoch_copies)
+    layer_units = (n_features, *settings.hidden_layers, n_outputs)
+    return working_bytes(
+        layer_units,
+        n_train,
+        _models(settings),
+        settings.batch_size,
+        n_eval=n_val,
+        solver=settings.solver,
+    )
 
 
 def cap_working(
-    settings: Settings, n_features: int = 2, n_outputs: int = 1, *, max_working: int = MAX_WORKING
+    settings: Settings,
+    n_features: int = 2,
+    n_outputs: int = 1,
+    *,
+    max_working: int | None = None,
 ) -> tuple[Settings, Notice | None]:
-    """Reduce the seeds so that one run's work arrays stay within ``max_working`` bytes.
+    """Reduce the seeds so that one run's work arrays stay within ``max_working`` bytes
+    (default :data:`MAX_WORKING`).
 
     Every activation is kept (they are what a run compares); at least one seed is trained.
     The notice names the cap (``max_working``), the seeds asked for and the seeds trained.
     """
-    working = estimate_working(settings, n_features, n_outputs)
+    max_working = MAX_WORKING if max_working is None else max_working
+    size = (n_features, n_outputs)
+    working = estimate_working(settings, *size)
     if working <= max_working:
         return settings, None
-    per_seed = working / settings.n_seeds  # every array grows with the models, so with the seeds
-    n_seeds = max(1, math.floor(max_working / per_seed))
+    n_seeds = settings.n_seeds - 1  # the estimate grows with the models, so with the seeds
+    while n_seeds > 1 and estimate_working(replace(settings, n_seeds=n_seeds), *size) > max_working:
+        n_seeds -= 1
     seeds = "1 seed" if n_seeds == 1 else f"{n_seeds} seeds"
     message = (
         f"n_seeds: this network and data need about {working / 2**20:.0f} MB of working memory "
