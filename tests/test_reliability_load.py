@@ -30,16 +30,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SESSIONS = 8
 PEAK_RSS_LIMIT = 1.5 * 2**30  # the issue's bound (its goal is 1 GB)
-SESSION_TIMEOUT = 600  # seconds for every session to draw its charts: 8 trainings at the cap
+SESSION_TIMEOUT = 900  # seconds for every session to draw its charts: 8 trainings at the caps
 WAITING = "Waiting for a free training slot"
-# the audit's near-cap link: the compute cap lowers its epochs, the memory cap its seeds
-NEAR_CAP = {
+# the audit's near-cap link: the compute cap (max_work) lowers its epochs
+AT_THE_COMPUTE_CAP = {
     "hidden_layers": "64x64x64x64",
     "n_samples": "2000",
     "epochs": "500",
     "seeds": "5",
     "activations": ["relu", "leaky_relu", "tanh", "sigmoid", "elu", "gelu"],
 }
+# what a run keeps reaches its cap (max_stored: every model's parameters at every epoch)
+AT_THE_STORAGE_CAP = {**AT_THE_COMPUTE_CAP, "n_samples": "50"}
 CHARTS = 3  # the Compare page: loss, accuracy, dead units
 # the page's text, and whether an exception or error box is shown
 PAGE_STATE = """() => ({
@@ -50,10 +52,16 @@ PAGE_STATE = """() => ({
 
 
 def links(base: str) -> list[str]:
-    """One near-cap link per session, each training something different (seed, batch size)."""
+    """One near-cap link per session, each training something different: half at the compute
+    cap (small and large batches), half at the storage cap, each with its own seed."""
+    queries = [
+        {**AT_THE_COMPUTE_CAP, "batch_size": 4},
+        AT_THE_STORAGE_CAP,
+        {**AT_THE_COMPUTE_CAP, "batch_size": 512},
+        AT_THE_STORAGE_CAP,
+    ]
     return [
-        f"{base}/?"
-        + urlencode({**NEAR_CAP, "seed": 10 * i, "batch_size": (4, 512)[i % 2]}, doseq=True)
+        f"{base}/?" + urlencode({**queries[i % 4], "seed": 10 * i}, doseq=True)
         for i in range(SESSIONS)
     ]
 
@@ -180,6 +188,7 @@ def test_eight_near_cap_sessions_all_draw_in_bounded_server_memory(
         "peak_rss_mb": sampler.peak / 2**20,
         "slowest_session_s": slowest,
         "fastest_session_s": fastest,
+        "load_average": os.getloadavg()[0],  # the machine is shared: how busy it was
     }
     for name, value in figures.items():
         record_property(name, f"{value:.1f}")
@@ -187,7 +196,8 @@ def test_eight_near_cap_sessions_all_draw_in_bounded_server_memory(
         print(
             f"\n[load] {SESSIONS} near-cap sessions: server RSS {figures['baseline_rss_mb']:.0f} MB"
             f" before, peak {figures['peak_rss_mb']:.0f} MB (with children); sessions drew in "
-            f"{fastest:.1f}–{slowest:.1f} s; {len(waited)} showed the wait for a slot; "
+            f"{fastest:.1f}–{slowest:.1f} s (slowest / fastest {slowest / fastest:.1f}, load "
+            f"average {figures['load_average']:.1f}); {len(waited)} showed the wait for a slot; "
             f"screenshots {tmp_path}"
         )
     assert sampler.peak <= PEAK_RSS_LIMIT, figures
