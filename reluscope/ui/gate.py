@@ -103,7 +103,8 @@ class TrainingGate:
         queue = f", {others} more waiting" if others > 0 else ""
         return (
             f"Waiting for a free training slot ({self.running} running{queue})… {seconds:.0f} s. "
-            f"This server trains at most {self.slots} at once; cached results never wait."
+            f"This server runs at most {self.slots} training{'s' if self.slots > 1 else ''} at a "
+            "time; cached results never wait."
         )
 
     def once(
