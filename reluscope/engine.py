@@ -1,10 +1,8 @@
-"""The network: K MLPs of one shape trained together, with diagnostics from the same passes.
+"""Training: K MLPs of one shape trained together, with diagnostics from the same passes.
 
-Parameters of all K models live in one buffer ``flat`` of shape (K, P). Layer l is the view
-``flat[:, offset:offset + (fan_in + 1) * fan_out].reshape(K, fan_in + 1, fan_out)`` whose last
-row is the bias, so every layer's input carries a trailing column of ones and one
-``np.matmul`` on the stack computes z = a·W + b for all K models, and one more gives both the
-weight and the bias gradient. The optimiser then updates the flat buffer in a few calls.
+The network, its passes and losses are ``reluscope.network``: parameters of all K models in
+one (K, P) buffer, so one ``np.matmul`` on the stack computes a layer for all K models and the
+optimiser updates the flat buffer in a few calls.
 
 Models of a stack may differ in activation, bias offset, initialisation, learning rate and
 seed (hence their shuffling order); they share the layer sizes, solver and batch size. One
@@ -15,10 +13,12 @@ softmax + cross-entropy, identity + half squared error, with the same L2 penalty
 
 Each epoch's record is taken over the full training set with the parameters at the end of the
 epoch (row 0: at initialisation): loss, score, per-unit on-rate / inactive / dead / saturated
-(see ``reluscope.diagnostics``), per-layer mean activation and the norm of the full-batch data
-gradient of each layer's incoming weights and biases. With one batch per epoch the record of
-epoch t is read off epoch t+1's training pass, which already holds every z and gradient at
-those parameters.
+(see ``reluscope.diagnostics``), per-layer mean activation and (``gradient_norms``) the norm
+of the full-batch data gradient of each layer's incoming weights and biases. With one batch
+per epoch the record of epoch t is read off epoch t+1's training pass, which already holds
+every z and gradient at those parameters. Passes over many rows run in groups of models
+within :data:`GROUP_BYTES` (``reluscope.full_set``), which bounds a training's working memory
+(:func:`working_bytes`) and gives the same numbers as one stack.
 
 Every model's status carries ``diverged`` (``reluscope.diagnostics.diverged``): its running
 loss became non-finite (the model stops there, as scikit-learn's would fail) or exceeded
@@ -392,6 +392,30 @@ def train_stack(
                 )
             )
 
+    def full_batch_pass(parts):
+        """Forward and backward over the one batch, group by group; the summed loss (K,).
+
+        This pass holds every z, gradient and loss of the parameters before the update, so
+        the record shares it, taken from each group's arrays before the next group's pass
+        reuses them.
+        """
+        recording = config.diagnostics and not state.recorded
+        losses, entries = [], []
+        for index, (part, buffers, grads, batch_inputs, batch_targets, outputs) in enumerate(
+            parts
+        ):
+            part.forward(batch_inputs, buffers, out=outputs)
+            part.backward(batch_inputs, batch_targets, outputs, buffers, grads)
+            losses.append(sample_losses_sum(outputs, batch_targets, part.output))
+            if recording:
+                entry = group_entry(part, buffers, outputs, batch_targets, losses[-1])
+                if eval_data is not None:
+                    entry.update(evaluate(index, *eval_data))
+                entries.append(entry)
+        if recording:
+            keep(_with_gradient_norms(join(entries), config, network, grads_flat, n))
+        return losses[0] if len(losses) == 1 else np.concatenate(losses)
+
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if state.loss_reference is None:
             _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches)
@@ -409,27 +433,12 @@ def train_stack(
                 np.take(inputs_full[0], order, axis=0, out=inputs_epoch)
                 np.take(targets_full[0], order, axis=0, out=targets_epoch)
             for parts, size, penalty_term in steps:
-                # with one batch, this pass holds every z, gradient and loss of the parameters
-                # before the update: the record and the epoch's loss share them, group by group
-                # (the groups take turns in one set of work arrays)
-                recording = single_batch and config.diagnostics and not state.recorded
-                losses, entries = [], []
-                for index, (part, buffers, grads, batch_inputs, batch_targets, outputs) in (
-                    enumerate(parts)
-                ):
-                    part.forward(batch_inputs, buffers, out=outputs)
-                    part.backward(batch_inputs, batch_targets, outputs, buffers, grads)
-                    if single_batch:
-                        losses.append(sample_losses_sum(outputs, batch_targets, part.output))
-                    if recording:
-                        entry = group_entry(part, buffers, outputs, batch_targets, losses[-1])
-                        if eval_data is not None:
-                            entry.update(evaluate(index, *eval_data))
-                        entries.append(entry)
                 if single_batch:
-                    loss_sum = losses[0] if len(losses) == 1 else np.concatenate(losses)
-                if recording:
-                    keep(_with_gradient_norms(join(entries), config, network, grads_flat, n))
+                    loss_sum = full_batch_pass(parts)
+                else:
+                    for part, buffers, grads, batch_inputs, batch_targets, outputs in parts:
+                        part.forward(batch_inputs, buffers, out=outputs)
+                        part.backward(batch_inputs, batch_targets, outputs, buffers, grads)
                 if alpha:
                     np.multiply(network.flat, alpha_mask, out=penalty)
                     np.vecdot(penalty, network.flat, out=penalty_term)

@@ -170,28 +170,33 @@ def unit_stats(network, buffers):
     activation (K, hidden layers) of the state held in ``buffers``.
 
     The definitions are ``reluscope.diagnostics.unit_states``; this is its fast path on the
-    engine's buffers, where f′(z) is already computed. Column sums over the samples are
-    matrix-vector products with a row of ones, the fastest column sum.
+    engine's buffers, where f′(z) is already computed and δ is no longer needed, so it holds
+    the indicator z > 0. Column sums over the samples are matrix-vector products with a row of
+    ones.
     """
-    n, ones = buffers.n, buffers.ones
+    n = buffers.n
     relu_like = all(activation.zero_gradient_below_zero for _, activation in network.groups)
     monotone = all(activation.monotone for _, activation in network.groups)
-    positives, largest, mean_activation = [], [], []
-    for z, a, slope in zip(buffers.z, buffers.a, buffers.slope, strict=True):
-        mean_activation.append(np.matmul(ones, a)[:, 0, :-1].sum(axis=-1) / (n * z.shape[-1]))
-        if relu_like:
-            # f′(z) is exactly 1 where z > 0 and 0 elsewhere: its column sums count the positives
-            positives.append(np.matmul(ones, slope)[:, 0])
-        else:
-            positives.append(np.count_nonzero(z > 0.0, axis=1))
-            largest.append((slope if monotone else np.abs(slope)).max(axis=1))
-    positives = np.concatenate(positives, axis=1)
+    z_flat, _, slope_flat, scratch = buffers.hidden_flat
+    if relu_like:
+        # f′(z) is exactly 1 where z > 0 and 0 elsewhere: it is the indicator already
+        activations, positives = buffers.column_sums(slice(1, 3))
+    else:
+        np.greater(z_flat, 0.0, out=scratch)
+        activations, positives = buffers.column_sums(slice(1, 4, 2))
+    hidden = network.layer_units[1:-1]
+    starts = np.cumsum((0, *hidden[:-1]))
+    mean_activation = np.add.reduceat(activations, starts, axis=1) / (n * np.array(hidden))
     inactive = positives == 0
     if relu_like:  # dead is inactive; a ReLU is never saturated
         dead = inactive
         saturated = np.zeros_like(inactive)
     else:
-        largest = np.concatenate(largest, axis=1)
+        if not monotone:
+            slope_flat = np.abs(slope_flat, out=scratch)
+        largest = np.concatenate(
+            [slope[..., :-1].max(axis=1) for slope in buffers.blocks(slope_flat)], axis=1
+        )
         dead = largest == 0.0
         saturated = (largest < SATURATION_FRACTION * network.peak_slopes) & network.saturates
     return {
@@ -199,5 +204,5 @@ def unit_stats(network, buffers):
         "inactive": inactive,
         "dead": dead,
         "saturated": saturated,
-        "mean_activation": np.stack(mean_activation, axis=1),
+        "mean_activation": mean_activation,
     }

@@ -265,6 +265,8 @@ class Buffers:
         self.n = n
         hidden_flat, output_flat, capacity = storage or Buffers.storage(network, k, n)
         z_flat, a_flat, slope_flat, delta_flat = hidden_flat
+        self.hidden_flat = hidden_flat
+        self._layout = (k, n, tuple(hidden), capacity)
         z_wide = _layer_views(z_flat, k, n, hidden, capacity)
         self.a = _layer_views(a_flat, k, n, hidden, capacity)
         self.slope_wide = _layer_views(slope_flat, k, n, hidden, capacity)
@@ -311,6 +313,24 @@ class Buffers:
             stacked = (len(hidden), capacity, n, hidden[0] + 1)
             self.a_t_stacked = a_flat.reshape(stacked)[:-1, :k].transpose(0, 1, 3, 2)
             self.delta_stacked = delta_flat.reshape(stacked)[1:, :k, :, :-1]
+
+    def blocks(self, flat):
+        """Per-layer (K, n, units + 1) views of ``flat``, one row of ``hidden_flat``."""
+        k, n, hidden, capacity = self._layout
+        return _layer_views(flat, k, n, hidden, capacity)
+
+    def column_sums(self, rows):
+        """Sums over the samples of the hidden work arrays ``rows`` (a slice of 0 z, 1 a,
+        2 f′(z), 3 δ): one matrix-vector product with a row of ones per array and layer (the
+        fastest column sum; a single product over a batch of them is no faster).
+
+        Returns a list of arrays (K, total hidden units), one per row, spare columns left out.
+        """
+        sums = []
+        for flat in self.hidden_flat[rows]:
+            parts = [np.matmul(self.ones, block)[:, 0, :-1] for block in self.blocks(flat)]
+            sums.append(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))
+        return sums
 
     @staticmethod
     def storage(network: StackedNetwork, k: int, n: int):

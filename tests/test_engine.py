@@ -327,3 +327,35 @@ def test_working_bytes_counts_what_a_training_allocates(moons):
     # a near-cap training no longer holds full-set buffers for every model at once
     unbounded = Buffers.nbytes(layer_units, 24, X.shape[0], 8)
     assert estimate < unbounded
+
+
+@pytest.mark.parametrize("group_bytes", [None, 1])
+def test_mixed_stack_records_equal_diagnostics_and_the_mean_activation(moons, group_bytes):
+    from reluscope.diagnostics import unit_states
+
+    X, y = moons
+    config = TrainConfig(hidden_layers=(5, 3), batch_size=25, epochs=3, keep_parameters=True)
+    specs = [
+        RunSpec("relu", bias_offset=-1.0, seed=0),
+        RunSpec("gelu", bias_offset=-2.0, seed=1),
+        RunSpec("tanh", seed=2),
+        RunSpec("leaky_relu", bias_offset=-3.0, seed=3),
+    ]
+    state = _trained(X, y, specs, config, (X[:10], y[:10]), group_bytes)
+    for model, spec in enumerate(specs):
+        activation = spec.get_activation()
+        network = StackedNetwork(
+            state.network.layer_units, [activation], "logistic", state.network.dtype
+        )
+        for entry in state.records:
+            zs = network.preactivations(X, entry["parameters"][model][None])
+            expected = [unit_states(z[0], activation) for z in zs]
+            for name in ("inactive", "dead", "saturated"):
+                np.testing.assert_array_equal(
+                    entry[name][model], np.concatenate([getattr(s, name) for s in expected])
+                )
+            np.testing.assert_allclose(
+                entry["on_rate"][model], np.concatenate([s.on_rate for s in expected]), atol=1e-7
+            )
+            means = [activation(z[0]).mean() for z in zs]
+            np.testing.assert_allclose(entry["mean_activation"][model], means, rtol=1e-12)
