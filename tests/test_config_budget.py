@@ -36,3 +36,46 @@ def test_the_memory_cap_bounds_what_a_run_keeps():
         < config.estimate_stored(dataclasses.replace(settings_, epochs=settings_.epochs + 1))
     )
     assert [n.cap for n in notices if n.field == "epochs"] == ["max_stored"]
+
+
+def test_the_working_memory_estimate_matches_what_a_training_allocates():
+    import tracemalloc
+
+    from reluscope.config import budget
+    from reluscope.datasets import make_dataset
+    from reluscope.experiment import compare
+
+    settings_ = dataclasses.replace(
+        DEFAULTS, hidden_layers=(64, 64, 64), n_samples=1000, n_seeds=3, batch_size=128, epochs=3
+    )
+    data = make_dataset("moons", n_samples=settings_.n_samples, random_state=0)
+    tracemalloc.start()
+    try:
+        compare(data, **settings_.run_arguments())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    working = budget.estimate_working(settings_)
+    # what a run keeps is held twice at its end: the records, and the history built from them
+    kept = 2 * 8 * config.estimate_stored(settings_)
+    assert 0.7 * (working + kept) < peak < 1.5 * (working + kept), (peak, working, kept)
+
+
+def test_the_working_memory_cap_lowers_the_seeds_to_the_most_that_fit():
+    from reluscope.config import budget
+
+    settings_ = dataclasses.replace(
+        DEFAULTS, hidden_layers=(64,) * 4, n_samples=2000, n_seeds=5, batch_size=512
+    )
+    full = budget.estimate_working(settings_)
+    for n_seeds in (1, 2, 3, 4):
+        fewer = dataclasses.replace(settings_, n_seeds=n_seeds)
+        cap = budget.estimate_working(fewer)
+        capped, notice = budget.cap_working(settings_, max_working=cap)
+        assert capped == fewer
+        assert notice.field == "n_seeds" and notice.value == 5 and notice.cap == "max_working"
+        assert f"about {full / 2**20:.0f} MB" in notice.message
+        assert f"cap of {cap / 2**20:.0f} MB" in notice.message
+    # one seed is always trained, and a run within the cap is left alone
+    assert budget.cap_working(settings_, max_working=1)[0].n_seeds == 1
+    assert budget.cap_working(settings_, max_working=full) == (settings_, None)

@@ -1,4 +1,11 @@
-"""The work estimate: what one training run costs, and the epochs that fit the demo's caps."""
+"""The work estimate: what one training run costs, and the epochs and seeds that fit the caps.
+
+Three budgets bound one training of the hosted demo: ``Caps.max_work`` its compute and
+``Caps.max_stored`` what it keeps (both lower the epochs, :func:`cap_work`), and
+:data:`MAX_WORKING` the memory it holds while it runs (it lowers the seeds trained at once,
+:func:`cap_working`). The server runs a bounded number of trainings at a time
+(``reluscope.ui.services``), so these bound its memory too.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,24 @@ from typing import TYPE_CHECKING
 
 from reluscope.config.coercion import Notice
 from reluscope.config.fields import CAPS, TEST_SIZE, Caps
+from reluscope.engine import working_bytes
 
 if TYPE_CHECKING:
     from reluscope.config.settings import Settings
 
-__all__ = ["cap_work", "estimate_stored", "estimate_work"]
+__all__ = [
+    "MAX_WORKING",
+    "cap_work",
+    "cap_working",
+    "estimate_stored",
+    "estimate_work",
+    "estimate_working",
+]
 
 # multiply-adds that cost as much time as the fixed overhead of one update (NumPy call overhead)
 _UPDATE_OVERHEAD = 200_000
+MAX_WORKING = 160 * 2**20
+"""Bytes one training may hold while it runs (:func:`estimate_working`) in the hosted demo."""
 
 
 def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
@@ -26,6 +43,12 @@ def _parameters(settings: Settings, n_features: int, n_outputs: int) -> int:
 
 def _models(settings: Settings) -> int:
     return len(settings.activations) * settings.n_seeds
+
+
+def _split(settings: Settings) -> tuple[int, int]:
+    """Training and validation rows of ``n_samples`` (the test part rounds up, as ``split``)."""
+    n_test = math.ceil(settings.n_samples * TEST_SIZE)
+    return settings.n_samples - n_test, n_test
 
 
 def estimate_work(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> float:
@@ -68,3 +91,60 @@ def cap_work(
     )
     notice = Notice("epochs", message, settings.epochs, f"at most {epochs} epochs", cap)
     return replace(settings, epochs=epochs), notice
+
+
+def estimate_working(settings: Settings, n_features: int = 2, n_outputs: int = 1) -> int:
+    """Peak bytes of the work arrays one training run holds (all models), the unit of
+    :data:`MAX_WORKING`.
+
+    :func:`reluscope.engine.working_bytes` for the run's stack (every activation × seed), its
+    training and validation rows (``TEST_SIZE``), batch size and solver: parameters, gradients
+    and optimiser state, the epoch's shuffled data, and the work arrays of the batches and of
+    the full-set passes, which run in groups of models within ``engine.GROUP_BYTES``. It does
+    not depend on the epochs (what a run keeps per epoch is ``max_stored``).
+
+    >>> from reluscope.config import DEFAULTS
+    >>> estimate_working(DEFAULTS) < MAX_WORKING / 10
+    True
+    """
+    n_train, n_val = _split(settings)
+    layer_units = (n_features, *settings.hidden_layers, n_outputs)
+    return working_bytes(
+        layer_units,
+        n_train,
+        _models(settings),
+        settings.batch_size,
+        n_eval=n_val,
+        solver=settings.solver,
+    )
+
+
+def cap_working(
+    settings: Settings,
+    n_features: int = 2,
+    n_outputs: int = 1,
+    *,
+    max_working: int | None = None,
+) -> tuple[Settings, Notice | None]:
+    """Reduce the seeds so that one run's work arrays stay within ``max_working`` bytes
+    (default :data:`MAX_WORKING`).
+
+    Every activation is kept (they are what a run compares); at least one seed is trained.
+    The notice names the cap (``max_working``), the seeds asked for and the seeds trained.
+    """
+    max_working = MAX_WORKING if max_working is None else max_working
+    size = (n_features, n_outputs)
+    working = estimate_working(settings, *size)
+    if working <= max_working:
+        return settings, None
+    n_seeds = settings.n_seeds - 1  # the estimate grows with the models, so with the seeds
+    while n_seeds > 1 and estimate_working(replace(settings, n_seeds=n_seeds), *size) > max_working:
+        n_seeds -= 1
+    seeds = "1 seed" if n_seeds == 1 else f"{n_seeds} seeds"
+    message = (
+        f"n_seeds: this network and data need about {working / 2**20:.0f} MB of working memory "
+        f"to train {settings.n_seeds} seeds at once, above the cap of "
+        f"{max_working / 2**20:.0f} MB per training (max_working); training {seeds} instead."
+    )
+    notice = Notice("n_seeds", message, settings.n_seeds, f"at most {seeds}", "max_working")
+    return replace(settings, n_seeds=n_seeds), notice

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from reluscope.datasets.csv_table import parse_error, read_header
 from reluscope.datasets.csv_text import (
     check_header,
+    check_lines,
     decode_text,
     file_error,
     internal_error,
@@ -61,7 +62,8 @@ def read_csv_source(
     """Read a CSV file's bytes once into a :class:`CsvSource`, or say why it is not usable.
 
     The header line is bounded on the raw bytes before it is split (length and field count,
-    :func:`~reluscope.datasets.csv_text.check_header`).
+    :func:`~reluscope.datasets.csv_text.check_header`), and so is every line's length
+    (:func:`~reluscope.datasets.csv_text.check_lines`).
 
     Parameters
     ----------
@@ -88,6 +90,7 @@ def read_csv_source(
 def _read(path_or_buffer, max_columns: int, max_bytes: int) -> CsvSource:
     raw, name = read_bytes(path_or_buffer, max_bytes)
     check_header(raw, max_columns)
+    check_lines(raw)
     text, encoding = decode_text(raw)
     del raw  # the text is all that is kept
     if not text.strip():

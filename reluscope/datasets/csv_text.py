@@ -1,7 +1,8 @@
 """From a CSV source to its text: reading the bytes, decoding them, guessing the separator.
 
 The header line is bounded on the raw bytes (:func:`check_header`) before anything splits it,
-so that a file whose first line holds millions of names is refused without building them.
+so that a file whose first line holds millions of names is refused without building them; so is
+every other line (:func:`check_lines`), so that no row of millions of cells is split either.
 Decoding follows one documented rule (:func:`decode_text`): UTF-16 with a byte-order mark,
 else UTF-8, else Windows-1252 only when no line is UTF-8 — a file mixing UTF-8 with another
 8-bit encoding is refused, naming a line of each, rather than decoded wrongly.
@@ -18,7 +19,9 @@ import os
 import re
 from pathlib import Path
 
-from reluscope.datasets.limits import MAX_HEADER_BYTES
+import numpy as np
+
+from reluscope.datasets.limits import MAX_HEADER_BYTES, MAX_LINE_BYTES
 from reluscope.errors import DatasetError
 
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -26,6 +29,8 @@ SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SNIFF_CHARS = 64 * 1024
 """The separator is guessed from at most this many characters at the start of the file."""
 _SNIFF_ROWS = 50
+# code units scanned at a time for line breaks: a few MB of index arrays at most
+_LINE_CHUNK = 256 * 1024
 # C0 controls other than tab, newline and carriage return never occur in a text CSV
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f]")
 # one row of a CSV file: quoted fields may hold anything, other text no line break
@@ -173,6 +178,49 @@ def check_header(raw: bytes, max_columns: int, max_header_bytes: int = MAX_HEADE
         start = end + (2 if head.startswith("\r\n", end) else 1)
     if longer:
         raise too_long
+
+
+def check_lines(raw: bytes, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+    """Refuse a file with a line longer than ``max_line_bytes`` bytes, from the raw bytes.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``; a UTF-16 file (with its byte-order
+    mark) is scanned in code units of two bytes. The scan runs in chunks, so it holds a few
+    MB whatever the size of the file.
+
+    Raises
+    ------
+    DatasetError
+        ``field="file"``, naming the line and the limit (``value`` is ``max_line_bytes``).
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "<" if raw.startswith(b"\xff\xfe") else ">"
+        units = np.frombuffer(raw, dtype=f"{order}u2", count=len(raw) // 2)
+        limit = max_line_bytes // 2
+    else:
+        units, limit = np.frombuffer(raw, dtype=np.uint8), max_line_bytes
+    line_start = 0  # where the line being scanned starts
+    for start in range(0, len(units), _LINE_CHUNK):
+        chunk = units[start : start + _LINE_CHUNK]
+        breaks = np.flatnonzero((chunk == 10) | (chunk == 13)) + start
+        if breaks.size:
+            lengths = np.diff(breaks, prepend=line_start - 1) - 1
+            longest = int(np.argmax(lengths))
+            if lengths[longest] > limit:
+                _line_too_long(raw, units, breaks[longest] - lengths[longest], max_line_bytes)
+            line_start = int(breaks[-1]) + 1
+        if start + len(chunk) - line_start > limit:  # the line still open is too long already
+            _line_too_long(raw, units, line_start, max_line_bytes)
+
+
+def _line_too_long(raw: bytes, units: np.ndarray, offset: int, max_line_bytes: int) -> None:
+    before = units[:offset]
+    crlf = np.count_nonzero((before[:-1] == 13) & (before[1:] == 10))
+    line = np.count_nonzero(before == 10) + np.count_nonzero(before == 13) - crlf + 1
+    raise file_error(
+        f"line {line} is longer than max_line_bytes={max_line_bytes} bytes, far more than a "
+        "row of numbers or labels needs. Check that the file has a line break after every row.",
+        max_line_bytes,
+    )
 
 
 def decode(raw: bytes) -> str:

@@ -9,6 +9,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_HEADER_BYTES",
     "MAX_INFERRED_CLASSES",
+    "MAX_LINE_BYTES",
     "MAX_ROWS",
     "MIN_PER_CLASS",
     "MIN_ROWS",
@@ -23,6 +24,10 @@ MAX_BYTES = 50 * 2**20
 MAX_HEADER_BYTES = 64 * 1024
 """Cap on a CSV file's header line (with any blank lines before it), checked on the raw bytes
 before the line is split into names."""
+MAX_LINE_BYTES = 256 * 1024
+"""Cap on every line of a CSV file, checked on the raw bytes before any row is split into cells:
+a row of millions of cells is refused, not built (splitting a line this long holds a few MB; a
+single cell is bounded lower, by the ``csv`` module's field limit of 128 KiB)."""
 MIN_ROWS = 10
 """A CSV file needs at least this many data rows."""
 MAX_CLASSES = 50

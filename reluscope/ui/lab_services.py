@@ -21,6 +21,7 @@ from reluscope.config import CAPS, FIELDS, LIVE_SWEEP_START, Caps
 from reluscope.errors import InvalidParameterError
 from reluscope.frames.lab import LIVE_SWEEP_DATA, SHIPPED_MOMENTUM
 from reluscope.sweep.grid import SEED_COUNT_FIELD
+from reluscope.ui.gate import training_gate
 from reluscope.ui.services import ProgressBar
 from reluscope.validation import check_choice, check_integer
 
@@ -216,13 +217,15 @@ def precomputed(name: str) -> pd.DataFrame:
 def _live_sweep(request: LiveSweep, _progress=None) -> pd.DataFrame:
     from reluscope.sweep import run_sweep
 
-    result = run_sweep(
-        request.grid(),
-        epochs=request.epochs,
-        momentum=SHIPPED_MOMENTUM["sweep"],
-        progress=_progress,
-        **LIVE_SWEEP_DATA,
-    )
+    # a sweep trains as much as a comparison: it takes a slot of the server's training gate
+    with training_gate().slot(None if _progress is None else _progress.waiting):
+        result = run_sweep(
+            request.grid(),
+            epochs=request.epochs,
+            momentum=SHIPPED_MOMENTUM["sweep"],
+            progress=_progress,
+            **LIVE_SWEEP_DATA,
+        )
     return result.runs
 
 

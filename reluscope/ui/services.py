@@ -7,6 +7,11 @@ and :func:`frame` keeps what a frames function derives from it. Each store evict
 recently used entries once its bytes (counted by :func:`nbytes`) pass its bound, so a busy
 hosted demo cannot grow without limit.
 
+Trainings pass the server's gate (:mod:`reluscope.ui.gate`): a few at a time, with a message
+while a session waits, and a cached result never waits. With each training's working memory
+capped (``reluscope.config.budget.cap_working``), this bounds the server's memory whatever
+the number of visitors.
+
 Errors the user can act on (:class:`~reluscope.errors.InvalidParameterError`,
 :class:`~reluscope.errors.DatasetError`) are shown with ``st.error`` and stop only the page
 body: the sidebar stays, so the user can fix the setting.
@@ -32,9 +37,11 @@ import streamlit as st
 
 from reluscope import config
 from reluscope.config import CAPS, UPLOAD, Caps, Notice, Settings
+from reluscope.config.budget import cap_working
 from reluscope.errors import DatasetError, InvalidParameterError
 from reluscope.ui.components import escape_markdown
 from reluscope.ui.components import show_chart as show_altair_chart
+from reluscope.ui.gate import training_gate
 from reluscope.ui.sidebar import Choice, is_generated
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "run_settings",
     "show_chart",
     "training",
+    "working_settings",
 ]
 
 USER_ERRORS = (InvalidParameterError, DatasetError)
@@ -62,6 +70,8 @@ PROGRESS_DELAY = 0.3
 # byte bounds of the stores: a comparison keeps every model's weights at every epoch
 COMPARISON_BYTES = 512 * 2**20
 DATASET_BYTES = 256 * 2**20
+# the caps that lower the epochs for the size of a run (config.cap_work)
+RUN_SIZE_CAPS = ("max_work", "max_stored")
 
 
 def nbytes(value, _seen: set[int] | None = None) -> int:
@@ -353,6 +363,10 @@ class ProgressBar:
     def _draw(self, fraction: float) -> None:
         self._slot.progress(fraction, text=f"{self._label} {fraction:.0%}")
 
+    def waiting(self, message: str) -> None:
+        """Show ``message`` (a wait for a training slot) where the bar will be."""
+        self._context.run(self._slot.info, message, icon=":material/hourglass_top:")
+
     def close(self) -> None:
         self._context.run(self._slot.empty)
 
@@ -368,28 +382,54 @@ def run_settings(settings: Settings, data, caps: Caps = CAPS) -> tuple[Settings,
     return replace(settings, epochs=capped.epochs), notice
 
 
-def training(settings: Settings, data, caps: Caps = CAPS):
+def working_settings(
+    settings: Settings, data, caps: Caps | None = CAPS
+) -> tuple[Settings, Notice | None]:
+    """The settings to train on ``data``: seeds lowered to the working-memory cap for its size
+    (``reluscope.config.budget.cap_working``; none when ``caps`` is ``None``)."""
+    if caps is None:
+        return settings, None
+    sized = replace(settings, n_samples=data.n_samples)
+    capped, notice = cap_working(sized, data.n_features, n_outputs(data))
+    return replace(settings, n_seeds=capped.n_seeds), notice
+
+
+def training(settings: Settings, data, caps: Caps = CAPS, asked_epochs: int | None = None):
     """Train (or fetch from the cache) the comparison these settings describe on ``data``.
 
-    Returns the comparison and the settings actually trained (the compute cap may lower the
-    epochs for wide data). Errors are shown with ``st.error`` and stop the page body.
+    Returns the comparison and the settings actually trained (the memory cap may lower the
+    seeds, the compute caps the epochs, for large data). ``asked_epochs`` are the epochs asked
+    for before a run-size cap lowered ``settings.epochs``: when the memory cap lowers the seeds,
+    the fewer models get as many of them as the compute caps allow. A training waits for a slot
+    of the :func:`~reluscope.ui.gate.training_gate` (with a message), or for the same training
+    in another session; a cached result is returned at once. Errors are shown with
+    ``st.error`` and stop the page body.
     """
+    settings, memory = working_settings(settings, data, caps)
+    if memory is not None and asked_epochs is not None:
+        settings = replace(settings, epochs=asked_epochs)
     settings, notice = run_settings(settings, data, caps)
-    if notice is not None:
-        st.warning(notice.message)
+    for capped in (memory, notice):
+        if capped is not None:
+            st.warning(capped.message, icon=":material/warning:")
     store, key = _comparisons(), (settings, fingerprint(data))
     result = store.get(key)
     if result is not None:
         return result, settings
     progress = ProgressBar()
+
+    def build():
+        trained = _train(settings, data, progress=progress)
+        store.put(key, trained)  # before the gate lets sessions waiting for it look it up
+        return trained
+
     try:
-        result = _train(settings, data, progress=progress)
+        result = training_gate().once(key, build, lambda: store.get(key), progress.waiting)
     except USER_ERRORS as error:
         st.error(f"**Training failed.** {error}")
         st.stop()
     finally:
         progress.close()
-    store.put(key, result)
     return result, settings
 
 
@@ -461,5 +501,7 @@ def comparison(choice: Choice, caps: Caps = CAPS):
         The raw (unstandardised) dataset.
     """
     data = dataset(choice, caps)
-    result, settings = training(choice.settings, data, caps)
+    # the epochs asked for, if the sidebar's run-size check lowered them for these settings
+    asked = [n.value for n in choice.notices if n.cap in RUN_SIZE_CAPS and n.field == "epochs"]
+    result, settings = training(choice.settings, data, caps, *asked[:1])
     return result, settings, data
