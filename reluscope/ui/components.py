@@ -9,7 +9,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "escape_markdown", "notices", "show_chart"]
+__all__ = ["escape_markdown", "notices", "show_chart"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -49,17 +49,3 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
     width = "content" if isinstance(chart, _COMPOUND) else "stretch"
     st.altair_chart(chart, width=width, key=key)
 
-
-def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:
-    """A slider over epochs 0..n (default the last), bound to the URL; the value is in range
-    even when a link or an earlier run left the slider past the epochs now trained."""
-    epoch = where.slider(
-        label,
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key=key,
-        bind="query-params",
-        help="0 is the initialisation, before any update.",
-    )
-    return min(int(epoch), comparison.n_epochs)

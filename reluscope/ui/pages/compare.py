@@ -3,8 +3,11 @@
 import streamlit as st
 
 from reluscope import charts, frames
+from reluscope.charts import network as network_charts
 from reluscope.diagnostics import DIVERGENCE_RULE
+from reluscope.frames import network as network_frames
 from reluscope.ui import components, services
+from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -60,24 +63,41 @@ if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
-@st.fragment
-def loss_section(loss, plateaus):
-    """The loss chart; its log-scale toggle redraws this section only."""
+def loss_section(loss, plateaus, epoch: int):
+    """The loss chart, its cursor at ``epoch``; its log-scale toggle redraws the animated part
+    only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
     loss = frames.log_safe(loss) if log_scale else loss
-    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale))
+    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale, epoch=epoch))
 
 
-loss_section(curves.loss, curves.plateaus)
-st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(curves.score, score_title))
-st.subheader("Dead units per hidden layer")
-st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(curves.dead_fraction))
+def at_epoch(epoch: int) -> None:
+    """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
+    loss_section(curves.loss, curves.plateaus, epoch)
+    st.subheader(score_title.capitalize())
+    components.show_chart(charts.score_chart(curves.score, score_title))
+    st.subheader("Dead units per hidden layer")
+    st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
+    components.show_chart(charts.dead_fraction_chart(curves.dead_fraction, epoch=epoch))
+    seed = comparison.seeds[0]
+    st.subheader(f"The network at epoch {epoch}")
+    st.caption(
+        f"Seed {seed}; each unit in its state. The Units page draws it larger, with each "
+        "unit's output map."
+    )
+    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    components.show_chart(
+        network_charts.network_chart(
+            drawing, height=180, panel_width=200, columns=min(len(comparison.activations), 6)
+        )
+    )
+
+
+player(comparison.n_epochs, at_epoch)
 
 st.download_button(
     "Download history (CSV)",
