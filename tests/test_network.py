@@ -230,3 +230,11 @@ def test_unit_maps_chart_is_a_small_map_per_unit_white_at_zero(doomed):
     colour = spec["spec"]["encoding"]["color"]
     assert colour["field"] == "value" and colour["scale"]["domain"] == [-1, 0, 1]
     assert colour["scale"]["range"][1] == "#ffffff"  # a dead ReLU's map is blank
+
+
+def test_network_panels_stretch_and_carry_the_legends_once(doomed):
+    panels = network_charts.network_panels(network.network_drawing(doomed, 0, 1))
+    specs = [panel.to_dict() for panel in panels]
+    assert len(specs) == 2 and all("width" not in spec for spec in specs)
+    legends = [spec["layer"][1]["encoding"]["color"].get("legend", {}) for spec in specs]
+    assert legends[0] is None and legends[1] is not None

@@ -13,7 +13,7 @@ from reluscope.charts.states import state_legend_color, state_shape
 from reluscope.frames import require_columns
 from reluscope.frames.network import EDGE_COLUMNS, NODE_COLUMNS, NetworkDrawing
 
-__all__ = ["EDGE_COLORS", "network_chart", "unit_maps_chart"]
+__all__ = ["EDGE_COLORS", "network_chart", "network_panels", "unit_maps_chart"]
 
 # Okabe-Ito blue and vermillion, as TensorFlow Playground draws signs (blue +, orange −)
 EDGE_COLORS = {"positive": "#0072b2", "negative": "#d55e00"}
@@ -26,7 +26,7 @@ def _layer_name(layer: int, n_layers: int) -> str:
     return "input" if layer == 0 else "output" if layer == n_layers - 1 else f"hidden {layer}"
 
 
-def _one_network(nodes, edges, *, height, width, max_units, title) -> alt.LayerChart:
+def _one_network(nodes, edges, *, height, width, max_units, title, legends) -> alt.LayerChart:
     n_layers = int(nodes["layer"].max()) + 1
     half = max(max_units - 1, 1) / 2 + 0.7
     x = alt.X("column:Q", axis=None, scale=alt.Scale(domain=[-0.45, n_layers - 0.55]))
@@ -45,7 +45,11 @@ def _one_network(nodes, edges, *, height, width, max_units, title) -> alt.LayerC
                 "sign:N",
                 title="weight",
                 scale=alt.Scale(domain=list(EDGE_COLORS), range=list(EDGE_COLORS.values())),
-                legend=alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3),
+                legend=(
+                    alt.Legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=3)
+                    if legends
+                    else None
+                ),
             ),
             strokeWidth=alt.StrokeWidth(
                 "magnitude:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 3.5]), legend=None
@@ -69,7 +73,7 @@ def _one_network(nodes, edges, *, height, width, max_units, title) -> alt.LayerC
         .encode(
             x=x,
             y=y,
-            color=state_legend_color(),
+            color=state_legend_color() if legends else state_legend_color().legend(None),
             shape=state_shape(),
             opacity=alt.Opacity("shade:Q", scale=None),
             tooltip=[
@@ -103,19 +107,21 @@ def _one_network(nodes, edges, *, height, width, max_units, title) -> alt.LayerC
         .mark_text(baseline="bottom", fontSize=10, color="#555555")
         .encode(x=x, y=y, text="text:N")
     )
-    return alt.layer(lines, units, end_points, header_marks).properties(
-        title=alt.Title(title, anchor="start"), height=height, width=width
+    chart = alt.layer(lines, units, end_points, header_marks).properties(
+        title=alt.Title(title, anchor="start"), height=height
     )
+    return chart if width is None else chart.properties(width=width)
 
 
-def network_chart(
+def network_panels(
     drawing: NetworkDrawing,
     *,
     height: int | None = None,
-    panel_width: int = 260,
-    columns: int | None = None,
-) -> alt.ConcatChart:
-    """Each activation's network side by side: layers as columns, units coloured by state.
+    panel_width: int | None = None,
+    legends: str = "last",
+) -> list[alt.LayerChart]:
+    """One chart per activation's network, for a page to lay out (side by side on a wide
+    screen, one above the other on a phone).
 
     A unit is coloured (and shaped) by its one state at ``drawing.epoch``, from
     :data:`~reluscope.charts.states.STATE_COLORS`; an alive unit is paler the less often it
@@ -126,19 +132,20 @@ def network_chart(
     Parameters
     ----------
     drawing : NetworkDrawing
-        :func:`reluscope.frames.network_drawing`.
+        :func:`reluscope.frames.network.network_drawing`.
     height : int, optional
         Panel height in pixels; default grows with the widest layer (200 … 520).
-    panel_width : int, default 260
-    columns : int, optional
-        Panels per row before wrapping; default all in one row.
+    panel_width : int, optional
+        Default none: each panel stretches to its container.
+    legends : {"last", "all"}
+        Which panels carry the state and weight legends.
     """
     require_columns(drawing.nodes, NODE_COLUMNS, "network chart")
     require_columns(drawing.edges, EDGE_COLUMNS, "network chart")
     if height is None:
         height = int(min(max(9 * drawing.max_units, 200), 520))
     names = list(dict.fromkeys(drawing.nodes["activation"]))
-    panels = [
+    return [
         _one_network(
             drawing.nodes[drawing.nodes["activation"] == name],
             drawing.edges[drawing.edges["activation"] == name],
@@ -146,9 +153,31 @@ def network_chart(
             width=panel_width,
             max_units=drawing.max_units,
             title=name,
+            legends=legends == "all" or index == len(names) - 1,
         )
-        for name in names
+        for index, name in enumerate(names)
     ]
+
+
+def network_chart(
+    drawing: NetworkDrawing,
+    *,
+    height: int | None = None,
+    panel_width: int = 260,
+    columns: int | None = None,
+) -> alt.ConcatChart:
+    """Each activation's network (:func:`network_panels`) in one chart, for saving as a figure.
+
+    Parameters
+    ----------
+    drawing : NetworkDrawing
+    height : int, optional
+        Panel height; default as in :func:`network_panels`.
+    panel_width : int, default 260
+    columns : int, optional
+        Panels per row before wrapping; default all in one row.
+    """
+    panels = network_panels(drawing, height=height, panel_width=panel_width, legends="all")
     return (
         alt.concat(*panels, columns=columns or len(panels))
         .resolve_scale(color="shared")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["escape_markdown", "notices", "show_chart"]
+__all__ = ["escape_markdown", "notices", "show_chart", "show_panels"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -49,3 +49,12 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
     width = "content" if isinstance(chart, _COMPOUND) else "stretch"
     st.altair_chart(chart, width=width, key=key)
 
+
+def show_panels(panels, per_row: int = 4) -> None:
+    """Charts side by side, ``per_row`` to a row, each stretched to its column; on a phone
+    Streamlit stacks the columns, so every panel gets the full width."""
+    for start in range(0, len(panels), per_row):
+        row = panels[start : start + per_row]
+        for column, chart in zip(st.columns(per_row), row, strict=False):
+            with column:
+                show_chart(chart)

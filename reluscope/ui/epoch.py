@@ -174,6 +174,7 @@ def _bar(n_epochs: int, playing: bool) -> int:
         format_func=lambda speed: f"{speed} epochs/s",
         on_change=_speed_changed,
         width=130,
+        label_visibility="collapsed",  # "10 epochs/s" names itself; the bar stays one row
     )
     return min(int(epoch), n_epochs)
 

@@ -41,6 +41,7 @@ __all__ = [
     "DATASET_BYTES",
     "USER_ERRORS",
     "ByteBoundedStore",
+    "LiveCurves",
     "ProgressBar",
     "comparison",
     "dataset",
@@ -56,6 +57,9 @@ __all__ = [
 USER_ERRORS = (InvalidParameterError, DatasetError)
 # a progress bar appears only when training takes longer than this (seconds)
 PROGRESS_DELAY = 0.3
+# a training this long (seconds) shows its curves as they fill in, redrawn this often
+LIVE_DELAY = 1.0
+LIVE_EVERY = 1.0
 # byte bounds of the stores: a comparison keeps every model's weights at every epoch
 COMPARISON_BYTES = 512 * 2**20
 DATASET_BYTES = 256 * 2**20
@@ -354,6 +358,42 @@ class ProgressBar:
         self._context.run(self._slot.empty)
 
 
+class LiveCurves:
+    """A watcher for :data:`reluscope.engine.EPOCH_WATCH`: while a training lasts over
+    :data:`LIVE_DELAY` seconds, its loss and dead-unit curves so far, redrawn every
+    :data:`LIVE_EVERY` seconds, in a slot that :meth:`close` empties. It reads the state only
+    (:func:`reluscope.live.snapshot`), so the training is the one it would be unwatched.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._slot = st.empty()
+        self._started = time.perf_counter()
+        self._last = -math.inf
+
+    def __call__(self, state) -> None:
+        now = time.perf_counter()
+        if now - self._started < LIVE_DELAY or now - self._last < LIVE_EVERY:
+            return
+        self._last = now
+        from reluscope import charts, frames, live
+
+        settings = self._settings
+        so_far = live.snapshot(state, settings.hidden_layers, settings.activations, settings.seeds)
+        curves = frames.training_curves(so_far)
+        with self._slot.container():
+            st.caption(
+                f"Training: epoch {so_far.n_epochs} of {settings.epochs}. The curves fill in "
+                "as epochs complete."
+            )
+            left, right = st.columns(2)
+            left.altair_chart(charts.loss_chart(curves.loss), width="stretch")
+            right.altair_chart(charts.dead_fraction_chart(curves.dead_fraction), width="content")
+
+    def close(self) -> None:
+        self._slot.empty()
+
+
 def run_settings(settings: Settings, data, caps: Caps = CAPS) -> tuple[Settings, Notice | None]:
     """The settings to train on ``data``: epochs lowered to the compute caps for its size.
 
@@ -378,14 +418,19 @@ def training(settings: Settings, data, caps: Caps = CAPS):
     result = store.get(key)
     if result is not None:
         return result, settings
-    progress = ProgressBar()
+    from reluscope.engine import EPOCH_WATCH
+
+    progress, watch = ProgressBar(), LiveCurves(settings)
+    token = EPOCH_WATCH.set(watch)
     try:
         result = _train(settings, data, progress=progress)
     except USER_ERRORS as error:
         st.error(f"**Training failed.** {error}")
         st.stop()
     finally:
+        EPOCH_WATCH.reset(token)
         progress.close()
+        watch.close()
     store.put(key, result)
     return result, settings
 

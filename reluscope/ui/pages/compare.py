@@ -90,11 +90,7 @@ def at_epoch(epoch: int) -> None:
         "unit's output map."
     )
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
-    components.show_chart(
-        network_charts.network_chart(
-            drawing, height=180, panel_width=200, columns=min(len(comparison.activations), 6)
-        )
-    )
+    components.show_panels(network_charts.network_panels(drawing, height=180))
 
 
 player(comparison.n_epochs, at_epoch)

@@ -41,9 +41,7 @@ def at_epoch(epoch: int) -> None:
         "it fires. Blue edges are positive weights, vermillion negative, thicker for larger |w|."
     )
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
-    components.show_chart(
-        network_charts.network_chart(drawing, columns=min(len(comparison.activations), 4))
-    )
+    components.show_panels(network_charts.network_panels(drawing))
     if drawing.hidden_edges:
         st.caption(
             f"{drawing.hidden_edges} weights below {network_frames.EDGE_THRESHOLD:.0%} of their "
