@@ -22,8 +22,8 @@ from reluscope.ui.sidebar import SECTIONS, widget_value
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300  # seconds per run: a loaded CI machine trains slowly
 PAGES = {
-    "compare": 4,  # page file -> Altair charts it draws
-    "units": 5,
+    "compare": 8,  # page file -> Altair charts it draws (4 activations: 4 network panels)
+    "units": 8,
     "derivatives": 2,
     "gradients": 1,
     "boundary": 1,

@@ -40,15 +40,15 @@ VIEWPORT = {"width": 1280, "height": 1600}
 # page title in the navigation -> (its heading, the Altair charts it draws by default, or None
 # to wait until the number of charts settles)
 PAGES = {
-    "Compare": ("Compare activations", 3),
-    "Units": ("Units", 3),
+    "Compare": ("Compare activations", 8),  # with the network: a key and 4 panels
+    "Units": ("Units", 8),
     "Derivatives": ("Derivatives", 2),
     "Gradients": ("Gradients", 1),
     "Decision boundary": ("Decision boundary", 1),
     "Data": ("Data", 2),
     "Lab": ("Lab", None),
 }
-HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units
+HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units, the network
 
 # the page finished its run (it has a title) and at least ``n`` charts are drawn (charts load
 # lazily, so they can appear a moment after the run ends)

@@ -208,10 +208,30 @@ def test_network_chart_colours_units_by_state_and_edges_by_sign(doomed):
         "bias",
     }
     # the data a panel draws: relu's hidden units, the dead among them
-    datasets = spec["datasets"]
-    relu_units = pd.DataFrame(datasets[units["data"]["name"]])
-    assert set(relu_units["activation"]) == {"relu"}
-    assert "dead" in set(relu_units["state"])
+    assert spec["concat"][0]["title"]["text"] == "relu"
+    relu_units = pd.DataFrame(spec["datasets"][units["data"]["name"]])
+    assert len(relu_units) == 8 + 6 and "dead" in set(relu_units["state"])
+
+
+def test_network_panel_specs_are_the_panels_with_this_epochs_data(doomed):
+    for epoch in (0, 3):
+        drawing = network.network_drawing(doomed, 0, epoch)
+        specs = network_charts.network_panel_specs(drawing, height=200)
+        panels = [p.to_dict() for p in network_charts.network_panels(drawing, height=200)]
+        for spec, panel, name in zip(specs, panels, ("relu", "tanh"), strict=True):
+            assert spec["title"] == panel["title"]
+            assert [layer["mark"] for layer in spec["layer"]] == [
+                layer["mark"] for layer in panel["layer"]
+            ]
+            nodes = drawing.nodes[drawing.nodes["activation"] == name]
+            hidden = pd.DataFrame(spec["datasets"]["hidden"])
+            assert (
+                hidden["state"].tolist() == nodes.loc[nodes["role"] == "hidden", "state"].tolist()
+            )
+            edges = pd.DataFrame(spec["datasets"]["edges"])
+            expected = drawing.edges[drawing.edges["activation"] == name]
+            np.testing.assert_array_equal(edges["weight"], expected["weight"])
+            assert len(spec["datasets"]["ends"]) == 2 + 1
 
 
 def test_network_chart_names_missing_columns(doomed):
@@ -232,9 +252,15 @@ def test_unit_maps_chart_is_a_small_map_per_unit_white_at_zero(doomed):
     assert colour["scale"]["range"][1] == "#ffffff"  # a dead ReLU's map is blank
 
 
-def test_network_panels_stretch_and_carry_the_legends_once(doomed):
+def test_network_panels_stretch_and_leave_the_key_to_one_legend_row(doomed):
     panels = network_charts.network_panels(network.network_drawing(doomed, 0, 1))
     specs = [panel.to_dict() for panel in panels]
     assert len(specs) == 2 and all("width" not in spec for spec in specs)
-    legends = [spec["layer"][1]["encoding"]["color"].get("legend", {}) for spec in specs]
-    assert legends[0] is None and legends[1] is not None
+    assert all(spec["layer"][1]["encoding"]["color"]["legend"] is None for spec in specs)
+    key = network_charts.network_legend().to_dict()
+    rows = pd.DataFrame(key["datasets"][key["layer"][2]["data"]["name"]])
+    assert rows["label"].tolist() == [*states.STATE_ORDER, "positive weight", "negative weight"]
+    assert rows["color"].tolist() == [
+        *(states.STATE_COLORS[s] for s in states.STATE_ORDER),
+        *network_charts.EDGE_COLORS.values(),
+    ]

@@ -6,14 +6,30 @@ state palette (:mod:`reluscope.charts.states`): a dead unit is a near-black squa
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import pandas as pd
 
-from reluscope.charts.states import state_legend_color, state_shape
+from reluscope.charts.states import (
+    STATE_COLORS,
+    STATE_ORDER,
+    STATE_SHAPES,
+    state_legend_color,
+    state_shape,
+)
 from reluscope.frames import require_columns
 from reluscope.frames.network import EDGE_COLUMNS, NODE_COLUMNS, NetworkDrawing
 
-__all__ = ["EDGE_COLORS", "network_chart", "network_panels", "unit_maps_chart"]
+__all__ = [
+    "EDGE_COLORS",
+    "network_chart",
+    "network_legend",
+    "network_legend_spec",
+    "network_panel_specs",
+    "network_panels",
+    "unit_maps_chart",
+]
 
 # Okabe-Ito blue and vermillion, as TensorFlow Playground draws signs (blue +, orange −)
 EDGE_COLORS = {"positive": "#0072b2", "negative": "#d55e00"}
@@ -26,8 +42,10 @@ def _layer_name(layer: int, n_layers: int) -> str:
     return "input" if layer == 0 else "output" if layer == n_layers - 1 else f"hidden {layer}"
 
 
-def _one_network(nodes, edges, *, height, width, max_units, title, legends) -> alt.LayerChart:
-    n_layers = int(nodes["layer"].max()) + 1
+def _one_network(
+    hidden, edges, ends, *, n_layers, height, width, max_units, title, legends
+) -> alt.LayerChart:
+    """One activation's network; ``hidden``, ``edges``, ``ends`` are frames or named data."""
     half = max(max_units - 1, 1) / 2 + 0.7
     x = alt.X("column:Q", axis=None, scale=alt.Scale(domain=[-0.45, n_layers - 0.55]))
     y = alt.Y("row:Q", axis=None, scale=alt.Scale(domain=[-half, half + 0.9], reverse=True))
@@ -65,8 +83,6 @@ def _one_network(nodes, edges, *, height, width, max_units, title, legends) -> a
             ],
         )
     )
-    hidden = nodes[nodes["role"] == "hidden"]
-    ends = nodes[nodes["role"] != "hidden"]
     units = (
         alt.Chart(hidden)
         .mark_point(filled=True, stroke="#333333", strokeWidth=0.6, size=size)
@@ -118,7 +134,7 @@ def network_panels(
     *,
     height: int | None = None,
     panel_width: int | None = None,
-    legends: str = "last",
+    legends: bool = False,
 ) -> list[alt.LayerChart]:
     """One chart per activation's network, for a page to lay out (side by side on a wide
     screen, one above the other on a phone).
@@ -137,26 +153,122 @@ def network_panels(
         Panel height in pixels; default grows with the widest layer (200 … 520).
     panel_width : int, optional
         Default none: each panel stretches to its container.
-    legends : {"last", "all"}
-        Which panels carry the state and weight legends.
+    legends : bool, default False
+        Whether each panel carries the state and weight legends; without them, draw
+        :func:`network_legend` once beside the panels.
     """
     require_columns(drawing.nodes, NODE_COLUMNS, "network chart")
     require_columns(drawing.edges, EDGE_COLUMNS, "network chart")
     if height is None:
         height = int(min(max(9 * drawing.max_units, 200), 520))
     names = list(dict.fromkeys(drawing.nodes["activation"]))
+    n_layers = int(drawing.nodes["layer"].max()) + 1
     return [
         _one_network(
-            drawing.nodes[drawing.nodes["activation"] == name],
-            drawing.edges[drawing.edges["activation"] == name],
+            *_parts(drawing, name),
+            n_layers=n_layers,
             height=height,
             width=panel_width,
             max_units=drawing.max_units,
             title=name,
-            legends=legends == "all" or index == len(names) - 1,
+            legends=legends,
         )
-        for index, name in enumerate(names)
+        for name in names
     ]
+
+
+# the columns each layer of a panel reads: what a frame's data carries to the browser
+_HIDDEN_FIELDS = ["layer", "unit", "column", "row", "state", "shade", "on_rate", "z_max", "bias"]
+_END_FIELDS = ["column", "row", "role", "label"]
+_EDGE_FIELDS = [
+    "layer", "source", "target", "column", "row", "column_end", "row_end", "weight",
+    "magnitude", "sign",
+]  # fmt: skip
+
+
+def _parts(drawing: NetworkDrawing, name: str):
+    """The hidden units, the edges and the inputs and outputs of one activation's network."""
+    nodes = drawing.nodes[drawing.nodes["activation"] == name]
+    hidden = nodes.loc[nodes["role"] == "hidden", _HIDDEN_FIELDS]
+    ends = nodes.loc[nodes["role"] != "hidden", _END_FIELDS]
+    edges = drawing.edges.loc[drawing.edges["activation"] == name, _EDGE_FIELDS]
+    return hidden, edges, ends
+
+
+@functools.lru_cache(maxsize=64)
+def _panel_template(n_layers: int, max_units: int, height: int, title: str) -> dict:
+    """A panel's Vega-Lite spec over named data (``hidden``, ``edges``, ``ends``): built and
+    validated by Altair once per network shape, then only its data change."""
+    names = (alt.Data(name="hidden"), alt.Data(name="edges"), alt.Data(name="ends"))
+    chart = _one_network(
+        *names, n_layers=n_layers, height=height, width=None, max_units=max_units,
+        title=title, legends=False,
+    )  # fmt: skip
+    return chart.to_dict()
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (the fields a panel reads hold no NaN: inputs and outputs carry no
+    on-rate), built column by column, which is several times faster than pandas' records."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def network_panel_specs(drawing: NetworkDrawing, *, height: int | None = None) -> list[dict]:
+    """:func:`network_panels` without legends, as Vega-Lite specs for Play's frames.
+
+    The same network shape always gives the same spec but for its data, so the spec is
+    built and validated once (per shape, height and activation) and each frame fills in the
+    data: a frame costs a conversion of its rows, not a new Altair chart.
+    """
+    require_columns(drawing.nodes, NODE_COLUMNS, "network chart")
+    require_columns(drawing.edges, EDGE_COLUMNS, "network chart")
+    if height is None:
+        height = int(min(max(9 * drawing.max_units, 200), 520))
+    n_layers = int(drawing.nodes["layer"].max()) + 1
+    specs = []
+    for name in dict.fromkeys(drawing.nodes["activation"]):
+        template = _panel_template(n_layers, drawing.max_units, height, name)
+        hidden, edges, ends = _parts(drawing, name)
+        data = {"hidden": _records(hidden), "edges": _records(edges), "ends": _records(ends)}
+        specs.append({**template, "datasets": {**template.get("datasets", {}), **data}})
+    return specs
+
+
+def network_legend() -> alt.LayerChart:
+    """The network panels' key in one row: the four unit states (colour and shape) and the
+    two weight signs, for pages that draw :func:`network_panels` without legends."""
+    entries = [
+        (label, STATE_COLORS[state], STATE_SHAPES[state], "unit")
+        for label, state in ((state, state) for state in STATE_ORDER)
+    ] + [(f"{sign} weight", color, "stroke", "edge") for sign, color in EDGE_COLORS.items()]
+    key = pd.DataFrame(entries, columns=["label", "color", "shape", "kind"])
+    # states on one row, weight signs on the next: four entries fit a phone's width
+    key["position"] = [*range(len(STATE_ORDER)), *range(len(EDGE_COLORS))]
+    key["row"] = (key["kind"] == "edge").astype(int)
+    x = alt.X("position:O", axis=None)
+    y = alt.Y("row:O", axis=None)
+    symbols = (
+        alt.Chart(key[key["kind"] == "unit"])
+        .mark_point(
+            filled=True, size=110, opacity=1, stroke="#333333", strokeWidth=0.6, xOffset=-32
+        )
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("color:N", scale=None),
+            shape=alt.Shape("shape:N", scale=None),
+        )
+    )
+    lines = (
+        alt.Chart(key[key["kind"] == "edge"])
+        .mark_tick(orient="horizontal", thickness=3, size=12, xOffset=-34)
+        .encode(x=x, y=y, color=alt.Color("color:N", scale=None))
+    )
+    labels = (
+        alt.Chart(key).mark_text(align="left", dx=-18, fontSize=11).encode(x=x, y=y, text="label:N")
+    )
+    return alt.layer(symbols, lines, labels).properties(height=50).configure_view(stroke=None)
 
 
 def network_chart(
@@ -177,7 +289,7 @@ def network_chart(
     columns : int, optional
         Panels per row before wrapping; default all in one row.
     """
-    panels = network_panels(drawing, height=height, panel_width=panel_width, legends="all")
+    panels = network_panels(drawing, height=height, panel_width=panel_width, legends=True)
     return (
         alt.concat(*panels, columns=columns or len(panels))
         .resolve_scale(color="shared")
@@ -235,3 +347,13 @@ def unit_maps_chart(maps: pd.DataFrame, *, tile: int = 64, columns: int = 8) -> 
         columns=columns,
         spacing=6,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _legend_spec() -> dict:
+    return network_legend().to_dict()
+
+
+def network_legend_spec() -> dict:
+    """:func:`network_legend` as a Vega-Lite spec, built once (every Play frame draws it)."""
+    return dict(_legend_spec())

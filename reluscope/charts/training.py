@@ -21,7 +21,15 @@ from reluscope.charts.theme import (
 )
 from reluscope.frames import require_columns
 
-__all__ = ["dead_fraction_chart", "grad_norm_chart", "loss_chart", "score_chart"]
+__all__ = [
+    "CURSOR",
+    "dead_fraction_chart",
+    "epoch_cursor",
+    "grad_norm_chart",
+    "loss_chart",
+    "move_cursor",
+    "score_chart",
+]
 
 SPLIT_DASHES = {"train": [1, 0], "validation": [6, 3]}
 METRIC_TITLES = {"loss": "loss", "score": "accuracy"}
@@ -92,16 +100,40 @@ def loss_chart(
     return alt.layer(*layers)
 
 
+CURSOR = "epoch_cursor"  # the Vega-Lite parameter holding the cursor's epoch
+
+
 def epoch_cursor(frame: pd.DataFrame, epoch: int) -> alt.Chart:
     """A vertical rule at ``epoch``, drawn from ``frame``'s own rows (so a faceted chart can
-    hold it): one rule per panel, labelled with the epoch."""
+    hold it): one rule per panel. The epoch is the parameter :data:`CURSOR`, so a drawn
+    chart's spec moves its cursor with :func:`move_cursor`, without a new chart."""
+    cursor = alt.param(name=CURSOR, value=int(epoch))
     return (
         alt.Chart(frame)
-        .transform_filter(alt.datum.epoch == int(epoch))
+        .transform_filter(f"datum.epoch == {CURSOR}")
         .transform_aggregate(epoch="min(epoch)")
         .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
         .encode(x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="shown epoch")])
+        .add_params(cursor)
     )
+
+
+def move_cursor(spec: dict, epoch: int) -> dict:
+    """A copy of a chart's Vega-Lite ``spec`` with its :data:`CURSOR` at ``epoch`` (the
+    spec itself is left as it is)."""
+
+    def moved(node):
+        if isinstance(node, dict):
+            if node.get("name") == CURSOR and "value" in node:
+                return {**node, "value": int(epoch)}
+            return {
+                key: moved(value) if key != "datasets" else value for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        return node
+
+    return moved(spec)
 
 
 def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:

@@ -20,6 +20,7 @@ from reluscope.validation import check_integer, check_real
 
 __all__ = [
     "EDGE_THRESHOLD",
+    "MAP_CELLS",
     "MAP_POINTS",
     "MAX_EDGES",
     "NetworkDrawing",
@@ -31,7 +32,8 @@ __all__ = [
 EDGE_THRESHOLD = 0.25
 # at most this many edges (the largest |w|) between two layers, so 4 × 64 stays readable
 MAX_EDGES = 96
-MAP_POINTS = 16  # per axis of a unit's output map
+MAP_POINTS = 16  # per axis of a unit's output map, at most
+MAP_CELLS = 4800  # cells of a layer's maps together, so a frame stays light to draw
 _MARGIN = 0.5  # around the training data, in standardised units
 
 NODE_COLUMNS = [
@@ -213,7 +215,7 @@ def network_drawing(
 
 
 def unit_maps(
-    comparison, activation: str, seed: int, epoch: int, layer: int, points: int = MAP_POINTS
+    comparison, activation: str, seed: int, epoch: int, layer: int, points: int | None = None
 ) -> pd.DataFrame:
     """Each unit's output f(z) over the (standardised) input plane of 2-D data.
 
@@ -229,8 +231,9 @@ def unit_maps(
     seed, epoch : int
     layer : int
         Hidden layer, 1-based.
-    points : int, default :data:`MAP_POINTS`
-        Grid points per axis.
+    points : int, optional
+        Grid points per axis; default :data:`MAP_POINTS`, fewer when the layer's maps would
+        pass :data:`MAP_CELLS` cells together (8 per axis for 64 units).
 
     Returns
     -------
@@ -242,9 +245,12 @@ def unit_maps(
     train = comparison.train
     if train.n_features != 2:
         raise ValueError(f"unit maps need 2-D data; this data has {train.n_features} features.")
-    points = check_integer("points", points, 2, 200)
     epoch = check_integer("epoch", epoch, 0, comparison.n_epochs)
     history = comparison.runs[(activation, seed)].history
+    if points is None:
+        width = history.hidden_layers[layer - 1]
+        points = max(min(MAP_POINTS, int(np.sqrt(MAP_CELLS / width))), 4)
+    points = check_integer("points", points, 2, 200)
     at = min(epoch, history.n_epochs)
     low = train.X.min(axis=0) - _MARGIN
     high = train.X.max(axis=0) + _MARGIN

@@ -50,11 +50,16 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
     st.altair_chart(chart, width=width, key=key)
 
 
-def show_panels(panels, per_row: int = 4) -> None:
-    """Charts side by side, ``per_row`` to a row, each stretched to its column; on a phone
-    Streamlit stacks the columns, so every panel gets the full width."""
-    for start in range(0, len(panels), per_row):
-        row = panels[start : start + per_row]
-        for column, chart in zip(st.columns(per_row), row, strict=False):
-            with column:
-                show_chart(chart)
+def show_panels(panels, per_row: int = 4, key: str | None = None) -> None:
+    """Charts (Altair charts or Vega-Lite specs) side by side, ``per_row`` to a row, each
+    stretched to its column; on a phone Streamlit stacks the columns, so every panel gets the
+    full width. ``key`` names the container that holds them."""
+    with st.container(key=key):
+        for start in range(0, len(panels), per_row):
+            row = panels[start : start + per_row]
+            for column, chart in zip(st.columns(per_row), row, strict=False):
+                with column:
+                    if isinstance(chart, dict):
+                        st.vega_lite_chart(spec=chart, width="stretch")
+                    else:
+                        show_chart(chart)

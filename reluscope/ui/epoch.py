@@ -1,19 +1,20 @@
 """One epoch for every page: a transport bar with Play, Pause, Step back, Step forward and a speed.
 
 Every page that shows a state at an epoch (Compare, Units, Derivatives, Decision boundary)
-draws it with :func:`player`: the bar sits in the page's bottom bar (``st.bottom``), the same
-spot on every page and in view while the charts scroll, and the epoch lives in the URL as
-``epoch`` (the older ``units_epoch``, ``derivatives_epoch`` and ``boundary_epoch`` still
-open it). Play steps through the recorded history — nothing is retrained — by rerunning only a
-fragment (``st.fragment(run_every=...)``): the bar and the page's animated part, never the
-rest of the page.
+draws it with :func:`player`: the bar sits right above what it animates, in the same form on
+every page, and the epoch lives in the URL as ``epoch`` (the older ``units_epoch``,
+``derivatives_epoch`` and ``boundary_epoch`` still open it). Play steps through the recorded
+history — nothing is retrained — by rerunning only a fragment (``st.fragment(run_every=...)``):
+the bar and the page's animated part, never the rest of the page.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import altair as alt
 import streamlit as st
 
 from reluscope.config.fields import EPOCH_ALIASES, EPOCH_KEY
@@ -25,8 +26,13 @@ __all__ = [
     "MIN_FRAME_SECONDS",
     "SPEEDS",
     "Frames",
+    "chart_spec",
+    "dead_fraction_spec",
     "frames_for",
+    "loss_spec",
     "player",
+    "score_spec",
+    "show_spec",
 ]
 
 SPEEDS = (1, 2, 5, 10, 20, 50)  # epochs per second Play offers
@@ -38,6 +44,8 @@ SPEED_KEY = "epoch_speed"
 _PLAYING = "reluscope.epoch.playing"
 _RESTART = "reluscope.epoch.restart"  # a full rerun starts or stops the fragment's timer
 _LINK_READ = "reluscope.epoch.link_read"
+_FRAME_SECONDS = "reluscope.epoch.frame_seconds"  # how long a frame took to draw, smoothed
+_HEADROOM = 1.5  # frames this much longer apart than one takes: timer ticks never pile up
 _NOTICE = "reluscope.epoch.notice"  # what reading the link changed, shown until the epoch moves
 
 
@@ -49,14 +57,17 @@ class Frames:
     step: int
 
 
-def frames_for(speed: float) -> Frames:
+def frames_for(speed: float, frame_seconds: float = 0.0) -> Frames:
     """The frame plan of ``speed`` epochs per second: one epoch a frame while frames can be
-    ``1 / speed`` apart, several once that would be shorter than :data:`MIN_FRAME_SECONDS`.
+    ``1 / speed`` apart, several once that would be shorter than :data:`MIN_FRAME_SECONDS`
+    or than a frame takes to draw (``frame_seconds``, with room for the round trip): a slow
+    machine shows fewer frames, at the same speed.
 
-    >>> frames_for(2), frames_for(50)
-    (Frames(interval=0.5, step=1), Frames(interval=0.25, step=12))
+    >>> frames_for(2), frames_for(50), frames_for(10, frame_seconds=0.4)
+    (Frames(interval=0.5, step=1), Frames(interval=0.25, step=12), Frames(interval=0.6, step=6))
     """
-    interval = max(1.0 / float(speed), MIN_FRAME_SECONDS)
+    interval = max(1.0 / float(speed), MIN_FRAME_SECONDS, _HEADROOM * float(frame_seconds))
+    interval = round(interval, 2)
     return Frames(interval=interval, step=max(1, round(float(speed) * interval)))
 
 
@@ -204,12 +215,13 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
     if state.get(EPOCH_KEY, 0) > n_epochs:  # a shorter run than the one the epoch was set on
         _set(n_epochs)
     playing = bool(state.get(_PLAYING, False))
-    plan = frames_for(state.get(SPEED_KEY, DEFAULT_SPEED))
-    bar = st.bottom.container()
+    speed = state.get(SPEED_KEY, DEFAULT_SPEED)
+    plan = frames_for(speed, state.get(_FRAME_SECONDS, 0.0))
 
     def frame() -> None:
         if state.pop(_RESTART, False):
             st.rerun()  # a full run sets the fragment's timer anew
+        started = time.perf_counter()
         now_playing = bool(state.get(_PLAYING, False))
         if now_playing:
             epoch = min(_current(n_epochs) + plan.step, n_epochs)
@@ -217,11 +229,57 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
             if epoch >= n_epochs:  # the end: stop the timer
                 _set(epoch, playing=False)
                 now_playing = False
-        with bar:
+        with st.container(key="epoch_bar"):
             epoch = _bar(n_epochs, now_playing)
         draw(epoch)
+        if now_playing:  # a played frame's time (a paused one may build what frames reuse)
+            took = time.perf_counter() - started
+            state[_FRAME_SECONDS] = 0.5 * took + 0.5 * state.get(_FRAME_SECONDS, took)
+            wanted = frames_for(speed, state[_FRAME_SECONDS]).interval
+            if not plan.interval / 1.3 <= wanted <= plan.interval * 1.3:
+                state[_RESTART] = True  # the timer no longer fits the frames: set it anew
         if state.pop(_RESTART, False):
             st.rerun()
 
     st.fragment(frame, run_every=plan.interval if playing else None, key=key)()
     return _current(n_epochs)
+
+
+# -- what a frame draws: a chart's Vega-Lite spec built once, then only its cursor or data move
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart``, its data inline whatever their size (a frame reuses
+    it, so Altair builds and validates it once)."""
+    with alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
+
+
+def show_spec(spec: dict, compound: bool = False) -> None:
+    """Draw a Vega-Lite spec: stretched to the page, or at its own size for panels."""
+    st.vega_lite_chart(spec=spec, width="content" if compound else "stretch")
+
+
+def loss_spec(comparison, log_scale: bool) -> dict:
+    """The loss chart of :func:`reluscope.frames.training_curves`, with a movable cursor."""
+    from reluscope import charts, frames
+
+    curves = frames.training_curves(comparison)
+    loss = frames.log_safe(curves.loss) if log_scale else curves.loss
+    return chart_spec(charts.loss_chart(loss, curves.plateaus, log_scale=log_scale, epoch=0))
+
+
+def score_spec(comparison, y_title: str) -> dict:
+    """The score chart (accuracy or R²) of the comparison, with a movable cursor."""
+    from reluscope import charts, frames
+
+    curves = frames.training_curves(comparison)
+    return chart_spec(charts.loss_chart(curves.score, metric="score", y_title=y_title, epoch=0))
+
+
+def dead_fraction_spec(comparison) -> dict:
+    """The dead-units chart of :func:`reluscope.frames.training_curves`, with a cursor."""
+    from reluscope import charts, frames
+
+    curves = frames.training_curves(comparison)
+    return chart_spec(charts.dead_fraction_chart(curves.dead_fraction, epoch=0))

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from reluscope import charts, frames
+from reluscope import frames
 from reluscope.charts import network as network_charts
+from reluscope.charts.training import move_cursor
 from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.frames import network as network_frames
 from reluscope.ui import components, services
-from reluscope.ui.epoch import player
+from reluscope.ui import epoch as epoch_bar
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -63,7 +64,7 @@ if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
-def loss_section(loss, plateaus, epoch: int):
+def loss_section(epoch: int):
     """The loss chart, its cursor at ``epoch``; its log-scale toggle redraws the animated part
     only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
@@ -71,18 +72,21 @@ def loss_section(loss, plateaus, epoch: int):
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
-    loss = frames.log_safe(loss) if log_scale else loss
-    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale, epoch=epoch))
+    # built once per comparison and scale; a frame moves its cursor only
+    spec = services.frame(epoch_bar.loss_spec, comparison, log_scale)
+    epoch_bar.show_spec(move_cursor(spec, epoch))
 
 
 def at_epoch(epoch: int) -> None:
     """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
-    loss_section(curves.loss, curves.plateaus, epoch)
+    loss_section(epoch)
     st.subheader(score_title.capitalize())
-    components.show_chart(charts.score_chart(curves.score, score_title))
+    spec = services.frame(epoch_bar.score_spec, comparison, score_title)
+    epoch_bar.show_spec(move_cursor(spec, epoch))
     st.subheader("Dead units per hidden layer")
     st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-    components.show_chart(charts.dead_fraction_chart(curves.dead_fraction, epoch=epoch))
+    spec = services.frame(epoch_bar.dead_fraction_spec, comparison)
+    epoch_bar.show_spec(move_cursor(spec, epoch), compound=len(settings.hidden_layers) > 1)
     seed = comparison.seeds[0]
     st.subheader(f"The network at epoch {epoch}")
     st.caption(
@@ -90,10 +94,11 @@ def at_epoch(epoch: int) -> None:
         "unit's output map."
     )
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
-    components.show_panels(network_charts.network_panels(drawing, height=180))
+    epoch_bar.show_spec(network_charts.network_legend_spec())
+    components.show_panels(network_charts.network_panel_specs(drawing, height=180), key="network")
 
 
-player(comparison.n_epochs, at_epoch)
+epoch_bar.player(comparison.n_epochs, at_epoch)
 
 st.download_button(
     "Download history (CSV)",

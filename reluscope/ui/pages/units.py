@@ -41,7 +41,8 @@ def at_epoch(epoch: int) -> None:
         "it fires. Blue edges are positive weights, vermillion negative, thicker for larger |w|."
     )
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
-    components.show_panels(network_charts.network_panels(drawing))
+    st.vega_lite_chart(spec=network_charts.network_legend_spec(), width="stretch")
+    components.show_panels(network_charts.network_panel_specs(drawing), key="network")
     if drawing.hidden_edges:
         st.caption(
             f"{drawing.hidden_edges} weights below {network_frames.EDGE_THRESHOLD:.0%} of their "
@@ -55,14 +56,15 @@ def at_epoch(epoch: int) -> None:
     if comparison.train.n_features == 2:
         with right:
             st.subheader("Unit maps")
-            st.caption(
-                f"{activation}, hidden layer {layer}: each unit's output over the input plane "
-                "(white is 0): a dead ReLU is a blank tile."
-            )
-            maps = services.frame(
-                network_frames.unit_maps, comparison, activation, seed, epoch, layer
-            )
-            components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=8))
+            if st.toggle("Show each unit's output over the input plane", key="units_maps"):
+                st.caption(
+                    f"{activation}, hidden layer {layer}: white is 0, so a dead ReLU is a blank "
+                    "tile."
+                )
+                maps = services.frame(
+                    network_frames.unit_maps, comparison, activation, seed, epoch, layer
+                )
+                components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=8))
 
 
 player(comparison.n_epochs, at_epoch)
