@@ -46,6 +46,7 @@ _RESTART = "reluscope.epoch.restart"  # a full rerun starts or stops the fragmen
 _LINK_READ = "reluscope.epoch.link_read"
 _FRAME_SECONDS = "reluscope.epoch.frame_seconds"  # how long a frame took to draw, smoothed
 _HEADROOM = 1.5  # frames this much longer apart than one takes: timer ticks never pile up
+_PLAYED = "reluscope.epoch.played"  # the epochs this Play has shown, to tell echoes from drags
 _NOTICE = "reluscope.epoch.notice"  # what reading the link changed, shown until the epoch moves
 
 
@@ -98,14 +99,20 @@ def _play_pause(n_epochs: int) -> None:
         _set(_current(n_epochs), playing=False)
     else:  # from the last epoch, Play starts again at the initialisation
         epoch = _current(n_epochs)
+        st.session_state[_PLAYED] = set()
         _set(0 if epoch >= n_epochs else epoch, playing=True)
 
 
 def _dragged() -> None:
-    st.session_state.pop(_NOTICE, None)
-    if st.session_state.get(_PLAYING, False):
-        st.session_state[_PLAYING] = False
-        st.session_state[_RESTART] = True
+    state = st.session_state
+    if state.get(_PLAYING, False) and state.get(EPOCH_KEY) in state.get(_PLAYED, ()):
+        # the browser echoing an epoch Play set, perhaps one frame late: not a drag
+        state[EPOCH_KEY] = max(state[_PLAYED])
+        return
+    state.pop(_NOTICE, None)
+    if state.get(_PLAYING, False):
+        state[_PLAYING] = False
+        state[_RESTART] = True
 
 
 def _speed_changed() -> None:
@@ -217,6 +224,7 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
     playing = bool(state.get(_PLAYING, False))
     speed = state.get(SPEED_KEY, DEFAULT_SPEED)
     plan = frames_for(speed, state.get(_FRAME_SECONDS, 0.0))
+    runs = {"frames": 0}  # the frames this full run's fragment has drawn, itself the first
 
     def frame() -> None:
         if state.pop(_RESTART, False):
@@ -226,18 +234,17 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
         if now_playing:
             epoch = min(_current(n_epochs) + plan.step, n_epochs)
             _set(epoch)
+            state[_PLAYED] = {*state.get(_PLAYED, ()), epoch}
             if epoch >= n_epochs:  # the end: stop the timer
                 _set(epoch, playing=False)
                 now_playing = False
         with st.container(key="epoch_bar"):
             epoch = _bar(n_epochs, now_playing)
         draw(epoch)
-        if now_playing:  # a played frame's time (a paused one may build what frames reuse)
-            took = time.perf_counter() - started
+        runs["frames"] += 1
+        took = time.perf_counter() - started
+        if runs["frames"] > 1:  # a fragment's own rerun; the full run's frame builds more
             state[_FRAME_SECONDS] = 0.5 * took + 0.5 * state.get(_FRAME_SECONDS, took)
-            wanted = frames_for(speed, state[_FRAME_SECONDS]).interval
-            if not plan.interval / 1.3 <= wanted <= plan.interval * 1.3:
-                state[_RESTART] = True  # the timer no longer fits the frames: set it anew
         if state.pop(_RESTART, False):
             st.rerun()
 
