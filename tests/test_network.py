@@ -264,3 +264,24 @@ def test_network_panels_stretch_and_leave_the_key_to_one_legend_row(doomed):
         *(states.STATE_COLORS[s] for s in states.STATE_ORDER),
         *network_charts.EDGE_COLORS.values(),
     ]
+
+
+def test_edges_of_zero_or_non_finite_weights_are_not_drawn():
+    W = np.array([[0.0, np.nan], [np.inf, -2.0]])
+    frame, hidden = network._edges(W, layer=1, threshold=0.0, max_edges=10)
+    assert frame[["source", "target", "weight"]].values.tolist() == [[1, 1, -2.0]]
+    assert hidden == 3
+    frame, hidden = network._edges(np.zeros((2, 3)), layer=2, threshold=0.1, max_edges=10)
+    assert frame.empty and hidden == 6 and frame["source"].dtype.kind == "i"
+
+
+def test_panel_specs_carry_no_nan_even_for_a_diverged_run(doomed):
+    import json
+
+    drawing = network.network_drawing(doomed, 0, 2)
+    nodes = drawing.nodes.copy()
+    nodes.loc[nodes["role"] == "hidden", "z_max"] = np.nan
+    broken = network.NetworkDrawing(nodes, drawing.edges, 2, 0, drawing.max_units)
+    specs = network_charts.network_panel_specs(broken)
+    json.dumps(specs, allow_nan=False)  # a NaN would be invalid JSON in the browser
+    assert {row["z_max"] for row in specs[0]["datasets"]["hidden"]} == {None}

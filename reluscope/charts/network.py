@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from reluscope.charts.states import (
@@ -207,10 +208,19 @@ def _panel_template(n_layers: int, max_units: int, height: int, title: str) -> d
     return chart.to_dict()
 
 
+def _values(column: pd.Series) -> list:
+    """A column as JSON values: a non-finite number (a diverged run's z) becomes null."""
+    values = column.tolist()
+    if column.dtype.kind == "f":
+        finite = np.isfinite(column.to_numpy())
+        if not finite.all():
+            values = [v if ok else None for v, ok in zip(values, finite, strict=True)]
+    return values
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows (the fields a panel reads hold no NaN: inputs and outputs carry no
-    on-rate), built column by column, which is several times faster than pandas' records."""
-    columns = {name: frame[name].tolist() for name in frame.columns}
+    """JSON-ready rows, built column by column (several times faster than pandas' records)."""
+    columns = {name: _values(frame[name]) for name in frame.columns}
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 

@@ -86,10 +86,11 @@ def _rows(n: int) -> np.ndarray:
 
 def _edges(W, layer: int, threshold: float, max_edges: int):
     """The drawn edges of one weight matrix W (fan_in, fan_out) and how many were left out."""
-    magnitude = np.abs(W)
+    # a diverged run's weights may be inf or NaN: those edges have no size to draw
+    magnitude = np.abs(np.where(np.isfinite(W), W, 0.0))
     largest = magnitude.max() if magnitude.size else 0.0
     relative = magnitude / largest if largest > 0 else np.zeros_like(magnitude)
-    source, target = np.nonzero(relative >= threshold) if largest > 0 else (np.array([]),) * 2
+    source, target = np.nonzero((relative >= threshold) & (relative > 0))
     order = np.argsort(-relative[source, target], kind="stable")[:max_edges]
     source, target = source[order].astype(int), target[order].astype(int)
     weights = W[source, target]
