@@ -344,7 +344,8 @@ DEEP_LINK = {
 
 
 def test_a_deep_link_restores_the_widgets(page, app_url, screenshots):
-    open_app(page, f"{app_url}/?{urlencode(DEEP_LINK, doseq=True)}")
+    # two activations: loss, accuracy, dead units, the network's key and its 2 panels
+    open_app(page, f"{app_url}/?{urlencode(DEEP_LINK, doseq=True)}", charts=6)
     assert slider_text(page, "Bias offset") == "-1.50"
     assert slider_text(page, "Epochs") == "15"
     assert slider_text(page, "Samples") == "160"
