@@ -28,6 +28,7 @@ predictor's loss (flagged; training goes on, so the estimators keep scikit-learn
 
 from __future__ import annotations
 
+import contextvars
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ from reluscope.optim import SCHEDULES, SGD, SOLVERS, Adam, LearningRateSchedule
 from reluscope.validation import check_choice, check_integer, check_real, is_count
 
 __all__ = [
+    "EPOCH_WATCH",
     "GROUP_BYTES",
     "SCHEDULES",
     "SOLVERS",
@@ -67,6 +69,13 @@ __all__ = [
     "train_stack",
     "working_bytes",
 ]
+
+
+# callable(state) run after each epoch's progress call, for a caller several calls up (the
+# dashboard draws a training's curves as they fill in); it must only read the state
+EPOCH_WATCH: contextvars.ContextVar[Callable[[TrainState], None] | None] = contextvars.ContextVar(
+    "EPOCH_WATCH", default=None
+)
 
 
 @dataclass(frozen=True)
@@ -456,6 +465,8 @@ def train_stack(
             _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch + 1)
             if progress is not None:
                 progress(epoch + 1, max_epochs)
+            if (watch := EPOCH_WATCH.get()) is not None:
+                watch(state)
         full_pass_record()
     return state
 

@@ -40,16 +40,16 @@ VIEWPORT = {"width": 1280, "height": 1600}
 # page title in the navigation -> (its heading, the Altair charts it draws by default, or None
 # to wait until the number of charts settles)
 PAGES = {
-    "Compare": ("Compare activations", 3),
+    "Compare": ("Compare activations", 8),  # with the network: a key and 4 panels
     "Lessons": ("Lessons", 0),
-    "Units": ("Units", 3),
+    "Units": ("Units", 8),
     "Derivatives": ("Derivatives", 2),
     "Gradients": ("Gradients", 1),
     "Decision boundary": ("Decision boundary", 1),
     "Data": ("Data", 2),
     "Lab": ("Lab", None),
 }
-HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units
+HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units, the network
 
 # the page finished its run (it has a title) and at least ``n`` charts are drawn (charts load
 # lazily, so they can appear a moment after the run ends)
@@ -345,7 +345,8 @@ DEEP_LINK = {
 
 
 def test_a_deep_link_restores_the_widgets(page, app_url, screenshots):
-    open_app(page, f"{app_url}/?{urlencode(DEEP_LINK, doseq=True)}")
+    # two activations: loss, accuracy, dead units, the network's key and its 2 panels
+    open_app(page, f"{app_url}/?{urlencode(DEEP_LINK, doseq=True)}", charts=6)
     assert slider_text(page, "Bias offset") == "-1.50"
     assert slider_text(page, "Epochs") == "15"
     assert slider_text(page, "Samples") == "160"

@@ -21,6 +21,7 @@ from reluscope.charts.theme import (
     legend,
     legend_selection,
 )
+from reluscope.charts.training import epoch_cursor
 from reluscope.frames import require_columns
 
 __all__ = ["SHARE_DASHES", "off_units_chart"]
@@ -32,7 +33,11 @@ _COLUMNS = ["activation", "layer", "epoch", "share", "off_state", "mean", "ci_lo
 
 
 def off_units_chart(
-    frame: pd.DataFrame, layer: int | None = None, panel_width: int = 260, height: int = 220
+    frame: pd.DataFrame,
+    layer: int | None = None,
+    panel_width: int = 260,
+    height: int = 220,
+    epoch: int | None = None,
 ):
     """Share of units off on every input (solid) and dead (dashed) per activation and layer.
 
@@ -45,6 +50,8 @@ def off_units_chart(
         Draw this hidden layer only; default one panel per layer.
     panel_width, height : int
         Size of each panel when there are several layers.
+    epoch : int, optional
+        Draw a cursor at this epoch in every panel (see :func:`reluscope.charts.loss_chart`).
 
     Returns
     -------
@@ -112,6 +119,8 @@ def off_units_chart(
             )
         )
         layers.insert(0, band)
+    if epoch is not None:
+        layers.append(epoch_cursor(summary, epoch))
     chart = alt.layer(*layers)
     if summary["layer"].nunique() <= 1:
         return chart

@@ -21,7 +21,15 @@ from reluscope.charts.theme import (
 )
 from reluscope.frames import require_columns
 
-__all__ = ["dead_fraction_chart", "grad_norm_chart", "loss_chart", "score_chart"]
+__all__ = [
+    "CURSOR",
+    "dead_fraction_chart",
+    "epoch_cursor",
+    "grad_norm_chart",
+    "loss_chart",
+    "move_cursor",
+    "score_chart",
+]
 
 SPLIT_DASHES = {"train": [1, 0], "validation": [6, 3]}
 METRIC_TITLES = {"loss": "loss", "score": "accuracy"}
@@ -35,6 +43,7 @@ def loss_chart(
     log_scale: bool = False,
     metric: str = "loss",
     y_title: str | None = None,
+    epoch: int | None = None,
 ) -> alt.LayerChart:
     """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
 
@@ -51,6 +60,8 @@ def loss_chart(
         The metric summarised (the default y title).
     y_title : str, optional
         Default "loss" or "accuracy" (pass "R²" for a regressor's score).
+    epoch : int, optional
+        Draw a cursor (a vertical rule) at this epoch: the one the pages' epoch bar shows.
 
     >>> from reluscope.frames import metric_curves
     >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
@@ -84,7 +95,45 @@ def loss_chart(
     layers[-1] = layers[-1].encode(strokeDash=dash)
     if plateaus is not None:
         layers.insert(0, _plateau_layer(plateaus, color, selection))
+    if epoch is not None:
+        layers.append(epoch_cursor(epochs, epoch))
     return alt.layer(*layers)
+
+
+CURSOR = "epoch_cursor"  # the Vega-Lite parameter holding the cursor's epoch
+
+
+def epoch_cursor(frame: pd.DataFrame, epoch: int) -> alt.Chart:
+    """A vertical rule at ``epoch``, drawn from ``frame``'s own rows (so a faceted chart can
+    hold it): one rule per panel. The epoch is the parameter :data:`CURSOR`, so a drawn
+    chart's spec moves its cursor with :func:`move_cursor`, without a new chart."""
+    cursor = alt.param(name=CURSOR, value=int(epoch))
+    return (
+        alt.Chart(frame)
+        .transform_filter(f"datum.epoch == {CURSOR}")
+        .transform_aggregate(epoch="min(epoch)")
+        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="shown epoch")])
+        .add_params(cursor)
+    )
+
+
+def move_cursor(spec: dict, epoch: int) -> dict:
+    """A copy of a chart's Vega-Lite ``spec`` with its :data:`CURSOR` at ``epoch`` (the
+    spec itself is left as it is)."""
+
+    def moved(node):
+        if isinstance(node, dict):
+            if node.get("name") == CURSOR and "value" in node:
+                return {**node, "value": int(epoch)}
+            return {
+                key: moved(value) if key != "datasets" else value for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [moved(item) for item in node]
+        return node
+
+    return moved(spec)
 
 
 def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:
@@ -130,6 +179,7 @@ def _layer_metric_chart(
     fmt: str = ".3g",
     y_format: str | None = None,
     mark_born: bool = False,
+    epoch: int | None = None,
 ):
     """Mean ± band of a per-layer summary over epochs per activation; one panel per layer."""
     require_columns(layers, ["activation", "layer", "epoch", *_SUMMARY], f"{value} chart")
@@ -169,6 +219,8 @@ def _layer_metric_chart(
             )
         )
         chart_layers.append(born)
+    if epoch is not None:
+        chart_layers.append(epoch_cursor(summary, epoch))
     chart = alt.layer(*chart_layers)
     if summary["layer"].nunique() <= 1:
         return chart  # a single view can stretch to the page width
@@ -183,6 +235,7 @@ def dead_fraction_chart(
     value: str = "dead_fraction",
     panel_width: int = 260,
     height: int = 220,
+    epoch: int | None = None,
 ):
     """Share of dead units per hidden layer over epochs, per activation (epoch 0: born dead).
 
@@ -197,6 +250,8 @@ def dead_fraction_chart(
         The share the summary is of, e.g. ``"inactive_fraction"`` for inactive units.
     panel_width, height : int
         Size of each panel when there are several.
+    epoch : int, optional
+        Draw a cursor at this epoch in every panel (see :func:`loss_chart`).
     """
     return _layer_metric_chart(
         layers,
@@ -209,6 +264,7 @@ def dead_fraction_chart(
         fmt=".1%",
         y_format="%",
         mark_born=value == "dead_fraction",
+        epoch=epoch,
     )
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reluscope.config.coercion import Notice
-from reluscope.config.fields import CAPS, FIELDS, Caps
+from reluscope.config.fields import CAPS, EPOCH_ALIASES, EPOCH_KEY, FIELDS, Caps
 from reluscope.config.settings import DEFAULTS, Settings, canonical_keys, validate
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VERSION_KEY",
     "link_classroom",
+    "link_epoch",
     "link_lesson",
     "link_query",
     "link_version",
@@ -175,3 +176,16 @@ def link_classroom(query: Mapping[str, object]) -> bool:
     (True, False, False)
     """
     return CLASSROOM_KEY in query and str(_last(query[CLASSROOM_KEY])).strip() == "1"
+
+
+def link_epoch(query: Mapping[str, object]) -> str | None:
+    """The raw epoch a link asks to show: ``epoch``, else an older per-page key
+    (``units_epoch``, ``derivatives_epoch``, ``boundary_epoch``), else ``None``.
+
+    >>> link_epoch({"boundary_epoch": "7"}), link_epoch({"epoch": ["3"], "units_epoch": "9"})
+    ('7', '3')
+    """
+    for key in (EPOCH_KEY, *EPOCH_ALIASES):
+        if key in query:
+            return str(_last(query[key]))
+    return None

@@ -9,7 +9,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "escape_markdown", "notices", "show_chart"]
+__all__ = ["escape_markdown", "notices", "show_chart", "show_panels"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -50,16 +50,16 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
     st.altair_chart(chart, width=width, key=key)
 
 
-def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:
-    """A slider over epochs 0..n (default the last), bound to the URL; the value is in range
-    even when a link or an earlier run left the slider past the epochs now trained."""
-    epoch = where.slider(
-        label,
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key=key,
-        bind="query-params",
-        help="0 is the initialisation, before any update.",
-    )
-    return min(int(epoch), comparison.n_epochs)
+def show_panels(panels, per_row: int = 4, key: str | None = None) -> None:
+    """Charts (Altair charts or Vega-Lite specs) side by side, ``per_row`` to a row, each
+    stretched to its column; on a phone Streamlit stacks the columns, so every panel gets the
+    full width. ``key`` names the container that holds them."""
+    with st.container(key=key):
+        for start in range(0, len(panels), per_row):
+            row = panels[start : start + per_row]
+            for column, chart in zip(st.columns(per_row), row, strict=False):
+                with column:
+                    if isinstance(chart, dict):
+                        st.vega_lite_chart(spec=chart, width="stretch")
+                    else:
+                        show_chart(chart)

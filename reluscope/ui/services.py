@@ -49,6 +49,7 @@ __all__ = [
     "DATASET_BYTES",
     "USER_ERRORS",
     "ByteBoundedStore",
+    "LiveCurves",
     "ProgressBar",
     "chart",
     "comparison",
@@ -67,6 +68,9 @@ __all__ = [
 USER_ERRORS = (InvalidParameterError, DatasetError)
 # a progress bar appears only when training takes longer than this (seconds)
 PROGRESS_DELAY = 0.3
+# a training this long (seconds) shows its curves as they fill in, redrawn this often
+LIVE_DELAY = 1.0
+LIVE_EVERY = 1.0
 # byte bounds of the stores: a comparison keeps every model's weights at every epoch
 COMPARISON_BYTES = 512 * 2**20
 DATASET_BYTES = 256 * 2**20
@@ -371,6 +375,42 @@ class ProgressBar:
         self._context.run(self._slot.empty)
 
 
+class LiveCurves:
+    """A watcher for :data:`reluscope.engine.EPOCH_WATCH`: while a training lasts over
+    :data:`LIVE_DELAY` seconds, its loss and dead-unit curves so far, redrawn every
+    :data:`LIVE_EVERY` seconds, in a slot that :meth:`close` empties. It reads the state only
+    (:func:`reluscope.live.snapshot`), so the training is the one it would be unwatched.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._slot = st.empty()
+        self._started = time.perf_counter()
+        self._last = -math.inf
+
+    def __call__(self, state) -> None:
+        now = time.perf_counter()
+        if now - self._started < LIVE_DELAY or now - self._last < LIVE_EVERY:
+            return
+        self._last = now
+        from reluscope import charts, frames, live
+
+        settings = self._settings
+        so_far = live.snapshot(state, settings.hidden_layers, settings.activations, settings.seeds)
+        curves = frames.training_curves(so_far)
+        with self._slot.container():
+            st.caption(
+                f"Training: epoch {so_far.n_epochs} of {settings.epochs}. The curves fill in "
+                "as epochs complete."
+            )
+            left, right = st.columns(2)
+            left.altair_chart(charts.loss_chart(curves.loss), width="stretch")
+            right.altair_chart(charts.dead_fraction_chart(curves.dead_fraction), width="content")
+
+    def close(self) -> None:
+        self._slot.empty()
+
+
 def run_settings(settings: Settings, data, caps: Caps = CAPS) -> tuple[Settings, Notice | None]:
     """The settings to train on ``data``: epochs lowered to the compute caps for its size.
 
@@ -416,10 +456,16 @@ def training(settings: Settings, data, caps: Caps = CAPS, asked_epochs: int | No
     result = store.get(key)
     if result is not None:
         return result, settings
-    progress = ProgressBar()
+    from reluscope.engine import EPOCH_WATCH
+
+    progress, watch = ProgressBar(), LiveCurves(settings)
 
     def build():
-        trained = _train(settings, data, progress=progress)
+        token = EPOCH_WATCH.set(watch)  # the live curves of this session's own training only
+        try:
+            trained = _train(settings, data, progress=progress)
+        finally:
+            EPOCH_WATCH.reset(token)
         store.put(key, trained)  # before the gate lets sessions waiting for it look it up
         return trained
 
@@ -430,6 +476,7 @@ def training(settings: Settings, data, caps: Caps = CAPS, asked_epochs: int | No
         st.stop()
     finally:
         progress.close()
+        watch.close()
     return result, settings
 
 

@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from reluscope import charts, frames
+from reluscope import frames
+from reluscope.charts import network as network_charts
+from reluscope.charts.training import move_cursor
 from reluscope.diagnostics import DIVERGENCE_RULE
+from reluscope.frames import network as network_frames
 from reluscope.ui import components, services
+from reluscope.ui import epoch as epoch_bar
 from reluscope.ui.app import PAGES_DIR
 from reluscope.ui.sidebar import current
 
@@ -71,31 +75,46 @@ if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
-@st.fragment
-def loss_section(loss, plateaus):
-    """The loss chart; its log-scale toggle redraws this section only."""
+def loss_section(epoch: int):
+    """The loss chart, its cursor at ``epoch``; its log-scale toggle redraws the animated part
+    only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
-    loss = frames.log_safe(loss) if log_scale else loss
-    services.show_chart(comparison, charts.loss_chart, loss, plateaus, log_scale=log_scale)
+    # built once per comparison and scale; a frame moves its cursor only
+    spec = services.frame(epoch_bar.loss_spec, comparison, log_scale)
+    epoch_bar.show_spec(move_cursor(spec, epoch))
 
 
-loss_section(curves.loss, curves.plateaus)
-st.subheader(score_title.capitalize())
-services.show_chart(comparison, charts.score_chart, curves.score, score_title)
-st.subheader("Dead units, and units off on every input, per hidden layer")
-st.caption(
-    "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
-    "leaky ReLU and ELU-like units, saturated for sigmoid and tanh; dashed: the dead share. "
-    "Epoch 0 is the network at initialisation, so a solid line that comes back down is units "
-    "recovering."
-)
-services.show_chart(
-    comparison, charts.off_units_chart, services.frame(frames.recovery_curves, comparison)
-)
+def at_epoch(epoch: int) -> None:
+    """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
+    loss_section(epoch)
+    st.subheader(score_title.capitalize())
+    spec = services.frame(epoch_bar.score_spec, comparison, score_title)
+    epoch_bar.show_spec(move_cursor(spec, epoch))
+    st.subheader("Dead units, and units off on every input, per hidden layer")
+    st.caption(
+        "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
+        "leaky ReLU and ELU-like units, saturated for sigmoid and tanh; dashed: the dead share. "
+        "Epoch 0 is the network at initialisation, so a solid line that comes back down is "
+        "units recovering."
+    )
+    spec = services.frame(epoch_bar.off_units_spec, comparison)
+    epoch_bar.show_spec(move_cursor(spec, epoch), compound=len(settings.hidden_layers) > 1)
+    seed = comparison.seeds[0]
+    st.subheader(f"The network at epoch {epoch}")
+    st.caption(
+        f"Seed {seed}; each unit in its state. The Units page draws it larger, with each "
+        "unit's output map."
+    )
+    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    epoch_bar.show_spec(network_charts.network_legend_spec())
+    components.show_panels(network_charts.network_panel_specs(drawing, height=180), key="network")
+
+
+epoch_bar.player(comparison.n_epochs, at_epoch)
 
 st.download_button(
     "Download history (CSV)",

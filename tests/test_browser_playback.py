@@ -1,0 +1,250 @@
+"""Playback in a real browser: the epoch bar steps and plays the recorded history, the drawn
+network changes, and no page shows an exception.
+
+Chromium and Playwright as in ``test_browser.py`` (skipped loudly without them, a failure when
+``RELUSCOPE_E2E=required``). The time of one Play frame's redraw is measured and printed —
+never asserted: this machine is shared and noisy. Screenshots of Units and Compare at
+1440×900 and 390×844 go to a temporary folder whose path is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from serving import free_port, healthy, stop
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT = 180
+RUN_TIMEOUT_MS = 300_000
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+STEPS = 8  # Step-forward clicks timed for the redraw figure
+
+# the run finished, the page has its title, and every chart is drawn
+IDLE = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid=stMain] h1')) return false;
+  const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+  return charts.length > 0 && charts.every(c => c.querySelector('svg, canvas'));
+}"""
+# what the epoch bar shows, and a fingerprint of every drawn network panel
+EPOCH = """() => {
+  const slider = document.querySelector('.st-key-epoch input[type=range]');
+  return slider ? Number(slider.value) : null;
+}"""
+NETWORK = """() => [...document.querySelectorAll('.st-key-network [data-testid=stVegaLiteChart]')]
+  .map(c => { const d = c.querySelector('svg, canvas');
+    if (!d) return '';
+    const t = d.tagName === 'CANVAS' ? d.toDataURL() : d.outerHTML;
+    let h = 0; for (let i = 0; i < t.length; i++) h = (h * 31 + t.charCodeAt(i)) | 0;
+    return t.length + ':' + h; }).join('|')"""
+PATHS = """() => [...document.querySelectorAll('.st-key-epoch_play')].map(e => {
+  const path = [];
+  for (let p = e; p; p = p.parentElement)
+    path.push((p.dataset.testid || p.tagName) + (p.dataset.stale === 'true' ? '[stale]' : '')
+      + [...p.classList].filter(c => c.startsWith('st-key')).join());
+  return path.join(' < '); })"""
+# click Step forward, then time until the bar shows the next epoch and the network is redrawn
+TIMED_STEP = f"""async () => {{
+  const epoch = ({EPOCH})(), network = ({NETWORK})();
+  const start = performance.now();
+  document.querySelector('.st-key-epoch_forward button:last-of-type').click();
+  while (true) {{
+    await new Promise(r => requestAnimationFrame(r));
+    if (({EPOCH})() === epoch + 1 && ({NETWORK})() !== network && ({IDLE})())
+      return performance.now() - start;
+    if (performance.now() - start > 60000) return -1;
+  }}
+}}"""
+
+
+def _unavailable(reason: str):
+    if os.environ.get("RELUSCOPE_E2E") == "required":
+        pytest.fail(f"RELUSCOPE_E2E=required but {reason}", pytrace=False)
+    pytest.skip(
+        f"BROWSER TESTS SKIPPED: {reason}. Install Debian's Chromium (apt-get install chromium); "
+        "set RELUSCOPE_E2E=required to make this a failure."
+    )
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("no `chromium` executable on PATH")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the `playwright` Python package is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium_path, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("streamlit-playback") / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not healthy(f"{url}/_stcore/health"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not become healthy on {url}; log {log_path}:\n"
+                    + log_path.read_text()[-3000:],
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        yield url
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("playback-screenshots")
+    print(f"\nplayback screenshots: {folder}")
+    return folder
+
+
+def new_page(browser, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    return page
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".st-key-epoch_bar .st-key-epoch")
+    page.wait_for_function(IDLE, polling=50)
+    page.wait_for_timeout(300)
+    page.wait_for_function(IDLE, polling=50)
+
+
+def assert_healthy(page) -> None:
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.all_inner_texts()
+    errors = page.locator("[data-testid=stAlertContentError]")
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert page.errors == []
+
+
+def epoch_shown(page) -> int:
+    return page.evaluate(EPOCH)
+
+
+def network_drawn(page) -> str:
+    return page.evaluate(NETWORK)
+
+
+def test_play_advances_the_epoch_and_redraws_the_network(browser, app_url, screenshots, capsys):
+    page = new_page(browser, "desktop")
+    open_page(page, f"{app_url}/units?epoch=0&bias_offset=-1.5")
+    assert_healthy(page)
+    assert epoch_shown(page) == 0
+    first = network_drawn(page)
+    assert first.count("|") == 3  # a panel per activation
+
+    # Step forward: one epoch at a time, each a fragment rerun; the redraw is timed
+    timings = [page.evaluate(TIMED_STEP) for _ in range(STEPS)]
+    assert all(t > 0 for t in timings), timings
+    assert epoch_shown(page) == STEPS and network_drawn(page) != first
+    assert_healthy(page)
+
+    # Play: the epoch keeps advancing by itself, the network changes, nothing retrains
+    page.wait_for_timeout(1500)
+    page.wait_for_function(IDLE, polling=50)
+    assert page.locator(".st-key-epoch_bar").count() == 1, page.evaluate(PATHS)  # one bar
+    before = network_drawn(page)
+    page.locator(".st-key-epoch_play button").first.click()
+    seen, changes, deadline = {epoch_shown(page)}, 0, time.monotonic() + 60
+    while len(seen) < 6 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        seen.add(epoch_shown(page))
+        if len(seen) == 3:
+            page.screenshot(path=screenshots / "units-desktop-playing.png")
+        drawn = network_drawn(page)
+        changes += drawn != before
+        before = drawn
+    assert len(seen) >= 6, seen
+    assert max(seen) > STEPS and changes >= 2
+    page.locator(".st-key-epoch_play button").first.click()  # Pause
+    page.wait_for_function(IDLE, polling=50)
+    page.wait_for_timeout(800)
+    paused = epoch_shown(page)
+    page.wait_for_timeout(1000)
+    assert epoch_shown(page) == paused
+    assert f"epoch={paused}" in page.url
+    assert_healthy(page)
+    with capsys.disabled():
+        print(
+            f"\n[browser timing] Play frame redraw (Step forward -> next epoch drawn, Units, "
+            f"default 32x32 network, 4 activations): median {statistics.median(timings):.0f} ms, "
+            f"min {min(timings):.0f} ms, max {max(timings):.0f} ms over {STEPS} frames"
+        )
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", ["units", "compare"])
+def test_units_and_compare_show_the_network_with_the_epoch_bar(
+    browser, app_url, screenshots, name, size
+):
+    page = new_page(browser, size)
+    open_page(page, f"{app_url}/{name if name != 'compare' else ''}?bias_offset=-1.5&epoch=20")
+    assert_healthy(page)
+    assert epoch_shown(page) == 20
+    assert network_drawn(page).count("|") == 3
+    bar = page.locator(".st-key-epoch_bar")
+    bar.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    assert bar.is_visible()
+    width, _ = SIZES[size]
+    for part in (bar, page.locator(".st-key-network")):
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width  # nothing past the edge
+    page.screenshot(path=screenshots / f"{name}-{size}-bar.png")
+    page.locator(".st-key-network").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=screenshots / f"{name}-{size}-network.png")
+    page.context.close()
