@@ -270,8 +270,9 @@ def show_spec(spec: dict, compound: bool = False) -> None:
 def loss_spec(comparison, log_scale: bool) -> dict:
     """The loss chart of :func:`reluscope.frames.training_curves`, with a movable cursor."""
     from reluscope import charts, frames
+    from reluscope.ui import services
 
-    curves = frames.training_curves(comparison)
+    curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
     loss = frames.log_safe(curves.loss) if log_scale else curves.loss
     return chart_spec(charts.loss_chart(loss, curves.plateaus, log_scale=log_scale, epoch=0))
 
@@ -279,16 +280,18 @@ def loss_spec(comparison, log_scale: bool) -> dict:
 def score_spec(comparison, y_title: str) -> dict:
     """The score chart (accuracy or R²) of the comparison, with a movable cursor."""
     from reluscope import charts, frames
+    from reluscope.ui import services
 
-    curves = frames.training_curves(comparison)
+    curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
     return chart_spec(charts.loss_chart(curves.score, metric="score", y_title=y_title, epoch=0))
 
 
 def dead_fraction_spec(comparison) -> dict:
     """The dead-units chart of :func:`reluscope.frames.training_curves`, with a cursor."""
     from reluscope import charts, frames
+    from reluscope.ui import services
 
-    curves = frames.training_curves(comparison)
+    curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
     return chart_spec(charts.dead_fraction_chart(curves.dead_fraction, epoch=0))
 
 
@@ -296,4 +299,7 @@ def off_units_spec(comparison) -> dict:
     """The off-units chart of :func:`reluscope.frames.recovery_curves`, with a cursor."""
     from reluscope import charts, frames
 
-    return chart_spec(charts.off_units_chart(frames.recovery_curves(comparison), epoch=0))
+    from reluscope.ui import services
+
+    recovery = services.frame(frames.recovery_curves, comparison)
+    return chart_spec(charts.off_units_chart(recovery, epoch=0))
