@@ -18,9 +18,11 @@ __all__ = [
     "UNIT_STATES",
     "UNIT_STATE_COLORS",
     "activation_scale",
+    "class_scale",
 ]
 
-# Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour
+# Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour, which is why
+# the theme's accent (:data:`ACCENT`) is a blue-grey that no activation uses
 ACTIVATION_COLORS: dict[str, str] = {
     "relu": "#d62728",
     "leaky_relu": "#ff7f0e",
@@ -35,6 +37,8 @@ ACTIVATION_COLORS: dict[str, str] = {
 }
 # names outside the registry (e.g. a user's label) still get a stable colour
 _EXTRA_COLORS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+
+ACCENT = "#455a64"  # .streamlit/config.toml's primaryColor: sliders, tags, links
 
 # ColorBrewer Dark2: classes in order of their sorted labels, the same on every chart
 CLASS_COLORS = (
@@ -66,18 +70,21 @@ def _color_of(name: str) -> str:
     return _EXTRA_COLORS[zlib.crc32(name.encode()) % len(_EXTRA_COLORS)]
 
 
-def activation_scale(names: Sequence[str] | None = None) -> alt.Scale:
-    """The colour scale of activations: registry order, one fixed colour per name.
+def activation_scale(names: Sequence[str] | None = None, keep_order: bool = False) -> alt.Scale:
+    """The colour scale of activations: one fixed colour per name.
 
     Parameters
     ----------
     names : sequence of str, optional
         Names to show in the legend (default: every registered activation). Only these appear,
         in registry order, but each keeps its own colour.
+    keep_order : bool, default False
+        List ``names`` in the order given (the sidebar's, as a comparison keeps it) instead.
     """
     present = list(ACTIVATIONS) if names is None else list(dict.fromkeys(map(str, names)))
-    order = {name: i for i, name in enumerate(ACTIVATIONS)}
-    present.sort(key=lambda n: (order.get(n, len(order)), n))
+    if not keep_order:
+        order = {name: i for i, name in enumerate(ACTIVATIONS)}
+        present.sort(key=lambda n: (order.get(n, len(order)), n))
     return alt.Scale(domain=present, range=[_color_of(n) for n in present])
 
 
@@ -88,18 +95,30 @@ def activation_color(*frames: pd.DataFrame | None, symbol: str = "stroke") -> al
     range, so every part of a chart must be given the same domain. ``symbol`` is the legend's
     symbol shape (``"stroke"`` for lines, ``"square"`` for bars, ``"circle"`` for points).
     """
+    # frames keep the comparison's order, which is the sidebar's: the legend follows it
     names = pd.concat([f["activation"] for f in frames if f is not None]).dropna().unique()
     return alt.Color(
         "activation:N",
         title="activation",
-        scale=activation_scale(names),
+        scale=activation_scale(names, keep_order=True),
         legend=legend(symbolType=symbol, symbolStrokeWidth=3, symbolOpacity=1, columns=4),
     )
 
 
-def class_scale() -> alt.Scale:
-    """The colour scale of classes (:data:`CLASS_COLORS`)."""
-    return alt.Scale(range=list(CLASS_COLORS))
+def class_scale(labels: Sequence | None = None) -> alt.Scale:
+    """The colour scale of classes (:data:`CLASS_COLORS`), in sorted label order.
+
+    Parameters
+    ----------
+    labels : sequence, optional
+        The classes present; sorted (as a dataset numbers its classes) they take the colours in
+        order, so a class has the same colour on the scatter, the balance and the boundary.
+    """
+    if labels is None:
+        return alt.Scale(range=list(CLASS_COLORS))
+    domain = sorted(dict.fromkeys(labels), key=lambda label: (str(type(label)), label))
+    colors = [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(len(domain))]
+    return alt.Scale(domain=domain, range=colors)
 
 
 def state_color() -> alt.Color:

@@ -1,0 +1,116 @@
+"""Every page fits the window: at 1440×900 (a laptop) and 390×844 (a phone), with 4 hidden
+layers and 6 activations, no chart, table or page reaches past the window's right edge, the
+page navigation is reachable without opening the sidebar, and no page shows an exception.
+
+Screenshots of every page at both sizes are saved under ``$RELUSCOPE_ARTIFACTS`` (default
+``build/screenshots``), and the folder is printed, so CI can keep them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from test_browser import (  # noqa: F401  (fixtures: the shared server and browser)
+    PAGES,
+    REPO,
+    app_url,
+    assert_healthy,
+    browser_context,
+    chromium_path,
+    open_app,
+    wait_charts_settled,
+    wait_idle,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+WIDE = {
+    "dataset": "moons",
+    "n_samples": "200",
+    "hidden_layers": "16x16x16x16",
+    "activations": ["relu", "leaky_relu", "tanh", "sigmoid", "elu", "gelu"],
+    "epochs": "20",
+}
+# 1 px of slack: boxes are fractional
+SLACK = 1
+# every drawn chart, table and the page itself: [what, left, right] of each one past ``width``
+OVERFLOW = """(width) => {
+  const out = [];
+  const check = (what, element) => {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && (box.right > width + %d || box.left < -%d))
+      out.push([what, Math.round(box.left), Math.round(box.right)]);
+  };
+  document.querySelectorAll('[data-testid=stVegaLiteChart]').forEach((chart, i) => {
+    const drawing = chart.querySelector('svg, canvas');
+    if (drawing) check('chart ' + i, drawing);
+    // a facet clipped inside its container: the drawing is wider than what shows it
+    if (drawing && drawing.getBoundingClientRect().width > chart.getBoundingClientRect().width + %d)
+      out.push(['chart ' + i + ' clipped', Math.round(drawing.getBoundingClientRect().width),
+                Math.round(chart.getBoundingClientRect().width)]);
+  });
+  document.querySelectorAll('[data-testid=stDataFrame]').forEach((table, i) => {
+    check('table ' + i, table);
+  });
+  document.querySelectorAll('[data-testid=stMain] h1, [data-testid=stMain] p').forEach(
+    (text, i) => check('text ' + i, text));
+  const page = document.documentElement.scrollWidth;
+  if (page > width + %d) out.push(['page', 0, page]);
+  return out;
+}""" % (SLACK, SLACK, SLACK, SLACK)
+
+
+@pytest.fixture(scope="module")
+def artefacts() -> Path:
+    folder = Path(os.environ.get("RELUSCOPE_ARTIFACTS", REPO / "build" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nlayout screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized_page(request, browser_context):  # noqa: F811
+    """A new tab at one of :data:`VIEWPORTS`; browser errors are collected in ``page.errors``."""
+    width, height = VIEWPORTS[request.param]
+    tab = browser_context.new_page()
+    tab.set_viewport_size({"width": width, "height": height})
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+    tab.set_default_timeout(300_000)
+    tab.viewport_name = request.param
+    yield tab
+    tab.close()
+
+
+def _navigate(page, title: str) -> None:
+    """Open ``title`` through the top navigation (a phone shows it as a menu button)."""
+    link = page.get_by_role("link", name=title)
+    if not link.first.is_visible():
+        page.locator("[data-testid=stTopNavDropdown], [data-testid=stNavSectionHeader]").filter(
+            has_text="More"
+        ).first.click()
+    assert link.first.is_visible(), f"no visible link to {title} without opening the sidebar"
+    link.first.click()
+
+
+@pytest.mark.parametrize("title", list(PAGES))
+def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # noqa: F811
+    page = sized_page
+    width = page.viewport_size["width"]
+    open_app(page, f"{app_url}/?{urlencode(WIDE, doseq=True)}")
+    _navigate(page, title)
+    heading, charts = PAGES[title]
+    page.locator("[data-testid=stMain] h1").filter(has_text=heading).wait_for()
+    if charts is None:
+        wait_charts_settled(page)
+    else:
+        wait_idle(page, charts)
+    page.wait_for_timeout(500)  # charts resize to their container after the run
+    name = f"{title.lower().replace(' ', '-')}-{page.viewport_name}.png"
+    page.screenshot(path=artefacts / name, full_page=True)
+    assert page.evaluate(OVERFLOW, width) == []
+    assert_healthy(page)
