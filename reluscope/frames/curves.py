@@ -42,6 +42,16 @@ def log_safe(summary: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
+def _in_order_of(summary: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with its activations in the order ``source`` has them (the comparison's,
+    which is the sidebar's), so legends list them as the sidebar does; a stable sort."""
+    if "activation" not in summary or "activation" not in source:
+        return summary
+    rank = {name: i for i, name in enumerate(pd.unique(source["activation"]))}
+    order = np.argsort(summary["activation"].map(rank).to_numpy(), kind="stable")
+    return summary.iloc[order].reset_index(drop=True)
+
+
 def _splits(epochs: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Long form: one row per (activation, seed, epoch, split) with ``value``."""
     present = {
@@ -88,6 +98,7 @@ def metric_curves(
     else:
         bounds = (0.0 if (values["value"].dropna() >= 0).all() else -np.inf, 1.0)
     summary = summarize(values, ["activation", "split", "epoch"], "value", bounds=bounds)
+    summary = _in_order_of(summary, epochs)
     return log_safe(summary) if log_scale else summary
 
 
@@ -127,6 +138,7 @@ def layer_curves(
         layers = layers[layers["layer"] == layer]
     bounds = (0.0, 1.0) if is_share else None
     summary = summarize(layers, ["activation", "layer", "epoch"], value, bounds=bounds)
+    summary = _in_order_of(summary, layers)
     return log_safe(summary) if log_scale else summary
 
 
