@@ -38,18 +38,18 @@ WIDE = {
 # 1 px of slack: boxes are fractional
 SLACK = 1
 # every drawn chart, table and the page itself: [what, left, right] of each one past ``width``
-OVERFLOW = """(width) => {
+OVERFLOW = """([width, slack]) => {
   const out = [];
   const check = (what, element) => {
     const box = element.getBoundingClientRect();
-    if (box.width > 0 && (box.right > width + %d || box.left < -%d))
+    if (box.width > 0 && (box.right > width + slack || box.left < -slack))
       out.push([what, Math.round(box.left), Math.round(box.right)]);
   };
   document.querySelectorAll('[data-testid=stVegaLiteChart]').forEach((chart, i) => {
     const drawing = chart.querySelector('svg, canvas');
     if (drawing) check('chart ' + i, drawing);
     // a facet clipped inside its container: the drawing is wider than what shows it
-    if (drawing && drawing.getBoundingClientRect().width > chart.getBoundingClientRect().width + %d)
+    if (drawing && drawing.getBoundingClientRect().width > chart.getBoundingClientRect().width + slack)
       out.push(['chart ' + i + ' clipped', Math.round(drawing.getBoundingClientRect().width),
                 Math.round(chart.getBoundingClientRect().width)]);
   });
@@ -59,9 +59,9 @@ OVERFLOW = """(width) => {
   document.querySelectorAll('[data-testid=stMain] h1, [data-testid=stMain] p').forEach(
     (text, i) => check('text ' + i, text));
   const page = document.documentElement.scrollWidth;
-  if (page > width + %d) out.push(['page', 0, page]);
+  if (page > width + slack) out.push(['page', 0, page]);
   return out;
-}""" % (SLACK, SLACK, SLACK, SLACK)
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -112,5 +112,5 @@ def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # n
     page.wait_for_timeout(500)  # charts resize to their container after the run
     name = f"{title.lower().replace(' ', '-')}-{page.viewport_name}.png"
     page.screenshot(path=artefacts / name, full_page=True)
-    assert page.evaluate(OVERFLOW, width) == []
+    assert page.evaluate(OVERFLOW, [width, SLACK]) == []
     assert_healthy(page)

@@ -153,9 +153,13 @@ def note(text: str) -> alt.Title:
     return alt.Title(text, anchor="start", fontSize=12, fontWeight="normal", color="#666")
 
 
-def legend_selection(field: str = "activation") -> alt.Parameter:
-    """Click a legend entry to highlight it (shift-click adds, double-click clears)."""
-    return alt.selection_point(fields=[field], bind="legend")
+def legend_selection(field: str = "activation", name: str | None = None) -> alt.Parameter:
+    """Click a legend entry to highlight it (shift-click adds, double-click clears).
+
+    ``name`` keeps the selections of panels drawn side by side apart (Altair merges unnamed
+    ones that look alike, with a warning).
+    """
+    return alt.selection_point(fields=[field], bind="legend", name=name or alt.Undefined)
 
 
 def highlight(selection: alt.Parameter, opacity: float = 1.0):

@@ -144,7 +144,7 @@ def _layer_metric_chart(
         alt.Tooltip("epoch:Q"),
         *stat_tooltip(title, fmt),
     ]
-    selection = legend_selection()
+    selection = legend_selection(name=None if layer is None else f"legend_layer_{layer}")
     color = activation_color(summary)
     x = epoch_x()
     chart_layers = mean_band_layers(
@@ -172,9 +172,24 @@ def _layer_metric_chart(
     chart = alt.layer(*chart_layers)
     if summary["layer"].nunique() <= 1:
         return chart  # a single view can stretch to the page width
-    return chart.properties(width=panel_width, height=height).facet(
-        column=alt.Column("layer:O", title="hidden layer")
-    )
+    # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
+    panels = [
+        _layer_metric_chart(
+            summary,
+            value,
+            title,
+            layer=int(k),
+            panel_width=panel_width,
+            height=height,
+            log_scale=log_scale,
+            bounds=bounds,
+            fmt=fmt,
+            y_format=y_format,
+            mark_born=mark_born,
+        ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
+        for k in sorted(summary["layer"].unique())
+    ]
+    return alt.concat(*panels, columns=2)
 
 
 def dead_fraction_chart(

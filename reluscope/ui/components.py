@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import zlib
 
 import altair as alt
 import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "escape_markdown", "notices", "show_chart"]
+__all__ = ["epoch_slider", "escape_markdown", "figure_bytes", "notices", "show_chart"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -17,6 +18,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 # multi-panel charts keep their own panel sizes; single views stretch to the page width
 _COMPOUND = (alt.FacetChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
+PANELS_PER_ROW = 2  # Streamlit stacks columns on a phone, so a row of two becomes one each
+# a saved figure reads from the back of a room: a 16:9 single view, large type, 2× pixels
+SLIDE_SIZE = (1280, 640)
+SLIDE_FONTS = {"label": 18, "title": 20}
+PNG_SCALE = 2
 
 
 def escape_markdown(text: object) -> str:
@@ -44,10 +50,79 @@ def notices(choice: Choice) -> None:
         st.warning(notice.message, icon=":material/warning:")
 
 
-def show_chart(chart: alt.TopLevelMixin, key: str | None = None) -> None:
-    """Draw an Altair chart: full width for a single view, natural size for panels."""
-    width = "content" if isinstance(chart, _COMPOUND) else "stretch"
-    st.altair_chart(chart, width=width, key=key)
+def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = True) -> None:
+    """Draw an Altair chart that fits the window, with one-click PNG and SVG downloads.
+
+    A single view stretches to the page width. A chart of panels (:func:`alt.concat`, as the
+    per-layer and per-activation charts are) is laid out as a grid of
+    :data:`PANELS_PER_ROW` panels a row, each stretched to its column, so four layers or six
+    activations fit at 1440 px and a phone (where Streamlit stacks columns) gets one panel a
+    row at its full width. Other compound charts keep their natural size.
+
+    Parameters
+    ----------
+    chart : alt.TopLevelMixin
+    key : str, optional
+        Widget key of the chart (and, suffixed, of its download buttons).
+    save : bool, default True
+        Offer the figure as PNG and SVG (:func:`figure_bytes`), rendered on click.
+    """
+    panels = getattr(chart, "concat", None) if isinstance(chart, alt.ConcatChart) else None
+    if panels:
+        for start in range(0, len(panels), PANELS_PER_ROW):
+            row = panels[start : start + PANELS_PER_ROW]
+            for column, panel in zip(st.columns(PANELS_PER_ROW), row, strict=False):
+                with column:
+                    panel_key = f"{key}_{start + row.index(panel)}" if key else None
+                    st.altair_chart(panel, width="stretch", key=panel_key)
+    else:
+        width = "content" if isinstance(chart, _COMPOUND) else "stretch"
+        st.altair_chart(chart, width=width, key=key)
+    if save:
+        _save_buttons(chart, key)
+
+
+def _save_buttons(chart: alt.TopLevelMixin, key: str | None) -> None:
+    """PNG and SVG downloads of ``chart``, side by side; made when clicked, not on each run."""
+    name = key or f"figure-{zlib.crc32(chart.to_json().encode()):08x}"
+    row = st.container(horizontal=True, gap="small")
+    for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        row.download_button(
+            kind.upper(),
+            lambda kind=kind: figure_bytes(chart, kind),
+            file_name=f"reluscope-{name}.{kind}",
+            mime=mime,
+            on_click="ignore",
+            icon=":material/download:",
+            type="tertiary",
+            help=f"Save this figure as {kind.upper()}, sized for a slide.",
+            key=f"save_{name}_{kind}",
+        )
+
+
+def figure_bytes(chart: alt.TopLevelMixin, kind: str) -> bytes:
+    """``chart`` as a slide figure: PNG (2× pixels) or SVG, large type, single views 16:9.
+
+    Rendered on the server by vl-convert (``vl-convert-python``), the same Vega-Lite the
+    browser runs, so the file matches what the page shows.
+    """
+    import io
+
+    figure = chart
+    if not isinstance(chart, _COMPOUND):
+        figure = chart.properties(width=SLIDE_SIZE[0], height=SLIDE_SIZE[1])
+    label, title = SLIDE_FONTS["label"], SLIDE_FONTS["title"]
+    figure = (
+        figure.configure_axis(labelFontSize=label, titleFontSize=title)
+        .configure_legend(labelFontSize=label, titleFontSize=title, symbolSize=200)
+        .configure_title(fontSize=title, subtitleFontSize=label)
+        .configure_header(labelFontSize=label, titleFontSize=title)
+    )
+    buffer = io.BytesIO() if kind == "png" else io.StringIO()
+    options = {"scale_factor": PNG_SCALE} if kind == "png" else {}
+    figure.save(buffer, format=kind, **options)
+    value = buffer.getvalue()
+    return value if isinstance(value, bytes) else value.encode()
 
 
 def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:
