@@ -69,6 +69,9 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = Tr
     """
     panels = getattr(chart, "concat", None) if isinstance(chart, alt.ConcatChart) else None
     if panels:
+        title = chart.title
+        if title is not alt.Undefined:  # the whole chart's note, above its panels
+            st.caption(title if isinstance(title, str) else title.text)
         for start in range(0, len(panels), PANELS_PER_ROW):
             row = panels[start : start + PANELS_PER_ROW]
             for column, panel in zip(st.columns(PANELS_PER_ROW), row, strict=False):
