@@ -47,11 +47,12 @@ OVERFLOW = """([width, slack]) => {
   };
   document.querySelectorAll('[data-testid=stVegaLiteChart]').forEach((chart, i) => {
     const drawing = chart.querySelector('svg, canvas');
-    if (drawing) check('chart ' + i, drawing);
+    if (!drawing) return;
+    check('chart ' + i, drawing);
     // a facet clipped inside its container: the drawing is wider than what shows it
-    if (drawing && drawing.getBoundingClientRect().width > chart.getBoundingClientRect().width + slack)
-      out.push(['chart ' + i + ' clipped', Math.round(drawing.getBoundingClientRect().width),
-                Math.round(chart.getBoundingClientRect().width)]);
+    const drawn = drawing.getBoundingClientRect().width;
+    const shown = chart.getBoundingClientRect().width;
+    if (drawn > shown + slack) out.push(['chart ' + i + ' clipped', drawn, shown]);
   });
   document.querySelectorAll('[data-testid=stDataFrame]').forEach((table, i) => {
     check('table ' + i, table);

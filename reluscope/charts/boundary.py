@@ -161,7 +161,8 @@ def _boundary_panel(cells, data, lines, name, probability_title) -> alt.LayerCha
             x="x1:Q",
             y="x2:Q",
             fill=alt.Fill("label:N", title="class", scale=classes),
-            shape=alt.Shape("label:N", title="class"),
+            # the same domain as the fill, so the two make one legend
+            shape=alt.Shape("label:N", title="class", scale=alt.Scale(domain=classes.domain)),
             tooltip=["x1:Q", "x2:Q", alt.Tooltip("label:N", title="class")],
         )
     )

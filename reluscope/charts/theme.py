@@ -196,7 +196,7 @@ def mean_band_layers(
     axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     base = alt.Chart(summary).encode(x=x, color=color, detail=list(detail), tooltip=tooltip)
     line = (
-        base.mark_line(strokeWidth=2)
+        base.mark_line(strokeWidth=2, clip=True)  # clipped where an axis leaves a run out
         .encode(
             y=alt.Y("mean:Q", title=y_title, scale=y_scale, axis=axis),
             opacity=highlight(selection),
@@ -205,7 +205,7 @@ def mean_band_layers(
     )
     if not (summary["n"] > 1).any():
         return [line]
-    band = base.mark_area().encode(
+    band = base.mark_area(clip=True).encode(
         y=alt.Y("ci_low:Q", title=y_title, scale=y_scale, axis=axis),
         y2="ci_high:Q",
         opacity=highlight(selection, BAND_OPACITY),

@@ -19,6 +19,7 @@ from reluscope.stats import summarize
 
 __all__ = [
     "TrainingCurves",
+    "diverged_epochs",
     "event_counts",
     "history_csv",
     "history_table",
@@ -179,6 +180,30 @@ def event_counts(frame: pd.DataFrame, layer: int | None = None) -> pd.DataFrame:
         counts = long[long["count"] > 0].reset_index(drop=True)
     counts["signed"] = np.where(counts["event"] == "deaths", -counts["count"], counts["count"])
     return counts
+
+
+def diverged_epochs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The activations whose runs diverged, and the first epoch one did, to mark on a chart.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        ``Comparison.summary()``: ``activation, diverged_epoch, status``.
+
+    Returns
+    -------
+    DataFrame
+        ``activation, epoch, status``: one row per activation with a diverged run.
+    """
+    require_columns(summary, ["activation", "diverged_epoch", "status"], "diverged runs")
+    rows = summary[summary["diverged_epoch"].notna()]
+    return pd.DataFrame(
+        {
+            "activation": rows["activation"].to_numpy(),
+            "epoch": rows["diverged_epoch"].astype(int).to_numpy(),
+            "status": rows["status"].to_numpy(),
+        }
+    )
 
 
 def history_table(comparison) -> pd.DataFrame:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from reluscope import charts, frames
 from reluscope.diagnostics import DIVERGENCE_RULE
+from reluscope.frames.curves import diverged_epochs
 from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
@@ -21,8 +22,13 @@ comparison, settings, data = services.comparison(choice)
 curves = services.frame(frames.training_curves, comparison)  # built once per comparison
 summary = curves.summary
 score_title = "accuracy" if data.task == "classification" else "R²"
+# a diverged run has no final loss: the cell says when it diverged instead of staying empty
+losses = {
+    column: summary[column].map("{:.4f}".format).where(summary[column].notna(), summary["status"])
+    for column in ("final_loss", "final_val_loss")
+}
 st.dataframe(
-    summary[
+    summary.assign(**losses)[
         [
             "activation",
             "final_loss",
@@ -35,15 +41,17 @@ st.dataframe(
         ]
     ],
     hide_index=True,
+    width="stretch",
     column_config={
-        "activation": "activation",
-        "final_loss": st.column_config.NumberColumn("final loss", format="%.4f"),
-        "final_val_loss": st.column_config.NumberColumn("validation loss", format="%.4f"),
-        "final_val_score": st.column_config.NumberColumn(
-            f"validation {score_title}", format="%.3f"
+        # pinned: on a phone the other columns scroll under it and stay reachable
+        "activation": st.column_config.TextColumn("activation", pinned=True),
+        "final_loss": st.column_config.TextColumn(
+            "final loss", help=f"Or the first epoch at which the run diverged: {DIVERGENCE_RULE}."
         ),
+        "final_val_loss": st.column_config.TextColumn("val. loss"),
+        "final_val_score": st.column_config.NumberColumn(f"val. {score_title}", format="%.3f"),
         "dead_units": st.column_config.NumberColumn(
-            "dead units now", help="Hidden units with zero gradient on every training input."
+            "dead now", help="Hidden units with zero gradient on every training input."
         ),
         "born_dead": st.column_config.NumberColumn("born dead", help="Dead at epoch 0."),
         "deaths": st.column_config.NumberColumn("deaths", help="Alive → dead events."),
@@ -61,23 +69,29 @@ if settings.n_seeds > 1:
 
 
 @st.fragment
-def loss_section(loss, plateaus):
+def loss_section(loss, plateaus, diverged):
     """The loss chart; its log-scale toggle redraws this section only."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
+    if len(diverged):
+        st.caption(
+            "The axis is scaled to the runs that did not diverge; a dotted line marks "
+            "the epoch a run diverged at."
+        )
     loss = frames.log_safe(loss) if log_scale else loss
-    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale))
+    chart = charts.loss_chart(loss, plateaus, log_scale=log_scale, diverged=diverged)
+    components.show_chart(chart, key="loss")
 
 
-loss_section(curves.loss, curves.plateaus)
+loss_section(curves.loss, curves.plateaus, diverged_epochs(summary))
 st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(curves.score, score_title))
+components.show_chart(charts.score_chart(curves.score, score_title), key="score")
 st.subheader("Dead units per hidden layer")
 st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(curves.dead_fraction))
+components.show_chart(charts.dead_fraction_chart(curves.dead_fraction), key="dead_units")
 
 st.download_button(
     "Download history (CSV)",
