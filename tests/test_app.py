@@ -22,8 +22,8 @@ from reluscope.ui.sidebar import SECTIONS, widget_value
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300  # seconds per run: a loaded CI machine trains slowly
 PAGES = {
-    "compare": 3,  # page file -> Altair charts it draws
-    "units": 3,
+    "compare": 4,  # page file -> Altair charts it draws
+    "units": 5,
     "derivatives": 2,
     "gradients": 1,
     "boundary": 1,
@@ -258,7 +258,7 @@ def test_a_view_option_never_retrains(trainings):
     assert_healthy(at)
     at.switch_page("reluscope/ui/pages/units.py").run()
     at.selectbox(key="units_activation").set_value("tanh").run()
-    at.slider(key="units_epoch").set_value(3).run()
+    at.slider(key="epoch").set_value(3).run()
     assert_healthy(at)
     assert len(trainings) == 1
     # a setting retrains, once
@@ -434,7 +434,7 @@ def test_pickers_read_only_the_chosen_run(page, pickers, monkeypatch):
     for key, value in pickers.items():
         at.selectbox(key=key).set_value(value).run()
         assert_healthy(at)
-    at.slider(key=f"{page}_epoch").set_value(3).run()
+    at.slider(key="epoch").set_value(3).run()
     assert_healthy(at)
     assert built == []
 
@@ -500,7 +500,7 @@ def test_a_file_above_the_sample_cap_is_subsampled_with_a_notice(trainings):
 @pytest.mark.parametrize("page", ["units", "derivatives", "boundary"])
 def test_view_options_survive_a_smaller_network(page):
     at = run_app({**QUICK, "hidden_layers": "8x8x8", "epochs": "30"}, page)
-    at.slider(key=f"{page}_epoch").set_value(25).run()
+    at.slider(key="epoch").set_value(25).run()
     if page != "boundary":
         at.selectbox(key=f"{page}_layer").set_value(3).run()
     at.sidebar.slider(key="epochs").set_value(10)

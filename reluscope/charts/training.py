@@ -37,6 +37,7 @@ def loss_chart(
     metric: str = "loss",
     y_title: str | None = None,
     diverged: pd.DataFrame | None = None,
+    epoch: int | None = None,
 ) -> alt.LayerChart:
     """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
 
@@ -58,6 +59,8 @@ def loss_chart(
         Default "loss" or "accuracy" (pass "R²" for a regressor's score).
     diverged : DataFrame, optional
         :func:`reluscope.frames.diverged_epochs`: ``activation, epoch, status``.
+    epoch : int, optional
+        Draw a cursor (a vertical rule) at this epoch: the one the pages' epoch bar shows.
 
     >>> from reluscope.frames import metric_curves
     >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
@@ -97,6 +100,8 @@ def loss_chart(
         layers.insert(0, _plateau_layer(plateaus, color, selection))
     if diverged is not None:
         layers += _diverged_layers(diverged, color, selection)
+    if epoch is not None:
+        layers.append(epoch_cursor(epochs, epoch))
     return alt.layer(*layers)
 
 
@@ -136,6 +141,18 @@ def _diverged_layers(diverged: pd.DataFrame, color: alt.Color, selection) -> lis
         .encode(y=alt.Y("top:Q", scale=None), text="text:N")
     )
     return [rule, label]
+
+
+def epoch_cursor(frame: pd.DataFrame, epoch: int) -> alt.Chart:
+    """A vertical rule at ``epoch``, drawn from ``frame``'s own rows (so a faceted chart can
+    hold it): one rule per panel, labelled with the epoch."""
+    return (
+        alt.Chart(frame)
+        .transform_filter(alt.datum.epoch == int(epoch))
+        .transform_aggregate(epoch="min(epoch)")
+        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="shown epoch")])
+    )
 
 
 def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:
@@ -181,10 +198,31 @@ def _layer_metric_chart(
     fmt: str = ".3g",
     y_format: str | None = None,
     mark_born: bool = False,
+    epoch: int | None = None,
 ):
     """Mean ± band of a per-layer summary over epochs per activation; one panel per layer."""
     require_columns(layers, ["activation", "layer", "epoch", *_SUMMARY], f"{value} chart")
     summary = layers if layer is None else layers[layers["layer"] == layer]
+    if summary["layer"].nunique() > 1:
+        # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
+        panels = [
+            _layer_metric_chart(
+                summary,
+                value,
+                title,
+                layer=int(k),
+                panel_width=panel_width,
+                height=height,
+                log_scale=log_scale,
+                bounds=bounds,
+                fmt=fmt,
+                y_format=y_format,
+                mark_born=mark_born,
+                epoch=epoch,
+            ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
+            for k in sorted(summary["layer"].unique())
+        ]
+        return alt.concat(*panels, columns=2)
     if log_scale:
         y_scale = alt.Scale(type="log")
     else:
@@ -220,27 +258,9 @@ def _layer_metric_chart(
             )
         )
         chart_layers.append(born)
-    chart = alt.layer(*chart_layers)
-    if summary["layer"].nunique() <= 1:
-        return chart  # a single view can stretch to the page width
-    # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
-    panels = [
-        _layer_metric_chart(
-            summary,
-            value,
-            title,
-            layer=int(k),
-            panel_width=panel_width,
-            height=height,
-            log_scale=log_scale,
-            bounds=bounds,
-            fmt=fmt,
-            y_format=y_format,
-            mark_born=mark_born,
-        ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
-        for k in sorted(summary["layer"].unique())
-    ]
-    return alt.concat(*panels, columns=2)
+    if epoch is not None:
+        chart_layers.append(epoch_cursor(summary, epoch))
+    return alt.layer(*chart_layers)  # a single view can stretch to the page width
 
 
 def dead_fraction_chart(
@@ -249,6 +269,7 @@ def dead_fraction_chart(
     value: str = "dead_fraction",
     panel_width: int = 260,
     height: int = 220,
+    epoch: int | None = None,
 ):
     """Share of dead units per hidden layer over epochs, per activation (epoch 0: born dead).
 
@@ -263,6 +284,8 @@ def dead_fraction_chart(
         The share the summary is of, e.g. ``"inactive_fraction"`` for inactive units.
     panel_width, height : int
         Size of each panel when there are several.
+    epoch : int, optional
+        Draw a cursor at this epoch in every panel (see :func:`loss_chart`).
     """
     return _layer_metric_chart(
         layers,
@@ -275,6 +298,7 @@ def dead_fraction_chart(
         fmt=".1%",
         y_format="%",
         mark_born=value == "dead_fraction",
+        epoch=epoch,
     )
 
 

@@ -16,6 +16,8 @@ __all__ = [
     "BATCH_SIZES",
     "BUNDLED_PREFIX",
     "CAPS",
+    "EPOCH_ALIASES",
+    "EPOCH_KEY",
     "FIELDS",
     "LEARNING_RATES",
     "LIVE_SWEEP_START",
@@ -31,6 +33,10 @@ __all__ = [
 TEST_SIZE = 0.25
 # the `dataset` choice that means "the CSV file uploaded in this browser session"
 UPLOAD = "upload"
+# URL key of the epoch a page shows: a view of the trained history, never retrained, so not a
+# field of Settings; the per-page keys that came before it still open the same epoch
+EPOCH_KEY = "epoch"
+EPOCH_ALIASES = ("units_epoch", "derivatives_epoch", "boundary_epoch")
 # `dataset` choices naming a bundled file data/<name>.csv start with BUNDLED_PREFIX ("csv:"),
 # defined with the datasets (reluscope.datasets.from_choice reads such choices)
 

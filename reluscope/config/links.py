@@ -23,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reluscope.config.coercion import Notice
-from reluscope.config.fields import CAPS, FIELDS, Caps
+from reluscope.config.fields import CAPS, EPOCH_ALIASES, EPOCH_KEY, FIELDS, Caps
 from reluscope.config.settings import DEFAULTS, Settings, canonical_keys, validate
 
 __all__ = [
     "DEFAULTS_BY_VERSION",
     "SCHEMA_VERSION",
     "VERSION_KEY",
+    "link_epoch",
     "link_query",
     "link_version",
     "open_link",
@@ -118,3 +119,16 @@ def link_query(settings: Settings = DEFAULTS) -> dict[str, str | list[str]]:
     {'v': '1', 'n_seeds': '3'}
     """
     return {VERSION_KEY: str(SCHEMA_VERSION), **settings.to_query()}
+
+
+def link_epoch(query: Mapping[str, object]) -> str | None:
+    """The raw epoch a link asks to show: ``epoch``, else an older per-page key
+    (``units_epoch``, ``derivatives_epoch``, ``boundary_epoch``), else ``None``.
+
+    >>> link_epoch({"boundary_epoch": "7"}), link_epoch({"epoch": ["3"], "units_epoch": "9"})
+    ('7', '3')
+    """
+    for key in (EPOCH_KEY, *EPOCH_ALIASES):
+        if key in query:
+            return str(_last(query[key]))
+    return None

@@ -10,7 +10,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["epoch_slider", "escape_markdown", "figure_bytes", "notices", "show_chart"]
+__all__ = ["escape_markdown", "figure_bytes", "notices", "show_chart"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -127,17 +127,3 @@ def figure_bytes(chart: alt.TopLevelMixin, kind: str) -> bytes:
     value = buffer.getvalue()
     return value if isinstance(value, bytes) else value.encode()
 
-
-def epoch_slider(comparison, key: str, label: str = "Epoch", where=st) -> int:
-    """A slider over epochs 0..n (default the last), bound to the URL; the value is in range
-    even when a link or an earlier run left the slider past the epochs now trained."""
-    epoch = where.slider(
-        label,
-        0,
-        comparison.n_epochs,
-        comparison.n_epochs,
-        key=key,
-        bind="query-params",
-        help="0 is the initialisation, before any update.",
-    )
-    return min(int(epoch), comparison.n_epochs)

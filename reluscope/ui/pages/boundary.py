@@ -4,6 +4,7 @@ import streamlit as st
 
 from reluscope import charts, frames
 from reluscope.ui import components, services
+from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -28,27 +29,29 @@ if train.task != "classification":
     st.stop()
 
 
-@st.fragment
 def boundary_view(comparison) -> None:
-    """Probability maps at one epoch; the pickers redraw this view only."""
+    """Probability maps at the epoch of the page's epoch bar, which Play animates."""
     train = comparison.train
-    columns = st.columns(3)
-    epoch = components.epoch_slider(comparison, "boundary_epoch", where=columns[0])
-    seed = columns[1].selectbox("Seed", comparison.seeds, key="boundary_seed", bind="query-params")
+    columns = st.columns(2)
+    seed = columns[0].selectbox("Seed", comparison.seeds, key="boundary_seed", bind="query-params")
     positive = 1
     if train.n_classes > 2:
-        positive = columns[2].selectbox(
+        positive = columns[1].selectbox(
             "Probability of class",
             range(train.n_classes),
             key="boundary_class",
             format_func=lambda k: train.class_names[k],
             bind="query-params",
         )
-    surface = services.frame(frames.decision_surface, comparison, seed, epoch, positive)
-    components.show_chart(charts.decision_boundary_chart(surface))
-    if train.n_classes > 2:
-        label = components.escape_markdown(train.class_names[positive])
-        st.caption(f"Colour: probability of class {label}.")
+
+    def at_epoch(epoch: int) -> None:
+        surface = services.frame(frames.decision_surface, comparison, seed, epoch, positive)
+        components.show_chart(charts.decision_boundary_chart(surface))
+        if train.n_classes > 2:
+            label = components.escape_markdown(train.class_names[positive])
+            st.caption(f"Colour: probability of class {label} at epoch {epoch}.")
+
+    player(comparison.n_epochs, at_epoch)
 
 
 boundary_view(comparison)

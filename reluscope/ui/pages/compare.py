@@ -3,9 +3,12 @@
 import streamlit as st
 
 from reluscope import charts, frames
+from reluscope.charts import network as network_charts
 from reluscope.diagnostics import DIVERGENCE_RULE
+from reluscope.frames import network as network_frames
 from reluscope.frames.curves import diverged_epochs
 from reluscope.ui import components, services
+from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -68,9 +71,9 @@ if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
-@st.fragment
-def loss_section(loss, plateaus, diverged):
-    """The loss chart; its log-scale toggle redraws this section only."""
+def loss_section(loss, plateaus, epoch: int, diverged):
+    """The loss chart, its cursor at ``epoch``, diverged runs marked; its log-scale toggle
+    redraws the animated part only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
@@ -82,16 +85,35 @@ def loss_section(loss, plateaus, diverged):
             "the epoch a run diverged at."
         )
     loss = frames.log_safe(loss) if log_scale else loss
-    chart = charts.loss_chart(loss, plateaus, log_scale=log_scale, diverged=diverged)
+    chart = charts.loss_chart(loss, plateaus, log_scale=log_scale, epoch=epoch, diverged=diverged)
     components.show_chart(chart, key="loss")
 
 
-loss_section(curves.loss, curves.plateaus, diverged_epochs(summary))
-st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(curves.score, score_title), key="score")
-st.subheader("Dead units per hidden layer")
-st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(curves.dead_fraction), key="dead_units")
+def at_epoch(epoch: int) -> None:
+    """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
+    loss_section(curves.loss, curves.plateaus, epoch, diverged_epochs(summary))
+    st.subheader(score_title.capitalize())
+    components.show_chart(charts.score_chart(curves.score, score_title), key="score")
+    st.subheader("Dead units per hidden layer")
+    st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
+    dead = charts.dead_fraction_chart(curves.dead_fraction, epoch=epoch)
+    components.show_chart(dead, key="dead_units")
+    seed = comparison.seeds[0]
+    st.subheader(f"The network at epoch {epoch}")
+    st.caption(
+        f"Seed {seed}; each unit in its state. The Units page draws it larger, with each "
+        "unit's output map."
+    )
+    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    components.show_chart(
+        network_charts.network_chart(
+            drawing, height=180, panel_width=200, columns=min(len(comparison.activations), 6)
+        ),
+        key="network",
+    )
+
+
+player(comparison.n_epochs, at_epoch)
 
 st.download_button(
     "Download history (CSV)",

@@ -5,6 +5,7 @@ import streamlit as st
 from reluscope import charts, frames
 from reluscope.activations import ACTIVATIONS
 from reluscope.ui import components, services
+from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 ALWAYS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -44,20 +45,22 @@ st.caption(
 comparison, settings, data = services.comparison(choice)
 
 
-@st.fragment
 def preactivations(comparison, n_layers: int, negative_slope: float) -> None:
-    """Histograms of z at one layer and epoch; the pickers redraw this view only."""
-    columns = st.columns(3)
+    """Histograms of z at one layer, at the epoch of the page's epoch bar (Play animates it)."""
+    columns = st.columns(2)
     layer = columns[0].selectbox(
         "Hidden layer", range(1, n_layers + 1), key="derivatives_layer", bind="query-params"
     )
-    epoch = components.epoch_slider(comparison, "derivatives_epoch", where=columns[1])
-    seed = columns[2].selectbox(
+    seed = columns[1].selectbox(
         "Seed", comparison.seeds, key="derivatives_seed", bind="query-params"
     )
-    z = services.frame(frames.preactivations, comparison, seed, layer, epoch)
-    bins = frames.preactivation_bins(z, negative_slope=negative_slope)
-    components.show_chart(charts.preactivation_histogram(bins))
+
+    def at_epoch(epoch: int) -> None:
+        z = services.frame(frames.preactivations, comparison, seed, layer, epoch)
+        bins = frames.preactivation_bins(z, negative_slope=negative_slope)
+        components.show_chart(charts.preactivation_histogram(bins))
+
+    player(comparison.n_epochs, at_epoch)
 
 
 preactivations(comparison, len(settings.hidden_layers), settings.negative_slope)

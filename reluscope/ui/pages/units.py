@@ -3,7 +3,10 @@
 import streamlit as st
 
 from reluscope import charts, frames
+from reluscope.charts import network as network_charts
+from reluscope.frames import network as network_frames
 from reluscope.ui import components, services
+from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
@@ -17,33 +20,58 @@ components.notices(choice)
 comparison, settings, data = services.comparison(choice)
 
 
-@st.fragment
-def units_view(comparison, n_layers: int) -> None:
-    """Timeline, on-rate and events of one layer; its pickers redraw this view only."""
-    columns = st.columns(3)
-    activation = columns[0].selectbox(
-        "Activation", comparison.activations, key="units_activation", bind="query-params"
-    )
-    layer = columns[1].selectbox(
-        "Hidden layer", range(1, n_layers + 1), key="units_layer", bind="query-params"
-    )
-    seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
-    # this run's units only: the whole comparison's table is far larger
-    in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
-    st.subheader(f"{activation}, hidden layer {layer}: unit states")
-    components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
+columns = st.columns(3)
+activation = columns[0].selectbox(
+    "Activation", comparison.activations, key="units_activation", bind="query-params"
+)
+layer = columns[1].selectbox(
+    "Hidden layer", range(1, len(settings.hidden_layers) + 1), key="units_layer",
+    bind="query-params",
+)  # fmt: skip
+seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
+# this run's units only: the whole comparison's table is far larger
+in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
 
-    epoch = components.epoch_slider(comparison, "units_epoch", "Epoch for the on-rate histogram")
+
+def at_epoch(epoch: int) -> None:
+    """What Play animates: the network of every activation, this layer's on-rates and maps."""
+    st.subheader(f"The network at epoch {epoch}")
+    st.caption(
+        "Layers left to right, each unit in its state; an alive unit is paler the less often "
+        "it fires. Blue edges are positive weights, vermillion negative, thicker for larger |w|."
+    )
+    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    components.show_chart(
+        network_charts.network_chart(drawing, columns=min(len(comparison.activations), 4))
+    )
+    if drawing.hidden_edges:
+        st.caption(
+            f"{drawing.hidden_edges} weights below {network_frames.EDGE_THRESHOLD:.0%} of their "
+            f"layer's largest |w| (or past {network_frames.MAX_EDGES} per layer) are not drawn."
+        )
     left, right = st.columns(2)
     with left:
         st.subheader("On-rate")
-        st.caption("Share of training inputs on which each unit's z > 0.")
+        st.caption(f"{activation}, hidden layer {layer}: share of inputs on which z > 0.")
         components.show_chart(charts.on_rate_histogram(frames.on_rates(in_layer, epoch)))
-    with right:
-        st.subheader("Deaths and recoveries")
-        st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
-        events = frames.event_counts(comparison.layers(), layer=layer)
-        components.show_chart(charts.events_chart(events))
+    if comparison.train.n_features == 2:
+        with right:
+            st.subheader("Unit maps")
+            st.caption(
+                f"{activation}, hidden layer {layer}: each unit's output over the input plane "
+                "(white is 0): a dead ReLU is a blank tile."
+            )
+            maps = services.frame(
+                network_frames.unit_maps, comparison, activation, seed, epoch, layer
+            )
+            components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=8))
 
 
-units_view(comparison, len(settings.hidden_layers))
+player(comparison.n_epochs, at_epoch)
+
+st.subheader(f"{activation}, hidden layer {layer}: unit states")
+components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
+st.subheader("Deaths and recoveries")
+st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
+events = frames.event_counts(comparison.layers(), layer=layer)
+components.show_chart(charts.events_chart(events))
