@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from reluscope.activations import ACTIVATIONS
+from reluscope.charts.states import STATE_COLORS
 from reluscope.frames import UNIT_STATES
 
 __all__ = [
@@ -52,13 +53,8 @@ CLASS_COLORS = (
     "#666666",
 )
 
-# keyed in legend order (:data:`reluscope.frames.UNIT_STATES`)
-UNIT_STATE_COLORS = {
-    "alive": "#59a14f",
-    "inactive": "#f1ce63",
-    "saturated": "#b07aa1",
-    "dead": "#3b3b3b",
-}
+# one unit-state palette everywhere (colour-blind safe, dead near-black): charts.states's
+UNIT_STATE_COLORS = STATE_COLORS
 
 FADED = 0.12  # opacity of what the legend selection leaves out
 BAND_OPACITY = 0.2

@@ -5,6 +5,7 @@ import streamlit as st
 from reluscope import charts, frames
 from reluscope.charts import network as network_charts
 from reluscope.frames import network as network_frames
+from reluscope.frames.units import busiest_layer
 from reluscope.ui import components, services
 from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
@@ -24,11 +25,13 @@ columns = st.columns(3)
 activation = columns[0].selectbox(
     "Activation", comparison.activations, key="units_activation", bind="query-params"
 )
-layer = columns[1].selectbox(
-    "Hidden layer", range(1, len(settings.hidden_layers) + 1), key="units_layer",
-    bind="query-params",
-)  # fmt: skip
 seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
+# opens on the layer where units died (else went inactive), not always on layer 1
+busiest = busiest_layer(comparison.runs[(activation, seed)].history.layers())
+layer = columns[1].selectbox(
+    "Hidden layer", range(1, len(settings.hidden_layers) + 1), index=busiest - 1,
+    key="units_layer", bind="query-params",
+)  # fmt: skip
 # this run's units only: the whole comparison's table is far larger
 in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
 
@@ -70,8 +73,11 @@ def at_epoch(epoch: int) -> None:
 player(comparison.n_epochs, at_epoch)
 
 st.subheader(f"{activation}, hidden layer {layer}: unit states")
-components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
+components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)), key="timeline")
 st.subheader("Deaths and recoveries")
 st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
 events = frames.event_counts(comparison.layers(), layer=layer)
-components.show_chart(charts.events_chart(events))
+if events.empty:
+    st.info(f"No unit of hidden layer {layer} died or recovered, for any activation.")
+else:
+    components.show_chart(charts.events_chart(events), key="events")
