@@ -65,6 +65,23 @@ OVERFLOW = """([width, slack]) => {
 }"""
 
 
+# the page's run ended (it has a title); charts are not waited for, since those below the fold
+# draw only once scrolled into view
+RUN_DONE = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return app && app.dataset.testScriptState === 'notRunning'
+    && !!document.querySelector('[data-testid=stMain] h1');
+}"""
+# every chart on the page has drawn
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+  .every(c => c.querySelector('svg, canvas'))"""
+# the height of the page's scrolling content (Streamlit scrolls inside stMain, not the window)
+CONTENT_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
+  '[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]')]
+  .map(e => e.scrollHeight))"""
+MAX_HEIGHT = 16_000  # px: the tallest page is some 10,000 px on a phone
+
+
 @pytest.fixture(scope="module")
 def artefacts() -> Path:
     folder = Path(os.environ.get("RELUSCOPE_ARTIFACTS", REPO / "build" / "screenshots"))
@@ -87,13 +104,20 @@ def sized_page(request, browser_context):  # noqa: F811
     tab.close()
 
 
+def _settle(page) -> None:
+    """Wait until the run ended twice in a row (a rerun can follow the first)."""
+    page.wait_for_function(RUN_DONE, polling=100)
+    page.wait_for_timeout(500)
+    page.wait_for_function(RUN_DONE, polling=100)
+
+
 def _navigate(page, title: str) -> None:
-    """Open ``title`` through the top navigation (a phone shows it as a menu button)."""
-    link = page.get_by_role("link", name=title)
-    if not link.first.is_visible():
-        page.locator("[data-testid=stTopNavDropdown], [data-testid=stNavSectionHeader]").filter(
-            has_text="More"
-        ).first.click()
+    """Open ``title`` through the page navigation, with the sidebar left closed."""
+    link = page.locator("[data-testid=stTopNavLink], [data-testid=stSidebarNavLink]").filter(
+        has_text=title
+    )
+    if not link.first.is_visible():  # a narrow top bar folds links into a menu
+        page.locator("[data-testid=stTopNavDropdown]").first.click()
     assert link.first.is_visible(), f"no visible link to {title} without opening the sidebar"
     link.first.click()
 
@@ -101,16 +125,19 @@ def _navigate(page, title: str) -> None:
 @pytest.mark.parametrize("title", list(PAGES))
 def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # noqa: F811
     page = sized_page
-    width = page.viewport_size["width"]
-    open_app(page, f"{app_url}/?{urlencode(WIDE, doseq=True)}")
-    _navigate(page, title)
-    heading, charts = PAGES[title]
-    page.locator("[data-testid=stMain] h1").filter(has_text=heading).wait_for()
-    if charts is None:
-        wait_charts_settled(page)
-    else:
-        wait_idle(page, charts)
-    page.wait_for_timeout(500)  # charts resize to their container after the run
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    page.goto(f"{app_url}/?{urlencode(WIDE, doseq=True)}")
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]")
+    _settle(page)
+    if title != next(iter(PAGES)):
+        _navigate(page, title)
+        page.locator("[data-testid=stMain] h1").filter(has_text=PAGES[title][0]).wait_for()
+        _settle(page)
+    # the window as tall as the page: every chart scrolls into view, draws and is measured
+    tall = min(page.evaluate(CONTENT_HEIGHT), MAX_HEIGHT)
+    page.set_viewport_size({"width": width, "height": max(height, tall)})
+    page.wait_for_function(CHARTS_DRAWN, polling=100)
+    page.wait_for_timeout(1000)  # charts resize to their columns after drawing
     name = f"{title.lower().replace(' ', '-')}-{page.viewport_name}.png"
     page.screenshot(path=artefacts / name, full_page=True)
     assert page.evaluate(OVERFLOW, [width, SLACK]) == []

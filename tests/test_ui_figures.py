@@ -61,3 +61,22 @@ def test_panels_are_a_grid_of_charts_each_with_its_own_slide_buttons():
     assert labels == ["PNG", "SVG", "PNG", "SVG"]  # one pair per figure, not per panel
     columns = app.columns
     assert len(columns) >= n_panels  # the panels sit in columns, which a phone stacks
+
+
+def test_each_panel_draws_on_its_own_with_its_legend_highlight():
+    import json
+
+    import vl_convert
+
+    curves = frames.layer_curves(layers_frame())
+    for chart in (
+        charts.dead_fraction_chart(curves),
+        charts.activation_curves_chart(frames.activation_curves_frame(["relu", "tanh"])),
+    ):
+        specs = components._panel_specs(chart)
+        assert len(specs) == len(chart.concat)
+        for panel in specs:
+            spec = panel.to_dict()
+            assert [p["bind"] for p in spec["params"]] == ["legend"]
+            # Vega refuses a spec whose encodings name a selection it does not define
+            assert vl_convert.vegalite_to_svg(json.dumps(spec)).startswith("<svg")

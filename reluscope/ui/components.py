@@ -72,17 +72,39 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = Tr
         title = chart.title
         if title is not alt.Undefined:  # the whole chart's note, above its panels
             st.caption(title if isinstance(title, str) else title.text)
-        for start in range(0, len(panels), PANELS_PER_ROW):
-            row = panels[start : start + PANELS_PER_ROW]
-            for column, panel in zip(st.columns(PANELS_PER_ROW), row, strict=False):
+        specs = _panel_specs(chart)
+        for start in range(0, len(specs), PANELS_PER_ROW):
+            row = specs[start : start + PANELS_PER_ROW]
+            columns = st.columns(PANELS_PER_ROW)
+            for index, (column, spec) in enumerate(zip(columns, row, strict=False), start):
                 with column:
-                    panel_key = f"{key}_{start + row.index(panel)}" if key else None
-                    st.altair_chart(panel, width="stretch", key=panel_key)
+                    panel_key = f"{key}_{index}" if key else None
+                    st.altair_chart(spec, width="stretch", key=panel_key)
     else:
         width = "content" if isinstance(chart, _COMPOUND) else "stretch"
         st.altair_chart(chart, width=width, key=key)
     if save:
         _save_buttons(chart, key)
+
+
+def _panel_specs(chart: alt.ConcatChart) -> list[alt.TopLevelMixin]:
+    """Each panel of ``chart`` as a chart that draws on its own.
+
+    Altair lifts the panels' selections (the legend highlights) to the top of a concatenated
+    chart, naming the views they act in; each panel gets back the ones that act in it.
+    """
+    params = chart.to_dict().get("params", [])
+    specs = []
+    for panel in chart.concat:
+        # the column sets the width; Streamlit sizes the height as for a single view
+        spec = {k: v for k, v in panel.to_dict().items() if k not in ("width", "height")}
+        views = {node.get("name") for node in spec.get("layer", [spec])}
+        own = [param for param in params if views & set(param.get("views", []))]
+        if own:
+            spec["params"] = own + spec.get("params", [])
+        kind = alt.LayerChart if "layer" in spec else alt.Chart
+        specs.append(kind.from_dict(spec, validate=False))
+    return specs
 
 
 def _save_buttons(chart: alt.TopLevelMixin, key: str | None) -> None:

@@ -67,7 +67,7 @@ def at_epoch(epoch: int) -> None:
             maps = services.frame(
                 network_frames.unit_maps, comparison, activation, seed, epoch, layer
             )
-            components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=8))
+            components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=5))
 
 
 player(comparison.n_epochs, at_epoch)
