@@ -9,11 +9,11 @@ import pytest
 pytest.importorskip("streamlit")
 pytest.importorskip("vl_convert")
 
-from chart_specs import layers_frame  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from chart_specs import layers_frame
+from streamlit.testing.v1 import AppTest
 
-from reluscope import charts, frames  # noqa: E402
-from reluscope.ui import components  # noqa: E402
+from reluscope import charts, frames
+from reluscope.ui import components
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -148,4 +148,3 @@ def figure_bytes(chart: alt.TopLevelMixin, kind: str) -> bytes:
     figure.save(buffer, format=kind, **options)
     value = buffer.getvalue()
     return value if isinstance(value, bytes) else value.encode()
-
