@@ -113,13 +113,14 @@ def _settle(page) -> None:
 
 def _navigate(page, title: str) -> None:
     """Open ``title`` through the page navigation, with the sidebar left closed."""
-    link = page.locator("[data-testid=stTopNavLink], [data-testid=stSidebarNavLink]").filter(
-        has_text=title
-    )
-    if not link.first.is_visible():  # a narrow top bar folds links into a menu
-        page.locator("[data-testid=stTopNavDropdown]").first.click()
-    assert link.first.is_visible(), f"no visible link to {title} without opening the sidebar"
-    link.first.click()
+    # the top bar on a wide screen; on a phone, where Streamlit folds it into the collapsed
+    # sidebar, the row of page links at the top of the page
+    links = page.locator(
+        "[data-testid=stTopNavLink], [data-testid=stMain] [data-testid=stPageLink] a"
+    ).filter(has_text=title)
+    visible = [link for link in links.all() if link.is_visible()]
+    assert visible, f"no visible link to {title} without opening the sidebar"
+    visible[0].click()
 
 
 @pytest.mark.parametrize("title", list(PAGES))

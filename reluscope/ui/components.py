@@ -10,7 +10,7 @@ import streamlit as st
 
 from reluscope.ui.sidebar import Choice
 
-__all__ = ["escape_markdown", "figure_bytes", "notices", "show_chart"]
+__all__ = ["escape_markdown", "figure_bytes", "notices", "phone_navigation", "show_chart"]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
 # directives and $math$, all built from punctuation too, so every one of them is escaped
@@ -48,6 +48,20 @@ def notices(choice: Choice) -> None:
     """
     for notice in choice.notices:
         st.warning(notice.message, icon=":material/warning:")
+
+
+def phone_navigation() -> None:
+    """The page links in a row at the top of the page, on a phone only.
+
+    Below 640 px Streamlit folds the top navigation into the collapsed sidebar; this row keeps
+    every page one tap away there, and is hidden on wider screens, where the top bar shows.
+    """
+    from reluscope.ui.app import PAGES, PAGES_DIR
+
+    row = st.container(horizontal=True, gap="small", key="phone_navigation")
+    for file, title, icon in PAGES:
+        row.page_link(PAGES_DIR / f"{file}.py", label=title, icon=f":material/{icon}:")
+    st.html("<style>@media (min-width: 640px) {.st-key-phone_navigation {display: none}}</style>")
 
 
 def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = True) -> None:

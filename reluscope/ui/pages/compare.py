@@ -12,6 +12,7 @@ from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
+components.phone_navigation()
 st.title("Compare activations")
 st.markdown(
     "Every activation below trains the same network on the same data **from identical initial "
