@@ -198,9 +198,11 @@ class Comparison:
 
     def summary(self):
         """One row per activation (means over seeds): final_loss, final_val_loss, final_score,
-        final_val_score, dead_units, born_dead, deaths, recoveries, diverged, plateaus (of the
-        training loss, :meth:`plateaus`) and stuck (the share of runs that end on a plateau:
-        a stuck run)."""
+        final_val_score, dead_units, born_dead, deaths, recoveries, diverged (the share of
+        seeds that diverged), diverged_epoch (the earliest, NaN when none did), status
+        ("trained", "diverged at epoch 6", or "diverged at epoch 6 (1 of 2 seeds)"), plateaus
+        (of the training loss, :meth:`plateaus`) and stuck (the share of runs that end on a
+        plateau: a stuck run)."""
         return self._memo("summary", self._summary)
 
     def _summary(self):
@@ -227,7 +229,16 @@ class Comparison:
                 **self._plateau_counts(runs),
             }
         )
-        summary = per_run.groupby(level="activation", sort=False).mean()
+        per_run["diverged_epoch"] = pd.Series(
+            {key: run.history.diverged_epoch for key, run in self.runs.items()}, dtype=float
+        ).rename_axis(runs)
+        by_activation = per_run.groupby(level="activation", sort=False)
+        summary = by_activation.mean()
+        summary["diverged_epoch"] = by_activation["diverged_epoch"].min()
+        summary["status"] = [
+            _status(epoch, share, len(self.seeds))
+            for epoch, share in zip(summary["diverged_epoch"], summary["diverged"], strict=True)
+        ]
         return summary.reindex(list(self.activations)).reset_index()
 
     def _plateau_counts(self, runs):
@@ -296,6 +307,16 @@ class Comparison:
     def first_layer(self, activation, seed, epoch):
         """(W (n_features, units), b (units,)) of the first hidden layer at ``epoch``."""
         return self.parameters(activation, seed, epoch)[0]
+
+
+def _status(diverged_epoch: float, share: float, n_seeds: int) -> str:
+    """A run's status for a table: "trained", or the first epoch at which it diverged."""
+    if np.isnan(diverged_epoch):
+        return "trained"
+    status = f"diverged at epoch {int(diverged_epoch)}"
+    if n_seeds > 1:
+        status += f" ({round(share * n_seeds)} of {n_seeds} seeds)"
+    return status
 
 
 # old keyword -> today's name (see the glossary in reluscope.config)

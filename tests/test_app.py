@@ -21,12 +21,14 @@ from reluscope.ui.sidebar import SECTIONS, widget_value
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300  # seconds per run: a loaded CI machine trains slowly
+# page file -> Altair charts it draws with 2 hidden layers and 4 activations: a chart of panels
+# (per layer, per activation) is one chart per panel, in a grid
 PAGES = {
-    "compare": 8,  # page file -> Altair charts it draws (4 activations: 4 network panels)
-    "units": 8,
-    "derivatives": 2,
-    "gradients": 1,
-    "boundary": 1,
+    "compare": 9,  # loss, score, off units (2 layers), the network (a key, 4 activations)
+    "units": 7,  # the network (4), on-rate, unit maps, timeline; events only when some occur
+    "derivatives": 6,  # f and f′, a histogram per activation
+    "gradients": 2,
+    "boundary": 4,
     "data": 2,
 }
 # small settings so that each trained view is quick

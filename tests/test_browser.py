@@ -39,17 +39,18 @@ RUN_TIMEOUT_MS = 300_000  # a page run, training included
 VIEWPORT = {"width": 1280, "height": 1600}
 # page title in the navigation -> (its heading, the Altair charts it draws by default, or None
 # to wait until the number of charts settles)
+# (a chart of panels is one chart per panel: 2 hidden layers and 4 activations by default)
 PAGES = {
-    "Compare": ("Compare activations", 8),  # with the network: a key and 4 panels
+    "Compare": ("Compare activations", 8),
     "Lessons": ("Lessons", 0),
-    "Units": ("Units", 8),
-    "Derivatives": ("Derivatives", 2),
-    "Gradients": ("Gradients", 1),
-    "Decision boundary": ("Decision boundary", 1),
+    "Units": ("Units", None),
+    "Derivatives": ("Derivatives", 6),
+    "Gradients": ("Gradients", 2),
+    "Decision boundary": ("Decision boundary", 4),
     "Data": ("Data", 2),
     "Lab": ("Lab", None),
 }
-HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units, the network
+HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units (2 panels), the network (4)
 
 # the page finished its run (it has a title) and at least ``n`` charts are drawn (charts load
 # lazily, so they can appear a moment after the run ends)

@@ -11,8 +11,9 @@ alt = pytest.importorskip("altair")
 from chart_specs import (  # noqa: E402
     NAMES,
     assert_consistent_activation_colours,
-    assert_highlights_on_legend_click,
     data_of,
+    legend_params,
+    walk,
 )
 
 from reluscope import charts, frames  # noqa: E402
@@ -22,13 +23,23 @@ from reluscope import charts, frames  # noqa: E402
 
 def test_activation_curves_chart_f_and_derivative_side_by_side():
     frame = frames.activation_curves_frame(NAMES, n_points=11)
-    spec = charts.activation_curves_chart(frame).to_dict()
-    assert spec["facet"]["column"]["field"] == "curve"
-    assert spec["resolve"]["scale"]["y"] == "independent"
-    assert {row["curve"] for row in spec["datasets"][spec["data"]["name"]]} == {"f(z)", "f′(z)"}
-    assert spec["spec"]["encoding"]["x"]["title"] == "pre-activation z"
+    chart = charts.activation_curves_chart(frame)
+    spec = chart.to_dict()
+    # two panels side by side (a phone stacks them), each with its own y scale
+    assert spec["columns"] == 2 and [p["title"] for p in spec["concat"]] == ["f(z)", "f′(z)"]
+    assert [set(panel.data["curve"]) for panel in chart.concat] == [{"f(z)"}, {"f′(z)"}]
+    assert spec["concat"][0]["encoding"]["x"]["title"] == "pre-activation z"
     assert_consistent_activation_colours(spec)
-    assert_highlights_on_legend_click(spec)
+    # each panel's legend highlights its own lines
+    params = legend_params(spec, "activation")
+    assert len(params) == 2
+    for param, panel in zip(params, spec["concat"], strict=True):
+        assert any(
+            c.get("param") == param["name"]
+            for node in walk(panel)
+            if isinstance(node.get("condition"), list)
+            for c in node["condition"]
+        )
 
 
 def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
@@ -37,7 +48,7 @@ def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
         frame, negative_slopes=frames.flat_negative_slopes(frame)
     )
     spec = chart.to_dict()
-    enc = spec["spec"]["encoding"]
+    enc = spec["concat"][0]["encoding"]
 
     def style(channel, name):
         scale = enc[channel]["scale"]
@@ -46,9 +57,9 @@ def test_activation_curves_chart_keeps_relu_visible_under_leaky_relu():
     assert style("strokeDash", "leaky_relu") != [1, 0] and style("strokeDash", "relu") == [1, 0]
     assert style("strokeWidth", "relu") > style("strokeWidth", "leaky_relu")
     assert enc["strokeDash"]["title"] == enc["color"]["title"]  # one legend, dashes shown
-    drawn = list(dict.fromkeys(chart.data["activation"]))
+    drawn = list(dict.fromkeys(chart.concat[0].data["activation"]))
     assert drawn[-1] == "leaky_relu"  # drawn last, on top of ReLU
-    assert spec["spec"]["mark"]["point"] == "transparent"  # tooltips at the pointer
+    assert spec["concat"][0]["mark"]["point"] == "transparent"  # tooltips at the pointer
     assert spec["title"]["text"] == "f′ for z < 0: 0 (relu), 0.01 (leaky_relu)"
     smooth = frames.activation_curves_frame(["tanh"], n_points=11)
     slopes = frames.flat_negative_slopes(smooth)
@@ -79,13 +90,19 @@ def test_preactivation_histogram_saturation_and_given_shares():
     assert "25% saturated" in chart.to_dict()["title"]["subtitle"]
     leaky_bins = frames.preactivation_bins(z, activation="leaky_relu", negative_slope=0.1)
     leaky = charts.preactivation_histogram(leaky_bins)
-    assert data_of(leaky, 0).empty  # slope 0.1 ≥ 5 % of the peak: no region
+    # slope 0.1: not saturated, not zero, its own region, named as such
+    assert data_of(leaky, 0)["region"].tolist() == ["small slope"]
+    subtitle = leaky.to_dict()["title"]["subtitle"]
+    assert "50% of z on the small slope" in subtitle
+    assert "saturated" not in subtitle and "zero-gradient" not in subtitle
+    relu = charts.preactivation_histogram(frames.preactivation_bins(z, activation="relu"))
+    assert "saturated" not in relu.to_dict()["title"]["subtitle"]  # ReLU: zero gradient only
 
 
 def test_preactivation_histogram_panels_share_one_colour_scale():
     z = pd.DataFrame({"z": np.tile(np.linspace(-3, 3, 50), 2), "activation": ["relu", "tanh"] * 50})
     spec = charts.preactivation_histogram(frames.preactivation_bins(z)).to_dict()
-    assert len(spec["vconcat"]) == 2
+    assert len(spec["concat"]) == 2 and spec["columns"] == 2  # a grid, not a stack
     assert_consistent_activation_colours(spec)
 
 

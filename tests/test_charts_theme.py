@@ -87,7 +87,35 @@ def test_one_palette_each_for_classes_and_unit_states():
     scatter = charts.data_scatter(frame, "a", "b", "label").to_dict()
     balance = charts.class_balance_chart(frames.class_balance(frame, "label"), "label").to_dict()
     for spec in (scatter, balance):
-        assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS)
+        assert spec["encoding"]["color"]["scale"]["domain"] == ["x", "y"]
+        assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS[:2])
+    # the boundary's points: the same class, the same colour
+    grid = frames.grid_cells(pd.DataFrame({"x1": [0.0, 1.0], "x2": [0.0, 0.0], "probability": 0.5}))
+    points = charts.decision_boundary_chart(grid, frame.rename(columns={"a": "x1", "b": "x2"}))
+    fill = points.to_dict()["layer"][-1]["encoding"]["fill"]["scale"]
+    assert fill == {"domain": ["x", "y"], "range": list(charts.CLASS_COLORS[:2])}
+
+
+def test_the_theme_accent_is_no_activation_colour():
+    import tomllib
+
+    from reluscope.charts.theme import ACCENT
+    from reluscope.resources import streamlit_config
+
+    theme = tomllib.loads(streamlit_config().read_text())["theme"]
+    assert theme["primaryColor"] == ACCENT
+    assert ACCENT not in charts.ACTIVATION_COLORS.values()
+
+
+def test_legends_list_activations_in_the_frames_order():
+    epochs = epochs_frame()
+    order = list(dict.fromkeys(epochs["activation"]))[::-1]
+    reordered = pd.concat([epochs[epochs["activation"] == name] for name in order])
+    spec = charts.loss_chart(frames.metric_curves(reordered)).to_dict()
+    domains = [
+        v["encoding"]["color"]["scale"]["domain"] for v in views(spec) if "color" in v["encoding"]
+    ]
+    assert domains and all(domain == order for domain in domains)
 
 
 def test_missing_columns_are_named():

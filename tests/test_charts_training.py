@@ -15,9 +15,11 @@ from chart_specs import (  # noqa: E402
     data_of,
     epochs_frame,
     layers_frame,
+    legend_params,
     mark_type,
     plateaus_frame,
     tooltip_fields,
+    walk,
 )
 
 from reluscope import charts, frames  # noqa: E402
@@ -72,7 +74,9 @@ def test_plateau_colours_follow_the_whole_chart():
     # plateaus only for relu and tanh: the plateau layer must still use the full domain
     spec = charts.loss_chart(frames.metric_curves(epochs_frame()), plateaus_frame()).to_dict()
     domains = [s["domain"] for s in activation_scales(spec)]
-    assert all(d == ["sigmoid", "tanh", "relu", "leaky_relu"] for d in domains)
+    order = list(dict.fromkeys(epochs_frame()["activation"]))  # the comparison's order
+    assert sorted(order) == sorted(["sigmoid", "tanh", "relu", "leaky_relu"])
+    assert all(d == order for d in domains)
 
 
 def test_score_chart_is_accuracy():
@@ -100,10 +104,17 @@ def test_loss_chart_rejects_frame_without_metric():
 # --- per-layer charts ----------------------------------------------------------------------
 
 
-def test_dead_fraction_chart_facets_layers_and_marks_born_dead():
-    spec = charts.dead_fraction_chart(frames.layer_curves(layers_frame())).to_dict()
-    assert spec["facet"]["column"]["field"] == "layer"
-    layers = spec["spec"]["layer"]
+def test_dead_fraction_chart_panels_layers_and_marks_born_dead():
+    layer_curves = frames.layer_curves(layers_frame())
+    chart = charts.dead_fraction_chart(layer_curves)
+    spec = chart.to_dict()
+    # one panel per layer, wrapping two a row (the dashboard stretches each to its column)
+    numbers = sorted(layer_curves["layer"].unique())
+    assert spec["columns"] == 2 and len(spec["concat"]) == len(numbers) > 1
+    assert [p["title"] for p in spec["concat"]] == [f"hidden layer {k}" for k in numbers]
+    for k, panel in zip(numbers, chart.concat, strict=True):
+        assert set(data_of(panel, 0)["layer"]) == {k}
+    layers = spec["concat"][0]["layer"]
     assert [mark_type(v) for v in layers] == ["area", "line", "point"]
     line = layers[1]
     assert line["encoding"]["y"]["scale"]["domain"] == [0.0, 1.0]
@@ -111,7 +122,17 @@ def test_dead_fraction_chart_facets_layers_and_marks_born_dead():
     born = layers[2]
     assert born["transform"] == [{"filter": "(datum.epoch === 0)"}]
     assert_consistent_activation_colours(spec)
-    assert_highlights_on_legend_click(spec)
+    # each panel's legend highlights its own lines: one selection per panel, used there
+    params = legend_params(spec, "activation")
+    assert len(params) == len(numbers)
+    for param, panel in zip(params, spec["concat"], strict=True):
+        conditions = [
+            node
+            for node in walk(panel)
+            if isinstance(node.get("condition"), list)
+            and any(c.get("param") == param["name"] for c in node["condition"])
+        ]
+        assert conditions, "the legend selection must drive an encoding"
 
 
 def test_dead_fraction_chart_single_layer_is_one_stretchable_view():
@@ -135,7 +156,7 @@ def test_grad_norm_chart_log_scale_and_zero_norms_left_out():
     layers.loc[layers.index[0], "grad_norm"] = 0.0
     chart = charts.grad_norm_chart(frames.layer_curves(layers, "grad_norm", log_scale=True))
     spec = chart.to_dict()
-    line = spec["spec"]["layer"][-1]
+    line = spec["concat"][0]["layer"][-1]
     assert line["encoding"]["y"]["scale"]["type"] == "log"
     assert line["encoding"]["y"]["title"] == "gradient norm"
-    assert chart.data["mean"].isna().sum() == 1
+    assert sum(data_of(panel, -1)["mean"].isna().sum() for panel in chart.concat) == 1

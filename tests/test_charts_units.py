@@ -63,3 +63,28 @@ def test_events_chart_from_layers_and_from_events():
     events = pd.DataFrame({"epoch": [1, 1, 2], "event": ["death", "death", "recovery"]})
     counts = data_of(charts.events_chart(frames.event_counts(events)), 0)
     assert counts.set_index("event")["count"].to_dict() == {"deaths": 2, "recoveries": 1}
+
+
+def test_unit_timeline_reads_a_row_per_unit_and_ends_at_the_last_epoch():
+    units = frames.unit_timeline(units_frame())
+    spec = charts.unit_timeline_chart(units).to_dict()
+    n_units = units.groupby("layer")["unit"].nunique().max()
+    assert spec["height"] >= charts.units.ROW_PIXELS * min(n_units, 64)
+    # the x axis stops where the last epoch's cells do: no empty band after them
+    scale = spec["encoding"]["x"]["scale"]
+    assert scale["domain"] == [units["epoch"].min(), units["epoch_end"].max()]
+    assert scale["nice"] is False
+    many = frames.unit_timeline(units_frame(n_units=64))  # a row of 10 px for each of 64
+    assert charts.unit_timeline_chart(many).to_dict()["height"] == 640
+
+
+def test_busiest_layer_prefers_dead_then_inactive_then_the_first():
+    from reluscope.frames.units import busiest_layer
+
+    base = {"epoch": [0, 0, 5, 5], "layer": [1, 2, 1, 2]}
+    dead = pd.DataFrame({**base, "dead": [9, 0, 0, 2], "inactive": [9, 0, 3, 2]})
+    assert busiest_layer(dead) == 2  # the last epoch counts, dead first
+    inactive = dead.assign(dead=0)
+    assert busiest_layer(inactive) == 1
+    assert busiest_layer(inactive.assign(inactive=[0, 0, 0, 1])) == 2
+    assert busiest_layer(inactive.assign(inactive=0)) == 1

@@ -127,6 +127,28 @@ def test_summary_agrees_with_each_runs_history_even_when_a_run_diverges():
         assert summary.loc[activation, "dead_units"] == np.mean(last)
         losses = [h.epochs()["loss"].iloc[-1] for h in runs]
         np.testing.assert_allclose(summary.loc[activation, "final_loss"], np.mean(losses))
+        epochs = [h.diverged_epoch for h in runs if h.diverged]
+        if epochs:
+            assert summary.loc[activation, "diverged_epoch"] == min(epochs)
+            assert summary.loc[activation, "status"] == (
+                f"diverged at epoch {min(epochs)} ({len(epochs)} of 2 seeds)"
+            )
+        else:
+            assert np.isnan(summary.loc[activation, "diverged_epoch"])
+            assert summary.loc[activation, "status"] == "trained"
+
+
+def test_summary_names_the_epoch_a_single_seed_diverged_at():
+    data = rs.make_dataset("moons", n_samples=500, noise=0.2, random_state=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        result = rs.compare(
+            data, activations=("leaky_relu", "sigmoid"), learning_rate=1.0, epochs=20
+        )
+    summary = result.summary().set_index("activation")
+    epoch = result.runs[("leaky_relu", 0)].history.diverged_epoch
+    assert epoch is not None
+    assert summary.loc["leaky_relu", "status"] == f"diverged at epoch {epoch}"
+    assert summary.loc["sigmoid", "status"] == "trained"
 
 
 def small_data():

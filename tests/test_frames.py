@@ -292,6 +292,12 @@ def test_preactivation_bins_counts_and_shares_by_hand():
     # leaky ReLU's slope below zero is small but constant: neither zero nor saturated
     assert leaky.shares[["zero_gradient", "saturated"]].values.tolist() == [[0.0, 0.0]]
     assert "saturated" not in set(leaky.regions["region"])
+    # ... it is the small slope, and each input lies in at most one region
+    assert leaky.shares["small_slope"].iloc[0] == pytest.approx(np.mean(z <= 0))
+    assert leaky.shares["kinds"].tolist() == ["small slope"]
+    assert set(bins.shares.set_index("activation")["kinds"]) == {"zero gradient", "saturated"}
+    totals = bins.shares[["zero_gradient", "saturated", "small_slope"]].sum(axis=1)
+    assert (totals <= 1.0).all()
     with pytest.raises(ValueError, match="finite"):
         frames.preactivation_bins(pd.DataFrame({"z": [np.inf]}), activation="relu")
 

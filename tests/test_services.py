@@ -191,10 +191,9 @@ def test_frame_keeps_a_derived_result_with_its_comparison(empty_caches):
     assert services.training(settings, data)[0] is comparison  # a hit hands out the same object
 
 
-def test_chart_is_built_once_per_comparison_and_view_as_streamlit_would_send_it(empty_caches):
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
+def test_chart_is_built_once_per_comparison_and_view_as_the_page_would_draw_it(empty_caches):
     from reluscope import charts, frames
+    from reluscope.ui.components import prepare_chart
 
     data = reluscope.datasets.make_dataset("moons", n_samples=80, random_state=0)
     settings = replace(DEFAULTS, epochs=3, hidden_layers=(4,))
@@ -213,7 +212,7 @@ def test_chart_is_built_once_per_comparison_and_view_as_streamlit_would_send_it(
     )
     assert log is not spec and built == [{}, {"log_scale": True}]
     direct = charts.loss_chart(curves.loss, curves.plateaus)
-    assert spec == _convert_altair_to_vega_lite_spec(direct)  # what st.altair_chart sends
+    assert spec.specs == prepare_chart(direct).specs  # what components.show_chart draws
     # a comparison that is not cached gets its chart built, not kept
     other = reluscope.experiment.compare(data, epochs=2, hidden_layers=(3,))
     services.chart(other, counted, curves.loss, curves.plateaus)

@@ -28,7 +28,12 @@ def data_scatter(frame: pd.DataFrame, x: str, y: str, color: str | None = None) 
         selection = legend_selection(color)
         return chart.encode(
             **encoding,
-            color=alt.Color(f"{color}:N", title=color, scale=class_scale(), legend=legend()),
+            color=alt.Color(
+                f"{color}:N",
+                title=color,
+                scale=class_scale(frame[color].unique().tolist()),
+                legend=legend(),
+            ),
             opacity=highlight(selection, 0.8),
             tooltip=[*tooltip, alt.Tooltip(f"{color}:N")],
         ).add_params(selection)
@@ -56,7 +61,9 @@ def class_balance_chart(frame: pd.DataFrame, target: str) -> alt.Chart:
         .encode(
             x=alt.X("count:Q", title="rows"),
             y=alt.Y("class:N", title=target),
-            color=alt.Color("class:N", legend=None, scale=class_scale()),
+            color=alt.Color(
+                "class:N", legend=None, scale=class_scale(frame["class"].unique().tolist())
+            ),
             tooltip=[
                 alt.Tooltip("class:N", title=target),
                 alt.Tooltip("count:Q", title="rows"),

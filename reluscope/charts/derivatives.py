@@ -31,7 +31,19 @@ _CURVE_WIDTH = 2.0
 # one is dead or saturated
 _REGION_COLORS = {
     "zero gradient": UNIT_STATE_COLORS["dead"],
+    "small slope": UNIT_STATE_COLORS["inactive"],
     "saturated": UNIT_STATE_COLORS["saturated"],
+}
+# how each region is named in a panel's subtitle, from the share of z in it
+_REGION_NOTES = {
+    "zero gradient": "{:.0%} of z in the zero-gradient region (f′ = 0: no update)",
+    "small slope": "{:.0%} of z on the small slope (f′ = α: still learning)",
+    "saturated": "{:.0%} saturated ({})",
+}
+_SHARE_OF = {
+    "zero gradient": "zero_gradient",
+    "small slope": "small_slope",
+    "saturated": "saturated",
 }
 _SATURATION = f"f′ < {SATURATION_FRACTION * 100:g} % of peak"
 
@@ -68,30 +80,38 @@ def activation_curves_chart(
         "activation", key=lambda names: names.isin(list(_CURVE_DASHES)), kind="stable"
     )
     names = activation_scale(long["activation"].unique()).domain
-    selection = legend_selection()
-    lines = (
-        alt.Chart(long)
-        # transparent points: the tooltip gives the value under the pointer, not the line's first
-        .mark_line(point="transparent")
-        .encode(
-            x=alt.X("z:Q", title="pre-activation z"),
-            y=alt.Y("value:Q", title=None),
-            color=activation_color(long),
-            strokeDash=_by_activation(alt.StrokeDash, names, _CURVE_DASHES, [1, 0]),
-            strokeWidth=_by_activation(alt.StrokeWidth, names, _CURVE_WIDTHS, _CURVE_WIDTH),
-            # not opacity, which would make the transparent points visible
-            strokeOpacity=highlight(selection),
-            tooltip=[
-                alt.Tooltip("activation:N"),
-                alt.Tooltip("curve:N"),
-                alt.Tooltip("z:Q", format=".2f"),
-                alt.Tooltip("value:Q", format=".3~g"),
-            ],
+    color = activation_color(long)
+    dash = _by_activation(alt.StrokeDash, names, _CURVE_DASHES, [1, 0])
+    width = _by_activation(alt.StrokeWidth, names, _CURVE_WIDTHS, _CURVE_WIDTH)
+
+    def panel(curve: str, index: int) -> alt.Chart:
+        selection = legend_selection(name=f"legend_curve_{index}")
+        return (
+            alt.Chart(long[long["curve"] == curve])
+            # transparent points: the tooltip gives the value under the pointer, not the line's
+            # first
+            .mark_line(point="transparent")
+            .encode(
+                x=alt.X("z:Q", title="pre-activation z"),
+                y=alt.Y("value:Q", title=None),
+                color=color,
+                strokeDash=dash,
+                strokeWidth=width,
+                # not opacity, which would make the transparent points visible
+                strokeOpacity=highlight(selection),
+                tooltip=[
+                    alt.Tooltip("activation:N"),
+                    alt.Tooltip("curve:N"),
+                    alt.Tooltip("z:Q", format=".2f"),
+                    alt.Tooltip("value:Q", format=".3~g"),
+                ],
+            )
+            .add_params(selection)
+            .properties(width=panel_width, height=height, title=curve)
         )
-        .add_params(selection)
-        .properties(width=panel_width, height=height)
-    )
-    chart = lines.facet(column=alt.Column("curve:N", title=None)).resolve_scale(y="independent")
+
+    # two panels, not a facet: each has its own y scale and fits a phone stacked
+    chart = alt.concat(*(panel(c, i) for i, c in enumerate(("f(z)", "f′(z)"))), columns=2)
     if negative_slopes is None or negative_slopes.empty:
         return chart
     text = "f′ for z < 0: " + ", ".join(
@@ -125,15 +145,21 @@ def preactivation_histogram(bins: PreactivationBins):
         )
         for share in bins.shares.itertuples(index=False)
     ]
-    return panels[0] if len(panels) == 1 else alt.vconcat(*panels)
+    return panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)
+
+
+def _share_note(share) -> str:
+    """The panel's subtitle: each input counted once, in the region its activation has."""
+    kinds = [kind for kind in str(share.kinds).split(", ") if kind]
+    if not kinds:
+        return "f′ is never zero, small or vanishing for this activation"
+    return "; ".join(
+        _REGION_NOTES[kind].format(getattr(share, _SHARE_OF[kind]), _SATURATION) for kind in kinds
+    )
 
 
 def _preactivation_panel(bars_frame, regions, share, color) -> alt.LayerChart:
-    title = alt.Title(
-        f"{share.activation}: pre-activations",
-        subtitle=f"{share.zero_gradient:.0%} of z in the zero-gradient region, "
-        f"{share.saturated:.0%} saturated ({_SATURATION})",
-    )
+    title = alt.Title(f"{share.activation}: pre-activations", subtitle=_share_note(share))
     shade = (
         alt.Chart(regions)
         .mark_rect(opacity=0.25)

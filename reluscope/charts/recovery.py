@@ -55,8 +55,9 @@ def off_units_chart(
 
     Returns
     -------
-    alt.LayerChart or alt.FacetChart
-        A single view (stretches to the page) for one layer, else one panel per layer. The
+    alt.LayerChart or alt.ConcatChart
+        A single view (stretches to the page) for one layer, else one panel per layer, two a
+        row. The
         tooltip names what *off* means for each activation; several seeds add a 95 % band
         around the off share.
 
@@ -69,8 +70,17 @@ def off_units_chart(
     """
     require_columns(frame, _COLUMNS, "off-units chart")
     summary = frame if layer is None else frame[frame["layer"] == layer]
+    if summary["layer"].nunique() > 1:
+        # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
+        panels = [
+            off_units_chart(summary, layer=int(k), epoch=epoch).properties(
+                width=panel_width, height=height, title=f"hidden layer {k}"
+            )
+            for k in sorted(summary["layer"].unique())
+        ]
+        return alt.concat(*panels, columns=2)
     summary = summary.assign(share_title=summary["share"].map(_SHARE_TITLES))
-    selection = legend_selection()
+    selection = legend_selection(name=None if layer is None else f"legend_off_{layer}")
     color = activation_color(summary)
     y_scale = alt.Scale(domain=[0.0, 1.0])
     axis = alt.Axis(format="%")
@@ -121,9 +131,4 @@ def off_units_chart(
         layers.insert(0, band)
     if epoch is not None:
         layers.append(epoch_cursor(summary, epoch))
-    chart = alt.layer(*layers)
-    if summary["layer"].nunique() <= 1:
-        return chart
-    return chart.properties(width=panel_width, height=height).facet(
-        column=alt.Column("layer:O", title="hidden layer")
-    )
+    return alt.layer(*layers)  # a single view can stretch to the page width

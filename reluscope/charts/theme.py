@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from reluscope.activations import ACTIVATIONS
+from reluscope.charts.states import STATE_COLORS
 from reluscope.frames import UNIT_STATES
 
 __all__ = [
@@ -18,9 +19,11 @@ __all__ = [
     "UNIT_STATES",
     "UNIT_STATE_COLORS",
     "activation_scale",
+    "class_scale",
 ]
 
-# Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour
+# Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour, which is why
+# the theme's accent (:data:`ACCENT`) is a blue-grey that no activation uses
 ACTIVATION_COLORS: dict[str, str] = {
     "relu": "#d62728",
     "leaky_relu": "#ff7f0e",
@@ -36,6 +39,8 @@ ACTIVATION_COLORS: dict[str, str] = {
 # names outside the registry (e.g. a user's label) still get a stable colour
 _EXTRA_COLORS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
 
+ACCENT = "#455a64"  # .streamlit/config.toml's primaryColor: sliders, tags, links
+
 # ColorBrewer Dark2: classes in order of their sorted labels, the same on every chart
 CLASS_COLORS = (
     "#1b9e77",
@@ -48,13 +53,8 @@ CLASS_COLORS = (
     "#666666",
 )
 
-# keyed in legend order (:data:`reluscope.frames.UNIT_STATES`)
-UNIT_STATE_COLORS = {
-    "alive": "#59a14f",
-    "inactive": "#f1ce63",
-    "saturated": "#b07aa1",
-    "dead": "#3b3b3b",
-}
+# one unit-state palette everywhere (colour-blind safe, dead near-black): charts.states's
+UNIT_STATE_COLORS = STATE_COLORS
 
 FADED = 0.12  # opacity of what the legend selection leaves out
 BAND_OPACITY = 0.2
@@ -66,18 +66,21 @@ def _color_of(name: str) -> str:
     return _EXTRA_COLORS[zlib.crc32(name.encode()) % len(_EXTRA_COLORS)]
 
 
-def activation_scale(names: Sequence[str] | None = None) -> alt.Scale:
-    """The colour scale of activations: registry order, one fixed colour per name.
+def activation_scale(names: Sequence[str] | None = None, keep_order: bool = False) -> alt.Scale:
+    """The colour scale of activations: one fixed colour per name.
 
     Parameters
     ----------
     names : sequence of str, optional
         Names to show in the legend (default: every registered activation). Only these appear,
         in registry order, but each keeps its own colour.
+    keep_order : bool, default False
+        List ``names`` in the order given (the sidebar's, as a comparison keeps it) instead.
     """
     present = list(ACTIVATIONS) if names is None else list(dict.fromkeys(map(str, names)))
-    order = {name: i for i, name in enumerate(ACTIVATIONS)}
-    present.sort(key=lambda n: (order.get(n, len(order)), n))
+    if not keep_order:
+        order = {name: i for i, name in enumerate(ACTIVATIONS)}
+        present.sort(key=lambda n: (order.get(n, len(order)), n))
     return alt.Scale(domain=present, range=[_color_of(n) for n in present])
 
 
@@ -88,18 +91,30 @@ def activation_color(*frames: pd.DataFrame | None, symbol: str = "stroke") -> al
     range, so every part of a chart must be given the same domain. ``symbol`` is the legend's
     symbol shape (``"stroke"`` for lines, ``"square"`` for bars, ``"circle"`` for points).
     """
+    # frames keep the comparison's order, which is the sidebar's: the legend follows it
     names = pd.concat([f["activation"] for f in frames if f is not None]).dropna().unique()
     return alt.Color(
         "activation:N",
         title="activation",
-        scale=activation_scale(names),
+        scale=activation_scale(names, keep_order=True),
         legend=legend(symbolType=symbol, symbolStrokeWidth=3, symbolOpacity=1, columns=4),
     )
 
 
-def class_scale() -> alt.Scale:
-    """The colour scale of classes (:data:`CLASS_COLORS`)."""
-    return alt.Scale(range=list(CLASS_COLORS))
+def class_scale(labels: Sequence | None = None) -> alt.Scale:
+    """The colour scale of classes (:data:`CLASS_COLORS`), in sorted label order.
+
+    Parameters
+    ----------
+    labels : sequence, optional
+        The classes present; sorted (as a dataset numbers its classes) they take the colours in
+        order, so a class has the same colour on the scatter, the balance and the boundary.
+    """
+    if labels is None:
+        return alt.Scale(range=list(CLASS_COLORS))
+    domain = sorted(dict.fromkeys(labels), key=lambda label: (str(type(label)), label))
+    colors = [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(len(domain))]
+    return alt.Scale(domain=domain, range=colors)
 
 
 def state_color() -> alt.Color:
@@ -134,9 +149,13 @@ def note(text: str) -> alt.Title:
     return alt.Title(text, anchor="start", fontSize=12, fontWeight="normal", color="#666")
 
 
-def legend_selection(field: str = "activation") -> alt.Parameter:
-    """Click a legend entry to highlight it (shift-click adds, double-click clears)."""
-    return alt.selection_point(fields=[field], bind="legend")
+def legend_selection(field: str = "activation", name: str | None = None) -> alt.Parameter:
+    """Click a legend entry to highlight it (shift-click adds, double-click clears).
+
+    ``name`` keeps the selections of panels drawn side by side apart (Altair merges unnamed
+    ones that look alike, with a warning).
+    """
+    return alt.selection_point(fields=[field], bind="legend", name=name or alt.Undefined)
 
 
 def highlight(selection: alt.Parameter, opacity: float = 1.0):
@@ -173,7 +192,7 @@ def mean_band_layers(
     axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     base = alt.Chart(summary).encode(x=x, color=color, detail=list(detail), tooltip=tooltip)
     line = (
-        base.mark_line(strokeWidth=2)
+        base.mark_line(strokeWidth=2, clip=True)  # clipped where an axis leaves a run out
         .encode(
             y=alt.Y("mean:Q", title=y_title, scale=y_scale, axis=axis),
             opacity=highlight(selection),
@@ -182,7 +201,7 @@ def mean_band_layers(
     )
     if not (summary["n"] > 1).any():
         return [line]
-    band = base.mark_area().encode(
+    band = base.mark_area(clip=True).encode(
         y=alt.Y("ci_low:Q", title=y_title, scale=y_scale, axis=axis),
         y2="ci_high:Q",
         opacity=highlight(selection, BAND_OPACITY),

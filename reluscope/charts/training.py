@@ -8,6 +8,7 @@ seeds draw a mean line over a 95 % band.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from reluscope.charts.theme import (
@@ -43,9 +44,13 @@ def loss_chart(
     log_scale: bool = False,
     metric: str = "loss",
     y_title: str | None = None,
+    diverged: pd.DataFrame | None = None,
     epoch: int | None = None,
 ) -> alt.LayerChart:
     """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
+
+    A run that diverged is marked at the epoch it did, and the y axis is scaled to the other
+    runs (its curve is clipped at the edge), so one exploding loss leaves the rest readable.
 
     Parameters
     ----------
@@ -60,6 +65,8 @@ def loss_chart(
         The metric summarised (the default y title).
     y_title : str, optional
         Default "loss" or "accuracy" (pass "R²" for a regressor's score).
+    diverged : DataFrame, optional
+        :func:`reluscope.frames.diverged_epochs`: ``activation, epoch, status``.
     epoch : int, optional
         Draw a cursor (a vertical rule) at this epoch: the one the pages' epoch bar shows.
 
@@ -72,7 +79,11 @@ def loss_chart(
     """
     require_columns(epochs, ["activation", "split", "epoch", *_SUMMARY], f"{metric} chart")
     y_title = y_title or METRIC_TITLES.get(metric, metric)
+    if diverged is not None and not len(diverged):
+        diverged = None
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    if diverged is not None:
+        y_scale = _scale_without(epochs, set(diverged["activation"]), log_scale)
     tooltip = [
         alt.Tooltip("activation:N"),
         alt.Tooltip("split:N", title="data"),
@@ -95,9 +106,49 @@ def loss_chart(
     layers[-1] = layers[-1].encode(strokeDash=dash)
     if plateaus is not None:
         layers.insert(0, _plateau_layer(plateaus, color, selection))
+    if diverged is not None:
+        layers += _diverged_layers(diverged, color, selection)
     if epoch is not None:
         layers.append(epoch_cursor(epochs, epoch))
     return alt.layer(*layers)
+
+
+def _scale_without(summary: pd.DataFrame, left_out: set, log_scale: bool) -> alt.Scale:
+    """A y scale fitted to the runs not in ``left_out`` (all of them when none is left)."""
+    kept = summary[~summary["activation"].isin(left_out)]
+    kept = kept if len(kept) else summary
+    values = pd.concat([kept["ci_low"], kept["ci_high"], kept["mean"]])
+    values = values[np.isfinite(values) & ((values > 0) if log_scale else True)]
+    if values.empty:
+        return alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    low, high = float(values.min()), float(values.max())
+    if not log_scale:
+        pad = 0.05 * (high - low or abs(high) or 1.0)
+        low, high = low - pad, high + pad
+        low = max(low, 0.0) if (values >= 0).all() else low
+    return alt.Scale(type="log" if log_scale else "linear", domain=[low, high], clamp=False)
+
+
+def _diverged_layers(diverged: pd.DataFrame, color: alt.Color, selection) -> list[alt.Chart]:
+    """A dashed rule at the epoch each diverged activation did, labelled at the top."""
+    require_columns(diverged, ["activation", "epoch", "status"], "diverged runs")
+    base = alt.Chart(diverged).encode(
+        x="epoch:Q",
+        color=color,
+        opacity=highlight(selection),
+        tooltip=[alt.Tooltip("activation:N"), alt.Tooltip("status:N", title="run")],
+    )
+    rule = base.mark_rule(strokeDash=[2, 2], strokeWidth=2)
+    # one line of text per diverged activation, stacked from the top, in pixels
+    label = (
+        base.transform_window(row="row_number()")
+        .transform_calculate(
+            text=alt.datum.activation + ": " + alt.datum.status, top=(alt.datum.row - 1) * 14
+        )
+        .mark_text(align="left", baseline="top", dx=4, dy=4, fontWeight="bold")
+        .encode(y=alt.Y("top:Q", scale=None), text="text:N")
+    )
+    return [rule, label]
 
 
 CURSOR = "epoch_cursor"  # the Vega-Lite parameter holding the cursor's epoch
@@ -184,6 +235,26 @@ def _layer_metric_chart(
     """Mean ± band of a per-layer summary over epochs per activation; one panel per layer."""
     require_columns(layers, ["activation", "layer", "epoch", *_SUMMARY], f"{value} chart")
     summary = layers if layer is None else layers[layers["layer"] == layer]
+    if summary["layer"].nunique() > 1:
+        # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
+        panels = [
+            _layer_metric_chart(
+                summary,
+                value,
+                title,
+                layer=int(k),
+                panel_width=panel_width,
+                height=height,
+                log_scale=log_scale,
+                bounds=bounds,
+                fmt=fmt,
+                y_format=y_format,
+                mark_born=mark_born,
+                epoch=epoch,
+            ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
+            for k in sorted(summary["layer"].unique())
+        ]
+        return alt.concat(*panels, columns=2)
     if log_scale:
         y_scale = alt.Scale(type="log")
     else:
@@ -194,7 +265,7 @@ def _layer_metric_chart(
         alt.Tooltip("epoch:Q"),
         *stat_tooltip(title, fmt),
     ]
-    selection = legend_selection()
+    selection = legend_selection(name=None if layer is None else f"legend_layer_{layer}")
     color = activation_color(summary)
     x = epoch_x()
     chart_layers = mean_band_layers(
@@ -221,12 +292,7 @@ def _layer_metric_chart(
         chart_layers.append(born)
     if epoch is not None:
         chart_layers.append(epoch_cursor(summary, epoch))
-    chart = alt.layer(*chart_layers)
-    if summary["layer"].nunique() <= 1:
-        return chart  # a single view can stretch to the page width
-    return chart.properties(width=panel_width, height=height).facet(
-        column=alt.Column("layer:O", title="hidden layer")
-    )
+    return alt.layer(*chart_layers)  # a single view can stretch to the page width
 
 
 def dead_fraction_chart(

@@ -23,7 +23,10 @@ __all__ = ["events_chart", "on_rate_histogram", "unit_timeline_chart"]
 _ON_RATE_BINS = alt.Bin(extent=[0, 1], step=0.05)
 
 
-def unit_timeline_chart(units: pd.DataFrame, max_height: int = 480):
+ROW_PIXELS = 10  # per unit: a row a unit stays readable up to 64 units
+
+
+def unit_timeline_chart(units: pd.DataFrame, max_height: int = 64 * ROW_PIXELS):
     """Units × epochs, each cell coloured by the unit's state at that epoch.
 
     Parameters
@@ -31,19 +34,23 @@ def unit_timeline_chart(units: pd.DataFrame, max_height: int = 480):
     units : DataFrame
         :func:`reluscope.frames.unit_timeline` of one run's units: ``epoch, epoch_end, layer,
         unit, on_rate, state``. Several layers give one row of panels each.
-    max_height : int, default 480
-        Cap on the height of one panel in pixels.
+    max_height : int, default 640
+        Cap on the height of one panel in pixels (:data:`ROW_PIXELS` a unit until then).
     """
     require_columns(
         units, ["epoch", "epoch_end", "layer", "unit", "on_rate", "state"], "unit timeline"
     )
     n_units = int(units.groupby("layer")["unit"].nunique().max()) if len(units) else 1
     selection = legend_selection("state")
+    # the axis ends where the last epoch's cells do: no empty band after them
+    span = [float(units["epoch"].min()), float(units["epoch_end"].max())] if len(units) else [0, 1]
+    x = epoch_x()
+    x.scale = alt.Scale(domain=span, nice=False, zero=False)
     chart = (
         alt.Chart(units)
         .mark_rect()
         .encode(
-            x=epoch_x(),
+            x=x,
             x2="epoch_end:Q",
             y=alt.Y("unit:O", title="unit", axis=alt.Axis(labelOverlap=True)),
             color=state_color(),
@@ -57,7 +64,7 @@ def unit_timeline_chart(units: pd.DataFrame, max_height: int = 480):
             ],
         )
         .add_params(selection)
-        .properties(height=min(max(8 * n_units, 120), max_height))
+        .properties(height=min(max(ROW_PIXELS * n_units, 120), max_height))
     )
     if units["layer"].nunique() > 1:
         return chart.facet(row=alt.Row("layer:O", title="hidden layer")).resolve_scale(

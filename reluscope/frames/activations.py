@@ -21,6 +21,7 @@ __all__ = [
     "gradient_regions",
     "preactivation_bins",
     "preactivations",
+    "region_kinds",
 ]
 
 
@@ -98,6 +99,37 @@ def _flat_masks(activation, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return zero, (slope < SATURATION_FRACTION * activation.peak_slope) & ~zero
 
 
+def _small_slope(activation, z: np.ndarray) -> np.ndarray:
+    """Where a non-saturating activation has a constant slope below its peak (leaky ReLU's α
+    for z < 0): neither zero gradient nor saturated, a unit there still learns."""
+    slope = np.abs(activation.derivative(z))
+    if activation.saturates:
+        return np.zeros(slope.shape, bool)
+    return (slope > 0.0) & (slope < activation.peak_slope)
+
+
+# far on the flat side, where each kind of region shows if the activation has it
+_FAR_BELOW = np.array([-50.0])
+
+
+def region_kinds(activation) -> tuple[str, ...]:
+    """The regions of f′ ``activation`` has: ``"zero gradient"`` (f′ = 0: ReLU for z ≤ 0),
+    ``"small slope"`` (leaky ReLU's constant α) and ``"saturated"`` (f′ vanishing: sigmoid,
+    tanh, ELU, …), in that order.
+
+    >>> from reluscope.activations import get_activation
+    >>> region_kinds(get_activation("relu")), region_kinds(get_activation("leaky_relu"))
+    (('zero gradient',), ('small slope',))
+    """
+    if activation.saturates:  # a vanishing f′ that rounds to 0 far out is still saturation
+        return ("saturated",)
+    zero, _ = _flat_masks(activation, _FAR_BELOW)
+    kinds = ("zero gradient",) if zero.any() else ()
+    if _small_slope(activation, _FAR_BELOW).any():
+        kinds += ("small slope",)
+    return kinds
+
+
 def gradient_regions(activation, low: float, high: float, n_points: int = 2001) -> pd.DataFrame:
     """Spans of z in [low, high] where f′ = 0 or f′ < 5 % of its peak.
 
@@ -111,13 +143,19 @@ def gradient_regions(activation, low: float, high: float, n_points: int = 2001) 
     Returns
     -------
     DataFrame
-        ``region, start, end``; region ``"zero gradient"`` or ``"saturated"``.
+        ``region, start, end``; region ``"zero gradient"``, ``"small slope"`` or
+        ``"saturated"`` (:func:`region_kinds`; disjoint).
     """
     z = np.linspace(low, high, n_points)
     zero, saturated = _flat_masks(activation, z)
+    small = _small_slope(activation, z)
     rows = [
         {"region": region, "start": z[a], "end": z[b]}
-        for region, mask in (("zero gradient", zero), ("saturated", saturated))
+        for region, mask in (
+            ("zero gradient", zero),
+            ("small slope", small),
+            ("saturated", saturated),
+        )
         for a, b in _runs(mask)
     ]
     return pd.DataFrame(rows, columns=["region", "start", "end"])
@@ -163,8 +201,10 @@ class PreactivationBins:
     regions : DataFrame
         ``activation, region, start, end``: :func:`gradient_regions` over the bins' range.
     shares : DataFrame
-        ``activation, zero_gradient, saturated``: shares of z with f′ = 0 and with
-        f′ < 5 % of its peak, one row per activation.
+        ``activation, zero_gradient, saturated, small_slope, kinds``: shares of z with f′ = 0,
+        with 0 < f′ < 5 % of a vanishing peak, and on a constant small slope (each input
+        counted once), and the regions the activation has (:func:`region_kinds`, comma-joined),
+        one row per activation.
     """
 
     bars: pd.DataFrame
@@ -221,6 +261,8 @@ def preactivation_bins(
                 "saturated": float(np.mean(saturated))
                 if saturated_share is None
                 else saturated_share,
+                "small_slope": float(np.mean(_small_slope(function, z))),
+                "kinds": ", ".join(region_kinds(function)),
             }
         )
         counts, _ = np.histogram(z, bins=edges)
@@ -234,5 +276,7 @@ def preactivation_bins(
     return PreactivationBins(
         bars=pd.concat(bars, ignore_index=True),
         regions=pd.concat(regions, ignore_index=True),
-        shares=pd.DataFrame(shares, columns=["activation", "zero_gradient", "saturated"]),
+        shares=pd.DataFrame(
+            shares, columns=["activation", "zero_gradient", "saturated", "small_slope", "kinds"]
+        ),
     )

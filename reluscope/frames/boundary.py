@@ -12,7 +12,7 @@ from reluscope.errors import InvalidParameterError
 
 __all__ = ["GRID_POINTS", "DecisionSurface", "decision_surface", "grid_cells", "unit_lines_frame"]
 
-GRID_POINTS = 60  # per axis of the input plane
+GRID_POINTS = 150  # per axis of the input plane: drawn as one image, so fine is cheap
 _MARGIN = 0.5  # around the training data, in standardised units
 
 
@@ -111,7 +111,7 @@ def decision_surface(
         Clamped to each run's last epoch (a diverged run stopped early).
     positive : int, default 1
         The class whose probability is drawn, when there are more than two.
-    grid_points : int, default 60
+    grid_points : int, default 150
         Grid points per axis; the grid spans the training data and half a unit more.
 
     Returns

@@ -19,6 +19,7 @@ from reluscope.stats import summarize
 
 __all__ = [
     "TrainingCurves",
+    "diverged_epochs",
     "event_counts",
     "history_csv",
     "history_table",
@@ -43,6 +44,16 @@ def log_safe(summary: pd.DataFrame) -> pd.DataFrame:
     floor = summary["mean"].min()
     summary["ci_low"] = summary["ci_low"].where(summary["ci_low"] > 0, floor)
     return summary
+
+
+def _in_order_of(summary: pd.DataFrame, source: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` with its activations in the order ``source`` has them (the comparison's,
+    which is the sidebar's), so legends list them as the sidebar does; a stable sort."""
+    if "activation" not in summary or "activation" not in source:
+        return summary
+    rank = {name: i for i, name in enumerate(pd.unique(source["activation"]))}
+    order = np.argsort(summary["activation"].map(rank).to_numpy(), kind="stable")
+    return summary.iloc[order].reset_index(drop=True)
 
 
 def _splits(epochs: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -91,6 +102,7 @@ def metric_curves(
     else:
         bounds = (0.0 if (values["value"].dropna() >= 0).all() else -np.inf, 1.0)
     summary = summarize(values, ["activation", "split", "epoch"], "value", bounds=bounds)
+    summary = _in_order_of(summary, epochs)
     return log_safe(summary) if log_scale else summary
 
 
@@ -130,6 +142,7 @@ def layer_curves(
         layers = layers[layers["layer"] == layer]
     bounds = (0.0, 1.0) if is_share else None
     summary = summarize(layers, ["activation", "layer", "epoch"], value, bounds=bounds)
+    summary = _in_order_of(summary, layers)
     return log_safe(summary) if log_scale else summary
 
 
@@ -232,6 +245,30 @@ def event_counts(frame: pd.DataFrame, layer: int | None = None) -> pd.DataFrame:
         counts = long[long["count"] > 0].reset_index(drop=True)
     counts["signed"] = np.where(counts["event"] == "deaths", -counts["count"], counts["count"])
     return counts
+
+
+def diverged_epochs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The activations whose runs diverged, and the first epoch one did, to mark on a chart.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        ``Comparison.summary()``: ``activation, diverged_epoch, status``.
+
+    Returns
+    -------
+    DataFrame
+        ``activation, epoch, status``: one row per activation with a diverged run.
+    """
+    require_columns(summary, ["activation", "diverged_epoch", "status"], "diverged runs")
+    rows = summary[summary["diverged_epoch"].notna()]
+    return pd.DataFrame(
+        {
+            "activation": rows["activation"].to_numpy(),
+            "epoch": rows["diverged_epoch"].astype(int).to_numpy(),
+            "status": rows["status"].to_numpy(),
+        }
+    )
 
 
 def history_table(comparison) -> pd.DataFrame:

@@ -7,7 +7,14 @@ import pandas as pd
 
 from reluscope.frames._columns import require_columns
 
-__all__ = ["UNIT_STATES", "on_rates", "run_units", "unit_states", "unit_timeline"]
+__all__ = [
+    "UNIT_STATES",
+    "busiest_layer",
+    "on_rates",
+    "run_units",
+    "unit_states",
+    "unit_timeline",
+]
 
 # legend order; a unit is shown in the first state of ``_PRIORITY`` that applies
 UNIT_STATES = ("alive", "inactive", "saturated", "dead")
@@ -54,6 +61,31 @@ def run_units(comparison, activation: str, seed: int, layer: int | None = None) 
     """
     units = comparison.runs[(activation, seed)].history.units()
     return units if layer is None else units[units["layer"] == layer]
+
+
+def busiest_layer(layers: pd.DataFrame) -> int:
+    """The hidden layer to open on: most dead units at the last epoch, else most inactive.
+
+    Parameters
+    ----------
+    layers : DataFrame
+        One run's ``History.layers()`` (``epoch, layer, dead, inactive``).
+
+    Returns
+    -------
+    int
+        A 1-based layer; the first of the layers tied, and layer 1 when no unit is off.
+
+    >>> busiest_layer(pd.DataFrame({"epoch": [3, 3], "layer": [1, 2], "dead": [0, 4],
+    ...                             "inactive": [1, 4]}))
+    2
+    """
+    require_columns(layers, ["epoch", "layer", "dead", "inactive"], "busiest layer")
+    last = layers[layers["epoch"] == layers["epoch"].max()].sort_values("layer")
+    for count in ("dead", "inactive"):
+        if last[count].max() > 0:
+            return int(last.loc[last[count].idxmax(), "layer"])
+    return int(last["layer"].min()) if len(last) else 1
 
 
 def unit_timeline(units: pd.DataFrame) -> pd.DataFrame:

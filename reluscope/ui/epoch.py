@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import altair as alt
 import streamlit as st
 
 from reluscope.config.fields import EPOCH_ALIASES, EPOCH_KEY
@@ -26,12 +25,11 @@ __all__ = [
     "MIN_FRAME_SECONDS",
     "SPEEDS",
     "Frames",
-    "chart_spec",
-    "dead_fraction_spec",
     "frames_for",
-    "loss_spec",
+    "loss_figure",
+    "off_units_figure",
     "player",
-    "score_spec",
+    "score_figure",
     "show_spec",
 ]
 
@@ -255,51 +253,44 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
 # -- what a frame draws: a chart's Vega-Lite spec built once, then only its cursor or data move
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec of ``chart``, its data inline whatever their size (a frame reuses
-    it, so Altair builds and validates it once)."""
-    with alt.data_transformers.enable("default", max_rows=None):
-        return chart.to_dict()
-
-
 def show_spec(spec: dict, compound: bool = False) -> None:
     """Draw a Vega-Lite spec: stretched to the page, or at its own size for panels."""
     st.vega_lite_chart(spec=spec, width="content" if compound else "stretch")
 
 
-def loss_spec(comparison, log_scale: bool) -> dict:
-    """The loss chart of :func:`reluscope.frames.training_curves`, with a movable cursor."""
+def loss_figure(comparison, log_scale: bool):
+    """The loss chart of the comparison, diverged runs marked, prepared with a movable cursor
+    (:class:`reluscope.ui.components.PreparedChart`; cache it with ``services.frame``)."""
     from reluscope import charts, frames
+    from reluscope.frames.curves import diverged_epochs
     from reluscope.ui import services
+    from reluscope.ui.components import prepare_chart
 
     curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
     loss = frames.log_safe(curves.loss) if log_scale else curves.loss
-    return chart_spec(charts.loss_chart(loss, curves.plateaus, log_scale=log_scale, epoch=0))
+    diverged = diverged_epochs(curves.summary)
+    chart = charts.loss_chart(
+        loss, curves.plateaus, log_scale=log_scale, diverged=diverged, epoch=0
+    )
+    return prepare_chart(chart, "loss")
 
 
-def score_spec(comparison, y_title: str) -> dict:
-    """The score chart (accuracy or R²) of the comparison, with a movable cursor."""
+def score_figure(comparison, y_title: str):
+    """The score chart (accuracy or R²) of the comparison, prepared with a movable cursor."""
     from reluscope import charts, frames
     from reluscope.ui import services
+    from reluscope.ui.components import prepare_chart
 
-    curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
-    return chart_spec(charts.loss_chart(curves.score, metric="score", y_title=y_title, epoch=0))
+    curves = services.frame(frames.training_curves, comparison)
+    chart = charts.loss_chart(curves.score, metric="score", y_title=y_title, epoch=0)
+    return prepare_chart(chart, "score")
 
 
-def dead_fraction_spec(comparison) -> dict:
-    """The dead-units chart of :func:`reluscope.frames.training_curves`, with a cursor."""
+def off_units_figure(comparison):
+    """The off-units chart of :func:`reluscope.frames.recovery_curves`, prepared with a cursor."""
     from reluscope import charts, frames
     from reluscope.ui import services
-
-    curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
-    return chart_spec(charts.dead_fraction_chart(curves.dead_fraction, epoch=0))
-
-
-def off_units_spec(comparison) -> dict:
-    """The off-units chart of :func:`reluscope.frames.recovery_curves`, with a cursor."""
-    from reluscope import charts, frames
-
-    from reluscope.ui import services
+    from reluscope.ui.components import prepare_chart
 
     recovery = services.frame(frames.recovery_curves, comparison)
-    return chart_spec(charts.off_units_chart(recovery, epoch=0))
+    return prepare_chart(charts.off_units_chart(recovery, epoch=0), "off_units")

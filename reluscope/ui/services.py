@@ -40,7 +40,6 @@ from reluscope.config import CAPS, UPLOAD, Caps, Notice, Settings
 from reluscope.config.budget import cap_working
 from reluscope.errors import DatasetError, InvalidParameterError
 from reluscope.ui.components import escape_markdown
-from reluscope.ui.components import show_chart as show_altair_chart
 from reluscope.ui.gate import training_gate
 from reluscope.ui.sidebar import Choice, is_generated
 
@@ -493,47 +492,41 @@ def frame(build: Callable, comparison, *args: Hashable):
     return store.derived(store.key_of(comparison), (build, args), lambda: build(comparison, *args))
 
 
-def _vega_lite_spec(chart) -> dict:
-    """What ``st.altair_chart`` sends for ``chart``: its Vega-Lite dict, data as Arrow bytes
-    (Streamlit's own conversion; an Altair chart is kept instead where it has none)."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:
-        return chart
-    return _convert_altair_to_vega_lite_spec(chart)
-
-
-def chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (), **options):
-    """The chart ``make_chart(*frames_in, **options)`` as Streamlit's Vega-Lite spec, built
-    once and kept with the cached ``comparison`` (like :func:`frame`).
+def chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (),
+          key: str | None = None, **options):  # fmt: skip
+    """The chart ``make_chart(*frames_in, **options)``, prepared to draw
+    (:func:`reluscope.ui.components.prepare_chart`) once and kept with the cached
+    ``comparison`` (like :func:`frame`).
 
     ``frames_in`` are what the page drew from ``comparison`` (frames, titles); whatever else
     decides them, such as a view option, goes into ``view``. The key is ``make_chart`` (a
     module-level charts function), ``view`` and ``options``, so a rerun with the same view
-    options builds no chart and converts no data.
+    options builds, validates and converts no chart.
     """
+    from reluscope.ui.components import prepare_chart
+
     store = _comparisons()
-    name = ("chart", make_chart, view, tuple(sorted(options.items())))
+    name = ("chart", make_chart, view, key, tuple(sorted(options.items())))
     return store.derived(
         store.key_of(comparison),
         name,
-        lambda: _vega_lite_spec(make_chart(*frames_in, **options)),
+        lambda: prepare_chart(make_chart(*frames_in, **options), key),
     )
 
 
-# multi-panel specs keep their own panel sizes; single views stretch to the page width
-_COMPOUND_KEYS = ("facet", "concat", "hconcat", "vconcat")
-
-
 def show_chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (),
-               key: str | None = None, **options) -> None:  # fmt: skip
-    """Draw :func:`chart` (the same sizing as ``components.show_chart``)."""
-    spec = chart(comparison, make_chart, *frames_in, view=view, **options)
-    if not isinstance(spec, dict):  # no Streamlit conversion to reuse: the chart itself
-        show_altair_chart(spec, key=key)
-        return
-    width = "content" if any(name in spec for name in _COMPOUND_KEYS) else "stretch"
-    st.vega_lite_chart(spec=spec, width=width, key=key)
+               key: str | None = None, cursor: int | None = None, **options) -> None:  # fmt: skip
+    """Draw :func:`chart` as ``components.show_chart`` would (panel grid, PNG and SVG).
+
+    ``cursor``: the epoch to mark; the chart is built once with its cursor at 0
+    (``make_chart(..., epoch=0)``) and each frame only moves it.
+    """
+    from reluscope.ui.components import draw_chart
+
+    if cursor is not None:
+        options["epoch"] = 0
+    prepared = chart(comparison, make_chart, *frames_in, view=view, key=key, **options)
+    draw_chart(prepared, key=key, epoch=cursor)
 
 
 def comparison(choice: Choice, caps: Caps = CAPS):

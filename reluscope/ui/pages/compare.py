@@ -4,15 +4,16 @@ import streamlit as st
 
 from reluscope import frames
 from reluscope.charts import network as network_charts
-from reluscope.charts.training import move_cursor
 from reluscope.diagnostics import DIVERGENCE_RULE
 from reluscope.frames import network as network_frames
+from reluscope.frames.curves import diverged_epochs
 from reluscope.ui import components, services
 from reluscope.ui import epoch as epoch_bar
 from reluscope.ui.app import PAGES_DIR
 from reluscope.ui.sidebar import current
 
 choice = current()
+components.phone_navigation()
 st.title("Compare activations")
 st.markdown(
     "Every activation below trains the same network on the same data **from identical initial "
@@ -32,8 +33,13 @@ st.markdown("\n".join(f"- {s}" for s in services.frame(frames.compare_findings, 
 curves = services.frame(frames.training_curves, comparison)  # built once per comparison
 summary = curves.summary
 score_title = "accuracy" if data.task == "classification" else "R²"
+# a diverged run has no final loss: the cell says when it diverged instead of staying empty
+losses = {
+    column: summary[column].map("{:.4f}".format).where(summary[column].notna(), summary["status"])
+    for column in ("final_loss", "final_val_loss")
+}
 st.dataframe(
-    summary[
+    summary.assign(**losses)[
         [
             "activation",
             "final_loss",
@@ -47,15 +53,17 @@ st.dataframe(
         ]
     ],
     hide_index=True,
+    width="stretch",
     column_config={
-        "activation": "activation",
-        "final_loss": st.column_config.NumberColumn("final loss", format="%.4f"),
-        "final_val_loss": st.column_config.NumberColumn("validation loss", format="%.4f"),
-        "final_val_score": st.column_config.NumberColumn(
-            f"validation {score_title}", format="%.3f"
+        # pinned: on a phone the other columns scroll under it and stay reachable
+        "activation": st.column_config.TextColumn("activation", pinned=True),
+        "final_loss": st.column_config.TextColumn(
+            "final loss", help=f"Or the first epoch at which the run diverged: {DIVERGENCE_RULE}."
         ),
+        "final_val_loss": st.column_config.TextColumn("val. loss"),
+        "final_val_score": st.column_config.NumberColumn(f"val. {score_title}", format="%.3f"),
         "dead_units": st.column_config.NumberColumn(
-            "dead units now", help="Hidden units with zero gradient on every training input."
+            "dead now", help="Hidden units with zero gradient on every training input."
         ),
         "born_dead": st.column_config.NumberColumn("born dead", help="Dead at epoch 0."),
         "deaths": st.column_config.NumberColumn("deaths", help="Alive → dead events."),
@@ -76,24 +84,29 @@ if settings.n_seeds > 1:
 
 
 def loss_section(epoch: int):
-    """The loss chart, its cursor at ``epoch``; its log-scale toggle redraws the animated part
-    only (it sits in the epoch bar's fragment)."""
+    """The loss chart, its cursor at ``epoch``, diverged runs marked; its log-scale toggle
+    redraws the animated part only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
     st.caption(
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
+    if len(diverged_epochs(summary)):
+        st.caption(
+            "The axis is scaled to the runs that did not diverge; a dotted line marks "
+            "the epoch a run diverged at."
+        )
     # built once per comparison and scale; a frame moves its cursor only
-    spec = services.frame(epoch_bar.loss_spec, comparison, log_scale)
-    epoch_bar.show_spec(move_cursor(spec, epoch))
+    prepared = services.frame(epoch_bar.loss_figure, comparison, log_scale)
+    components.draw_chart(prepared, key="loss", epoch=epoch)
 
 
 def at_epoch(epoch: int) -> None:
     """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
     loss_section(epoch)
     st.subheader(score_title.capitalize())
-    spec = services.frame(epoch_bar.score_spec, comparison, score_title)
-    epoch_bar.show_spec(move_cursor(spec, epoch))
+    prepared = services.frame(epoch_bar.score_figure, comparison, score_title)
+    components.draw_chart(prepared, key="score", epoch=epoch)
     st.subheader("Dead units, and units off on every input, per hidden layer")
     st.caption(
         "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
@@ -101,8 +114,8 @@ def at_epoch(epoch: int) -> None:
         "Epoch 0 is the network at initialisation, so a solid line that comes back down is "
         "units recovering."
     )
-    spec = services.frame(epoch_bar.off_units_spec, comparison)
-    epoch_bar.show_spec(move_cursor(spec, epoch), compound=len(settings.hidden_layers) > 1)
+    prepared = services.frame(epoch_bar.off_units_figure, comparison)
+    components.draw_chart(prepared, key="off_units", epoch=epoch)
     seed = comparison.seeds[0]
     st.subheader(f"The network at epoch {epoch}")
     st.caption(
@@ -111,7 +124,9 @@ def at_epoch(epoch: int) -> None:
     )
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
     epoch_bar.show_spec(network_charts.network_legend_spec())
-    components.show_panels(network_charts.network_panel_specs(drawing, height=180), key="network")
+    # a per-shape template filled with the epoch's rows: a Play frame builds no Altair chart
+    panels = network_charts.network_panel_specs(drawing, height=180)
+    components.show_panels(panels, per_row=min(len(panels), 3), key="network")
 
 
 epoch_bar.player(comparison.n_epochs, at_epoch)

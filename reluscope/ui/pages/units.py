@@ -5,11 +5,13 @@ import streamlit as st
 from reluscope import charts, frames
 from reluscope.charts import network as network_charts
 from reluscope.frames import network as network_frames
+from reluscope.frames.units import busiest_layer
 from reluscope.ui import components, services
 from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
+components.phone_navigation()
 st.title("Units")
 st.markdown(
     "Each row is one hidden unit, each column an epoch. **Dead**: zero gradient on every "
@@ -24,11 +26,13 @@ columns = st.columns(3)
 activation = columns[0].selectbox(
     "Activation", comparison.activations, key="units_activation", bind="query-params"
 )
-layer = columns[1].selectbox(
-    "Hidden layer", range(1, len(settings.hidden_layers) + 1), key="units_layer",
-    bind="query-params",
-)  # fmt: skip
 seed = columns[2].selectbox("Seed", comparison.seeds, key="units_seed", bind="query-params")
+# opens on the layer where units died (else went inactive), not always on layer 1
+busiest = busiest_layer(comparison.runs[(activation, seed)].history.layers())
+layer = columns[1].selectbox(
+    "Hidden layer", range(1, len(settings.hidden_layers) + 1), index=busiest - 1,
+    key="units_layer", bind="query-params",
+)  # fmt: skip
 # this run's units only: the whole comparison's table is far larger
 in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
 
@@ -64,7 +68,7 @@ def at_epoch(epoch: int) -> None:
                 maps = services.frame(
                     network_frames.unit_maps, comparison, activation, seed, epoch, layer
                 )
-                components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=8))
+                components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=5))
 
 
 player(comparison.n_epochs, at_epoch)
@@ -72,8 +76,11 @@ player(comparison.n_epochs, at_epoch)
 st.subheader(f"{activation}, hidden layer {layer}: unit states")
 timeline = frames.unit_timeline(in_layer)
 view = (activation, seed, layer)
-services.show_chart(comparison, charts.unit_timeline_chart, timeline, view=view)
+services.show_chart(comparison, charts.unit_timeline_chart, timeline, view=view, key="timeline")
 st.subheader("Deaths and recoveries")
 st.caption("Units dying (down) and coming back (up) per epoch; every activation.")
 events = frames.event_counts(comparison.layers(), layer=layer)
-components.show_chart(charts.events_chart(events))
+if events.empty:
+    st.info(f"No unit of hidden layer {layer} died or recovered, for any activation.")
+else:
+    components.show_chart(charts.events_chart(events), key="events")
