@@ -85,11 +85,14 @@ def dashes(spec) -> dict:
 def test_the_chart_draws_off_solid_and_dead_dashed_per_layer(story_run):
     frame = frames.recovery_curves(story_run)
     spec = charts.off_units_chart(frame).to_dict()
-    assert spec["facet"]["column"]["field"] == "layer"  # one panel per hidden layer
-    assert dashes(spec) == {"off on every input": (1, 0), "dead": (5, 3)}
-    layer_types = [item["mark"]["type"] for item in spec["spec"]["layer"]]
+    # one panel per hidden layer, two a row
+    assert [panel["title"] for panel in spec["concat"]] == ["hidden layer 1", "hidden layer 2"]
+    assert spec["columns"] == 2
+    panel = spec["concat"][0]
+    assert dashes(panel) == {"off on every input": (1, 0), "dead": (5, 3)}
+    layer_types = [item["mark"]["type"] for item in panel["layer"]]
     assert layer_types == ["area", "line"]  # two seeds: a band around the off share
-    band = spec["spec"]["layer"][0]
+    band = panel["layer"][0]
     assert band["transform"] == [{"filter": "(datum.share === 'off')"}]
     colors = band["encoding"]["color"]["scale"]["domain"]
     assert set(colors) == {"relu", "leaky_relu", "tanh"}

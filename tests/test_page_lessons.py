@@ -103,7 +103,7 @@ def test_show_me_applies_the_settings_trains_them_and_shows_the_verdict(training
     expected = judged(LEAKY, LEAKY.settings)
     assert expected.holds
     assert verdicts(at) == [f"**The claim holds in this run.** {expected.sentence}"]
-    assert charts_drawn(at) == 2  # the loss and the off-units chart, as Compare draws them
+    assert charts_drawn(at) == 3  # the loss, and the off-units chart (a panel per layer)
     assert at.button(key=f"lesson_close_{LEAKY.name}")
     # only the opened lesson trained: the others still offer "show me"
     assert at.button(key=f"lesson_show_{BIAS.name}").label == "Show me"

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from reluscope.config.coercion import Notice
 from reluscope.config.fields import CAPS, TEST_SIZE, Caps
-from reluscope.engine import working_bytes
 
 if TYPE_CHECKING:
     from reluscope.config.settings import Settings
@@ -109,6 +108,8 @@ def estimate_working(settings: Settings, n_features: int = 2, n_outputs: int = 1
     """
     n_train, n_val = _split(settings)
     layer_units = (n_features, *settings.hidden_layers, n_outputs)
+    from reluscope.engine import working_bytes  # the engine's NumPy, only when a cap asks
+
     return working_bytes(
         layer_units,
         n_train,

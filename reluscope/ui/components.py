@@ -103,7 +103,8 @@ def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedC
     panels = getattr(chart, "concat", None) if isinstance(chart, alt.ConcatChart) else None
     if panels:
         title = chart.title
-        caption = None if title is alt.Undefined else title if isinstance(title, str) else title.text
+        text = title if isinstance(title, str) else getattr(title, "text", None)
+        caption = None if title is alt.Undefined else text
         specs = tuple(_to_spec(panel) for panel in _panel_specs(chart))
         return PreparedChart(chart, specs, True, "stretch", caption, name)
     width = "content" if isinstance(chart, _COMPOUND) else "stretch"
