@@ -147,3 +147,19 @@ def test_a_run_where_nothing_is_off_says_so():
     assert frames.compare_findings(run) == [
         "**sigmoid**: no unit is saturated on every input, at initialisation or after 3 epochs."
     ]
+
+
+def test_each_drawn_panel_keeps_its_epoch_cursor():
+    # a chart of panels is drawn panel by panel: each must keep the cursor it filters on
+    from reluscope.charts.training import CURSOR, move_cursor
+    from reluscope.ui.components import prepare_chart
+
+    layers = pd.DataFrame(
+        {"activation": "relu", "seed": 0, "epoch": [0, 1, 0, 1], "layer": [1, 1, 2, 2],
+         "units": 4, "off": [3, 1, 2, 2], "dead": [3, 1, 2, 2]}
+    )  # fmt: skip
+    prepared = prepare_chart(charts.off_units_chart(frames.off_curves(layers), epoch=0))
+    assert prepared.panels and len(prepared.specs) == 2
+    for spec in prepared.specs:
+        cursors = [p for p in move_cursor(spec, 1).get("params", []) if p["name"] == CURSOR]
+        assert cursors == [{"name": CURSOR, "value": 1}]

@@ -167,7 +167,8 @@ def _panel_specs(chart: alt.ConcatChart) -> list[alt.TopLevelMixin]:
         # the column sets the width; Streamlit sizes the height as for a single view
         spec = {k: v for k, v in panel.to_dict().items() if k not in ("width", "height")}
         views = {node.get("name") for node in spec.get("layer", [spec])}
-        own = [param for param in params if views & set(param.get("views", []))]
+        # a selection acts in the views it names; a variable (the epoch cursor) in every panel
+        own = [p for p in params if "views" not in p or views & set(p["views"])]
         if own:
             spec["params"] = own + spec.get("params", [])
         kind = alt.LayerChart if "layer" in spec else alt.Chart
