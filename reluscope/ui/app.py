@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from reluscope.config import links
+from reluscope.ui.components import phone_navigation
 from reluscope.ui.sidebar import settings_sidebar
 
 __all__ = ["PAGES", "PAGES_DIR", "main"]
@@ -46,6 +47,7 @@ def main() -> None:
         ],
         position="top",
     )
+    phone_navigation()  # every page one tap away on a phone, where the top bar folds away
     settings_sidebar()  # drawn here, not in the pages, so every page shares the same settings
     page.run()
 

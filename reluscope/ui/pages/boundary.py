@@ -8,7 +8,6 @@ from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
-components.phone_navigation()
 st.title("Decision boundary")
 st.markdown(
     "The network's predicted probability over the (standardised) input plane, with the "

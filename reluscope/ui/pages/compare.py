@@ -13,7 +13,6 @@ from reluscope.ui.app import PAGES_DIR
 from reluscope.ui.sidebar import current
 
 choice = current()
-components.phone_navigation()
 st.title("Compare activations")
 st.markdown(
     "Every activation below trains the same network on the same data **from identical initial "

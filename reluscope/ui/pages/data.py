@@ -7,7 +7,6 @@ from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
 choice = current()
-components.phone_navigation()
 st.title("Data")
 components.notices(choice)
 data = services.dataset(choice)

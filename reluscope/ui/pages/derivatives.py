@@ -12,7 +12,6 @@ ALWAYS = ("sigmoid", "tanh", "relu", "leaky_relu")
 
 choice = current()
 settings = choice.settings
-components.phone_navigation()
 st.title("Derivatives")
 st.markdown(
     "Backpropagation multiplies by f′(z) at every unit. Where f′ is **zero** (ReLU for z ≤ 0) "

@@ -7,7 +7,6 @@ from reluscope.ui import components, services
 from reluscope.ui.sidebar import current
 
 choice = current()
-components.phone_navigation()
 st.title("Gradients")
 st.markdown(
     "The norm of the loss gradient with respect to each hidden layer's weights, on a log scale. "

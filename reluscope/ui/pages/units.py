@@ -11,7 +11,6 @@ from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
 choice = current()
-components.phone_navigation()
 st.title("Units")
 st.markdown(
     "Each row is one hidden unit, each column an epoch. **Dead**: zero gradient on every "
