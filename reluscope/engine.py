@@ -145,7 +145,8 @@ class StackedNetwork:
         ``[n_features, *hidden, n_outputs]``.
     activations : sequence of Activation, length K
         Hidden activation of each model.
-    output : {"logistic", "softmax", "identity"}
+    output : {"logistic", "softmax", "identity", "exp"}
+        "exp" is Poisson regression's log link (half Poisson deviance as its loss).
     dtype : numpy float dtype
     """
 
@@ -272,19 +273,24 @@ class StackedNetwork:
         np.matmul(current, layers[-1], out=z_out)
         if self.output == "logistic":
             scipy_special().expit(z_out, out=out)
+        elif self.output == "exp":
+            np.exp(z_out, out=out)
         else:  # softmax, shifted by the row max as scikit-learn does
             np.subtract(z_out, z_out.max(axis=-1, keepdims=True), out=out)
             np.exp(out, out=out)
             out /= out.sum(axis=-1, keepdims=True)
         return out
 
-    def backward(self, inputs, targets, outputs, buffers, grads):
+    def backward(self, inputs, targets, outputs, buffers, grads, weights=None):
         """Gradients of the summed data loss, A_lᵀ·δ_l, into the (K, fan_in+1, fan_out) ``grads``.
 
         δ at the output is outputs − targets (the canonical link of each output's loss); hidden
-        δ are multiplied by f′(z), which is kept in ``buffers.slope``.
+        δ are multiplied by f′(z), which is kept in ``buffers.slope``. ``weights`` (1 or K, n, 1)
+        weight each sample's loss, as scikit-learn's ``sample_weight``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
+        if weights is not None:
+            delta *= weights
         if self.equal_hidden:
             np.copyto(self._transposed, self._transposed_source)
         for derivative_into, z, a, slope in buffers.derivative_parts:
@@ -370,6 +376,9 @@ class Buffers:
         self.delta = [delta[..., :-1] for delta in self.delta_wide]
         self.a_t = [a.transpose(0, 2, 1) for a in self.a]
         self.ones = np.ones((1, 1, n), dtype)  # a row of ones: column sums as matrix products
+        # (1, n, 1) sample weights of mean 1 for weighted records, or None; ``ones`` then holds
+        # them too, so every column sum of a record is a weighted sum
+        self.weights = None
         self.z_out = np.empty((k, n, n_out), dtype)
         self.output = np.empty((k, n, n_out), dtype)
         self.delta_out = np.empty((k, n, n_out), dtype)
@@ -421,11 +430,18 @@ def _layer_views(flat, k, n, hidden):
 # losses and scores on stacks: (K, n, n_outputs) → (K,)
 
 
-def sample_losses_sum(outputs, targets, output):
-    """Sum over samples of scikit-learn's per-sample loss, per model: shape (K,)."""
+def sample_losses_sum(outputs, targets, output, weights=None):
+    """Sum over samples of scikit-learn's per-sample loss, per model: shape (K,).
+
+    ``weights`` (1 or K, n, 1), if given, weight each sample's loss (``sample_weight``).
+    """
+    if weights is not None:
+        return (_sample_losses(outputs, targets, output) * weights[..., 0]).sum(axis=1)
     if output == "identity":
         residual = outputs - targets
         return 0.5 * np.einsum("kno,kno->k", residual, residual) / outputs.shape[-1]
+    if output == "exp":
+        return _sample_losses(outputs, targets, output).sum(axis=1)
     eps = np.finfo(outputs.dtype).eps
     clipped = np.clip(outputs, eps, 1.0 - eps)
     positive = targets.astype(bool)
@@ -435,11 +451,33 @@ def sample_losses_sum(outputs, targets, output):
     return -np.log(np.where(positive, clipped, 1.0)).sum(axis=(1, 2))
 
 
-def scores(outputs, targets, output):
-    """Accuracy (classification) or R² averaged over outputs (regression), per model."""
+def _sample_losses(outputs, targets, output):
+    """scikit-learn's loss of each sample, per model: shape (K, n)."""
     if output == "identity":
-        residual = ((targets - outputs) ** 2).sum(axis=1)
-        total = ((targets - targets.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        residual = outputs - targets
+        return 0.5 * np.mean(residual * residual, axis=-1)
+    if output == "exp":  # half Poisson deviance, summed over outputs as scikit-learn does
+        xlogy = scipy_special().xlogy
+        return (xlogy(targets, targets / outputs) - targets + outputs).sum(axis=-1)
+    eps = np.finfo(outputs.dtype).eps
+    clipped = np.clip(outputs, eps, 1.0 - eps)
+    positive = targets.astype(bool)
+    if output == "logistic":
+        return -np.log(np.where(positive, clipped, 1.0 - clipped)).sum(axis=-1)
+    return -np.log(np.where(positive, clipped, 1.0)).sum(axis=-1)
+
+
+def scores(outputs, targets, output, weights=None):
+    """Accuracy (classification) or R² averaged over outputs (regression), per model;
+    ``weights`` (1 or K, n, 1) weight the samples, as scikit-learn's ``sample_weight``."""
+    if output in ("identity", "exp"):
+        if weights is None:
+            residual = ((targets - outputs) ** 2).sum(axis=1)
+            total = ((targets - targets.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        else:
+            mean = (targets * weights).sum(axis=1, keepdims=True) / weights.sum(axis=1)[:, None]
+            residual = (weights * (targets - outputs) ** 2).sum(axis=1)
+            total = (weights * (targets - mean) ** 2).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             r2 = np.where(total > 0, 1.0 - residual / total, np.where(residual == 0, 1.0, 0.0))
         return r2.mean(axis=-1)
@@ -447,6 +485,8 @@ def scores(outputs, targets, output):
         correct = outputs.argmax(axis=-1) == targets.argmax(axis=-1)
     else:
         correct = ((outputs > 0.5) == targets.astype(bool)).all(axis=-1)
+    if weights is not None:
+        return (correct * weights[..., 0]).sum(axis=-1) / weights[..., 0].sum(axis=-1)
     return correct.mean(axis=-1)
 
 
@@ -529,6 +569,7 @@ def train_stack(
     max_epochs: int | None = None,
     eval_set=None,
     progress: Callable[[int, int], None] | None = None,
+    sample_weight=None,
 ) -> TrainState:
     """Train every model of ``state`` for up to ``max_epochs`` (default ``config.epochs``).
 
@@ -542,6 +583,10 @@ def train_stack(
     eval_set : (X_val, targets_val) or None
         Scored after every epoch when diagnostics are on.
     progress : callable(epochs_done, epochs_total) or None
+    sample_weight : ndarray (n_samples,) or None
+        scikit-learn's ``sample_weight``: each batch's loss is the weighted mean of its
+        samples' losses plus α/2·‖W‖² over its weight sum, and its gradient the gradient of
+        that. The records take D without the samples of weight 0 and weight the rest.
 
     Stopping follows scikit-learn per model (tol, n_iter_no_change, the adaptive schedule);
     a model whose loss becomes non-finite stops and is marked diverged; one whose loss exceeds
@@ -570,6 +615,15 @@ def train_stack(
     else:
         inputs_epoch, targets_epoch = inputs_full, targets_full
     batches = [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    weighted = sample_weight is not None
+    # with weights the record needs its own pass over D's weighted rows
+    shared_record = single_batch and not weighted
+    if weighted:
+        weights_full = np.asarray(sample_weight, dtype=dtype).reshape(1, n, 1)
+        weights_epoch = np.empty((k, n, 1), dtype) if config.shuffle else weights_full
+        # each sample's weight × its batch's size / weight sum: scikit-learn's running loss
+        loss_weights = np.empty((k, n, 1), dtype)
+        batch_weights = [(weights_epoch[:, batch], loss_weights[:, batch]) for batch in batches]
     buffers_by_size = {size: Buffers(network, size) for size in {b.stop - b.start for b in batches}}
     # α‖W‖² at each batch, for scikit-learn's running loss
     penalty_terms = np.zeros((len(batches), k))
@@ -585,8 +639,16 @@ def train_stack(
         )
         for batch, penalty_term in zip(batches, penalty_terms, strict=True)
     ]
-    if single_batch:
+    record_inputs, record_targets, record_weights = inputs_full, targets_full, None
+    if shared_record:
         record_buffers = steps[0][3]
+    elif weighted:
+        kept = weights_full[0, :, 0] > 0
+        record_inputs, record_targets = inputs_full[:, kept], targets_full[:, kept]
+        record_weights = weights_full[:, kept] / weights_full[:, kept].mean()
+        record_buffers = Buffers(network, record_inputs.shape[1])
+        record_buffers.weights = record_weights
+        record_buffers.ones[0, 0] = record_weights[0, :, 0]
     elif config.diagnostics:
         record_buffers = Buffers(network, n)
     eval_data = None
@@ -602,8 +664,9 @@ def train_stack(
         """Record the current parameters' diagnostics, once per parameter state."""
         if not config.diagnostics or state.recorded:
             return
+        scale = 1.0 / buffers.n
         entry = _record(
-            network, buffers, outputs, batch_targets, loss_sum, grads_flat, 1.0 / n, eval_data
+            network, buffers, outputs, batch_targets, loss_sum, grads_flat, scale, eval_data
         )
         if config.keep_parameters:
             entry["parameters"] = network.flat.copy()
@@ -612,15 +675,20 @@ def train_stack(
 
     def full_pass_record():
         if config.diagnostics and not state.recorded:
-            outputs = network.forward(inputs_full, record_buffers)
-            network.backward(inputs_full, targets_full, outputs, record_buffers, grads)
-            loss_sum = sample_losses_sum(outputs, targets_full, network.output)
-            record(record_buffers, outputs, targets_full, loss_sum)
+            outputs = network.forward(record_inputs, record_buffers)
+            network.backward(
+                record_inputs, record_targets, outputs, record_buffers, grads, record_weights
+            )
+            loss_sum = sample_losses_sum(outputs, record_targets, network.output, record_weights)
+            record(record_buffers, outputs, record_targets, loss_sum)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if state.loss_reference is None:
-            _set_loss_reference(state, inputs_full, targets_full, alpha_mask, steps, batches)
-        if not single_batch:
+            reference_weights = weights_full / weights_full.mean() if weighted else None
+            _set_loss_reference(
+                state, inputs_full, targets_full, alpha_mask, steps, batches, reference_weights
+            )
+        if not shared_record:
             full_pass_record()
         for epoch in range(max_epochs):
             if not state.active.any():
@@ -633,10 +701,15 @@ def train_stack(
                     order[model] = order[model][permutation]
                 np.take(inputs_full[0], order, axis=0, out=inputs_epoch)
                 np.take(targets_full[0], order, axis=0, out=targets_epoch)
-            for batch_inputs, batch_targets, outputs, buffers, size, penalty_term in steps:
+                if weighted:
+                    np.take(weights_full[0], order, axis=0, out=weights_epoch)
+            for step, (batch_inputs, batch_targets, outputs, buffers, size, penalty_term) in (
+                enumerate(steps)
+            ):
+                weights = batch_weights[step][0] if weighted else None
                 network.forward(batch_inputs, buffers, out=outputs)
-                network.backward(batch_inputs, batch_targets, outputs, buffers, grads)
-                if single_batch:
+                network.backward(batch_inputs, batch_targets, outputs, buffers, grads, weights)
+                if shared_record:
                     # this pass holds every z, gradient and loss of the parameters before the
                     # update: the record and the epoch's loss share them
                     loss_sum = sample_losses_sum(outputs, batch_targets, network.output)
@@ -645,15 +718,23 @@ def train_stack(
                     np.multiply(network.flat, alpha_mask, out=penalty)
                     np.vecdot(penalty, network.flat, out=penalty_term)
                     grads_flat += penalty
+                if weighted:
+                    # scikit-learn divides by the batch's weight sum instead of its size
+                    scale = size / weights.sum(axis=1)
+                    grads_flat *= scale
+                    penalty_term *= scale[:, 0]
+                    np.multiply(weights, scale[:, None], out=batch_weights[step][1])
                 optimizer.step(network.flat, grads_flat, size)
             state.recorded = False
-            if not single_batch:
-                loss_sum = sample_losses_sum(epoch_outputs, targets_epoch, network.output)
+            if not shared_record:
+                loss_sum = sample_losses_sum(
+                    epoch_outputs, targets_epoch, network.output, loss_weights if weighted else None
+                )
             epoch_loss = (loss_sum + 0.5 * penalty_terms.sum(axis=0)) / n
             state.n_iter += 1
             state.samples_seen += n
             state.loss_curve.append(epoch_loss)
-            if not single_batch:
+            if not shared_record:
                 full_pass_record()
             _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch + 1)
             if progress is not None:
@@ -662,18 +743,23 @@ def train_stack(
     return state
 
 
-def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, steps, batches):
+def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, steps, batches, weights):
     """The constant predictor's loss and each model's divergence reference (see
-    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers."""
+    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers;
+    ``weights`` (1, n, 1) of mean 1, or None."""
     network = state.network
     output = network.output
     n = inputs_full.shape[1]
-    constant = np.broadcast_to(targets_full.mean(axis=1, keepdims=True), targets_full.shape)
-    state.constant_loss = float(sample_losses_sum(constant, targets_full, output)[0] / n)
+    mean = targets_full.mean(axis=1, keepdims=True)
+    if weights is not None:
+        mean = (targets_full * weights).mean(axis=1, keepdims=True)
+    constant = np.broadcast_to(mean, targets_full.shape)
+    state.constant_loss = float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
     loss_sum = np.zeros(network.n_models)
     for batch, (_, _, _, buffers, _, _) in zip(batches, steps, strict=True):
         outputs = network.forward(inputs_full[:, batch], buffers)
-        loss_sum += sample_losses_sum(outputs, targets_full[:, batch], output)
+        batch_weights = None if weights is None else weights[:, batch]
+        loss_sum += sample_losses_sum(outputs, targets_full[:, batch], output, batch_weights)
     penalty = 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
     initial = (loss_sum + penalty) / n
     state.loss_reference = np.fmax(initial, state.constant_loss)
@@ -731,6 +817,8 @@ def _unit_stats(network, buffers):
         if relu_like:
             # f′(z) is exactly 1 where z > 0 and 0 elsewhere: its column sums count the positives
             positives.append(np.matmul(ones, slope)[:, 0])
+        elif buffers.weights is not None:  # weighted counts: the weights are in ``ones``
+            positives.append(np.matmul(ones, (z > 0.0).astype(z.dtype))[:, 0])
         else:
             positives.append(np.count_nonzero(z > 0.0, axis=1))
             largest.append((slope if monotone else np.abs(slope)).max(axis=1))
@@ -758,7 +846,7 @@ def _record(network, buffers, outputs, targets, loss_sum, grads_flat, scale, eva
     n_samples = outputs.shape[1]
     entry = {
         "loss": loss_sum / n_samples,
-        "score": scores(outputs, targets, network.output),
+        "score": scores(outputs, targets, network.output, buffers.weights),
         # one sum per layer's block of the flat gradient
         "grad_norm": np.sqrt(np.add.reduceat(np.square(grads_flat), network.layer_starts, axis=1))
         * scale,
