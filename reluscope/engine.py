@@ -817,10 +817,11 @@ def _unit_stats(network, buffers):
         if relu_like:
             # f′(z) is exactly 1 where z > 0 and 0 elsewhere: its column sums count the positives
             positives.append(np.matmul(ones, slope)[:, 0])
-        elif buffers.weights is not None:  # weighted counts: the weights are in ``ones``
-            positives.append(np.matmul(ones, (z > 0.0).astype(z.dtype))[:, 0])
         else:
-            positives.append(np.count_nonzero(z > 0.0, axis=1))
+            if buffers.weights is None:
+                positives.append(np.count_nonzero(z > 0.0, axis=1))
+            else:  # weighted counts: the weights are in ``ones``
+                positives.append(np.matmul(ones, (z > 0.0).astype(z.dtype))[:, 0])
             largest.append((slope if monotone else np.abs(slope)).max(axis=1))
     positives = np.concatenate(positives, axis=1)
     inactive = positives == 0
