@@ -514,6 +514,8 @@ class TrainState:
     samples_seen: int = 0
     n_iter: int = 0
     recorded: bool = False  # diagnostics of the current parameters are already in ``records``
+    # the optimiser's schedule, kept across calls: invscaling scales the rates it started with
+    schedule: object = None
 
 
 def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, output, random_states):
@@ -658,7 +660,10 @@ def train_stack(
             np.asarray(eval_set[1], dtype=dtype)[None],
             Buffers(network, eval_set[0].shape[0]),
         )
-    schedule = LearningRateSchedule(config.learning_rate_schedule, optimizer, config.power_t)
+    schedule = state.schedule
+    if schedule is None or schedule.optimizer is not optimizer:
+        schedule = LearningRateSchedule(config.learning_rate_schedule, optimizer, config.power_t)
+        state.schedule = schedule
 
     def record(buffers, outputs, batch_targets, loss_sum):
         """Record the current parameters' diagnostics, once per parameter state."""
