@@ -159,8 +159,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     """Multi-layer perceptron regressor with per-epoch dying-ReLU diagnostics.
 
     ``loss`` is scikit-learn's: ``"squared_error"`` (half squared error, identity output) or
-    ``"poisson"`` (half Poisson deviance, exponential output, ``y ≥ 0``). The other parameters
-    and the attributes are those of ``MLPClassifier`` (without ``classes_``).
+    ``"poisson"`` (half Poisson deviance, exponential output, ``y ≥ 0``), keyword-only here
+    so that ``hidden_layer_sizes`` stays the first positional parameter of both classes. The
+    other parameters and the attributes are those of ``MLPClassifier`` (without ``classes_``).
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -170,10 +171,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def __init__(
         self,
-        loss="squared_error",
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
+        loss="squared_error",
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
