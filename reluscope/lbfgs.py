@@ -133,7 +133,6 @@ def fit_lbfgs(state, X, targets, *, alpha, max_iter, max_fun, tol, sample_weight
     scipy.optimize.OptimizeResult
     """
     import scipy.optimize
-    from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
 
     network = state.network
     objective = LossGradient(network, X, targets, alpha, sample_weight)
@@ -161,11 +160,20 @@ def fit_lbfgs(state, X, targets, *, alpha, max_iter, max_fun, tol, sample_weight
             "maxfun": max_fun,
             "maxiter": max_iter,
             "gtol": tol,
-            **_get_additional_lbfgs_options_dict("iprint", iprint),
+            **_printing_options(iprint),
         },
     )
     objective.set_packed(result.x)
     return result
+
+
+def _printing_options(iprint):
+    """scikit-learn's way to pass ``iprint`` to the installed scipy (newer ones drop it)."""
+    try:
+        from sklearn.utils.fixes import _get_additional_lbfgs_options_dict
+    except ImportError:  # scikit-learn before 1.7 passed it as it is
+        return {"iprint": iprint}
+    return _get_additional_lbfgs_options_dict("iprint", iprint)
 
 
 def _set_reference(state, objective, start):
