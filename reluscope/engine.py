@@ -10,7 +10,8 @@ Models of a stack may differ in activation, bias offset, initialisation, learnin
 seed (hence their shuffling order); they share the layer sizes, solver and batch size. One
 model (K = 1) is what an estimator trains; a comparison or a sweep is K > 1; there is no other
 training loop. Outputs and losses follow scikit-learn's MLP: logistic + binary log-loss,
-softmax + cross-entropy, identity + half squared error, with the same L2 penalty
+softmax + cross-entropy, identity + half squared error, exp + half Poisson deviance, with
+optional sample weights, and the same L2 penalty
 α/2·‖W‖²/n_batch on weights only.
 
 Each epoch's record is taken over the full training set with the parameters at the end of the

@@ -244,6 +244,7 @@ def test_diagnostics_switch_off_keeps_the_loss_curve(moons):
             max_iter=200,
             random_state=0,
         ),
+        rs.MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100, random_state=0),
     ]
 )
 def test_scikit_learn_estimator_checks(estimator, check):
