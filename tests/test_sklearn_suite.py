@@ -34,6 +34,13 @@ def _run(*arguments):
     )  # fmt: skip
 
 
+def test_our_suite_compares_with_the_real_scikit_learn():
+    from sklearn import neural_network
+
+    assert neural_network.MLPClassifier is not reluscope.MLPClassifier
+    assert neural_network.MLPRegressor is not reluscope.MLPRegressor
+
+
 def test_the_plugin_binds_reluscopes_estimators():
     result = _run(
         str(TESTS / "test_mlp.py"), "--collect-only", "-q", "-k", "test_fit or test_gradient"
@@ -41,6 +48,8 @@ def test_the_plugin_binds_reluscopes_estimators():
     assert result.returncode == 0, result.stdout + result.stderr
     check = subprocess.run(
         [sys.executable, "-c", "import plugin, sklearn.neural_network as nn, reluscope;"
+         "assert nn.MLPClassifier is not reluscope.MLPClassifier;"  # importing changes nothing
+         "plugin.pytest_configure(None);"
          "assert nn.MLPClassifier is reluscope.MLPClassifier;"
          "assert nn.MLPRegressor is reluscope.MLPRegressor"],
         env=dict(os.environ, PYTHONPATH=os.pathsep.join(
