@@ -56,7 +56,7 @@ class History:
         scikit-learn's ``loss_curve_``: the mean minibatch loss during each epoch.
     records : dict of ndarray
         Epoch-major arrays (n_epochs + 1, ...): loss, score, [val_loss, val_score],
-        grad_norm (…, n_layers + 1), mean_activation (…, n_hidden), on_rate / dead / inactive /
+        [grad_norm (…, n_layers + 1)], mean_activation (…, n_hidden), on_rate / dead / inactive /
         saturated (…, total_hidden_units), [parameters (…, P)]. Empty when diagnostics are off.
     activation : str or Activation
         The hidden activation (an Activation keeps its parameters, which decide *off*).
@@ -201,6 +201,8 @@ class History:
         revived = revivals(off)
         states = self.states()
         n_rows = self.n_epochs + 1
+        # trained without gradient norms (a sweep without curves): NaN, not a made-up zero
+        grad_norm = records.get("grad_norm", np.full((n_rows, len(self.hidden_layers) + 1), np.nan))
         frames = []
         for layer, units in enumerate(self._layer_slices()):
             size = units.stop - units.start
@@ -219,7 +221,7 @@ class History:
                 "deaths": deaths[:, units].sum(axis=1),
                 "recoveries": recoveries[:, units].sum(axis=1),
                 "revivals": revived[:, units].sum(axis=1),
-                "grad_norm": records["grad_norm"][:, layer],
+                "grad_norm": grad_norm[:, layer],
                 "mean_activation": records["mean_activation"][:, layer],
                 "on_rate": records["on_rate"][:, units].mean(axis=1, dtype=np.float64),
             }

@@ -21,7 +21,8 @@ from itertools import pairwise
 import numpy as np
 
 from reluscope.diagnostics import diverged
-from reluscope.engine import Buffers, _record, sample_losses_sum
+from reluscope.full_set import gradient_norms, group_entry
+from reluscope.network import Buffers, sample_losses_sum, scores
 
 __all__ = ["LossGradient", "fit_lbfgs", "packing_order"]
 
@@ -227,8 +228,7 @@ class _Recorder:
             kept = objective.weights[0, :, 0] > 0
             weights = objective.weights[:, kept] / objective.weights[:, kept].mean()
             buffers = Buffers(network, int(kept.sum()))
-            buffers.weights = weights
-            buffers.ones[0, 0] = weights[0, :, 0]
+            buffers.weigh(weights)
             self.own_pass = (objective.inputs[:, kept], objective.targets[:, kept], buffers)
 
     def __call__(self, packed):
@@ -249,16 +249,16 @@ class _Recorder:
                 outputs = network.forward(inputs, buffers)
                 network.backward(inputs, targets, outputs, buffers, objective.grads, weights)
             loss_sum = sample_losses_sum(outputs, targets, network.output, weights)
-            entry = _record(
-                network,
-                buffers,
-                outputs,
-                targets,
-                loss_sum,
-                objective.grads_flat,
-                1.0 / buffers.n,
-                self.eval_data,
-            )
+            entry = group_entry(network, buffers, outputs, targets, loss_sum)
+            entry["grad_norm"] = gradient_norms(network, objective.grads_flat, 1.0 / buffers.n)
+            if self.eval_data is not None:
+                val_inputs, val_targets, val_buffers = self.eval_data
+                val_outputs = network.forward(val_inputs, val_buffers)
+                entry["val_loss"] = (
+                    sample_losses_sum(val_outputs, val_targets, network.output)
+                    / val_inputs.shape[1]
+                )
+                entry["val_score"] = scores(val_outputs, val_targets, network.output)
         if self.keep_parameters:
             entry["parameters"] = network.flat.copy()
         state.records.append(entry)

@@ -77,49 +77,6 @@ def test_help_lists_every_command():
         assert command in result.stdout
 
 
-# --- reluscope bench --sweeps: rows from fake timings, no real benchmark -------------------
-
-# ratios: CLI 20x (target 15), wide 3x (4), models/s 0.8 (1), jobs exactly 1.5x (1.5)
-FAKE_SECONDS = {
-    "cli": 1.0, "sklearn_deep": 20.0, "wide": 2.0, "sklearn_wide": 6.0,
-    "k32": 1.0, "k128": 5.0, "jobs1": 3.0, "jobs2": 2.0,
-}  # fmt: skip
-
-
-def test_sweep_rows_are_checked_against_their_targets():
-    from reluscope.bench_sweep import TARGETS, sweep_rows
-
-    rows = sweep_rows(FAKE_SECONDS, cpus=4)
-    assert [row["ratio"] for row in rows] == pytest.approx([20.0, 3.0, 0.8, 1.5])
-    assert [row["met"] for row in rows] == [True, False, False, True]
-    assert [row["target"] for row in rows] == [">= 15x", ">= 4x", ">= 1x", ">= 1.5x"]
-    assert list(TARGETS.values()) == [15.0, 4.0, 1.0, 1.5]
-    scaling = rows[2]  # models per second at K = 128 and at K = 32
-    assert (scaling["reluscope"], scaling["reference"], scaling["unit"]) == (25.6, 32.0, "models/s")
-    assert "4 CPUs" in rows[3]["name"]
-    nan = sweep_rows({**FAKE_SECONDS, "cli": float("nan")})
-    assert not nan[0]["met"]
-
-
-def test_bench_prints_missed_sweep_targets(monkeypatch):
-    import io
-
-    from reluscope import bench, bench_sweep
-
-    imported = bench.BenchRow("import", 1.0, 1.0, "ms", 1.0, "<= 1.50x", True)
-    monkeypatch.setattr(bench, "import_benchmark", lambda: imported)
-    monkeypatch.setattr(bench, "epoch_benchmarks", lambda repeats: [])
-    monkeypatch.setattr(
-        bench_sweep, "sweep_benchmarks", lambda: bench_sweep.sweep_rows(FAKE_SECONDS, 4)
-    )
-    stream = io.StringIO()
-    rows = bench.run(include_sweeps=True, stream=stream)
-    assert [row.met for row in rows[1:]] == [True, False, False, True]
-    lines = stream.getvalue().splitlines()[3:]
-    assert [line.split()[-1] for line in lines] == ["ok", "MISSED", "MISSED", "ok"]
-    assert "models/s" in lines[2]
-
-
 def test_only_user_errors_become_an_error_line(monkeypatch, capsys):
     from reluscope import cli
     from reluscope.commands import datasets as datasets_command

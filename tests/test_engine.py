@@ -15,8 +15,10 @@ from reluscope.engine import (
     sample_losses_sum,
     scores,
     train_stack,
+    working_bytes,
 )
-from reluscope.experiment import train_runs
+from reluscope.experiment import encode_targets, random_state_of, train_runs
+from reluscope.full_set import group_sizes
 
 OUTPUTS = {"logistic": 1, "softmax": 3, "identity": 1}
 
@@ -250,3 +252,165 @@ def test_multilabel_history_score_equals_subset_accuracy():
     assert clf.history_.epochs()["score"].iloc[-1] == pytest.approx(clf.score(X, Y))
     per_label = (clf.predict(X) == Y).mean()
     assert clf.score(X, Y) < per_label  # the data set tells "all labels" from "any label"
+
+
+def _trained(X, y, specs, config, eval_set, group_bytes, sample_weight=None):
+    targets, output, _ = encode_targets(y, "classification")
+    val = (eval_set[0], encode_targets(eval_set[1], "classification")[0])
+    random_states = [random_state_of(spec.seed) for spec in specs]
+    layer_units = [X.shape[1], *config.hidden_layers, targets.shape[1]]
+    state = build_state(layer_units, specs, config, output, random_states)
+    return train_stack(
+        state,
+        X,
+        targets,
+        config,
+        random_states,
+        eval_set=val,
+        group_bytes=group_bytes,
+        sample_weight=sample_weight,
+    )
+
+
+def _weights(n):
+    """Sample weights with some rows of weight 0."""
+    weights = np.random.RandomState(0).uniform(0.0, 2.0, n)
+    weights[::7] = 0.0
+    return weights
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("batch_size", [16, 1000])  # minibatches, and the full batch
+@pytest.mark.parametrize("hidden", [(6, 5), (4, 4, 4)])
+def test_models_in_groups_under_a_byte_budget_equal_one_stack_bit_for_bit(
+    moons, hidden, batch_size, weighted
+):
+    X, y = moons
+    sample_weight = _weights(X.shape[0]) if weighted else None
+    config = TrainConfig(hidden_layers=hidden, batch_size=batch_size, epochs=6, l2_penalty=0.01)
+    specs = [
+        RunSpec("relu", bias_offset=-0.5, learning_rate=0.1, seed=0),
+        RunSpec("relu", learning_rate=0.05, seed=1),
+        RunSpec("tanh", learning_rate=0.03, seed=2),
+        RunSpec("leaky_relu", negative_slope=0.2, learning_rate=0.05, seed=3),
+        RunSpec("gelu", learning_rate=0.2, seed=4),
+    ]
+    eval_set = (X[:40], y[:40])
+    per_model = Buffers.nbytes([2, *hidden, 1], 1, X.shape[0], 8)
+    one_stack = _trained(X, y, specs, config, eval_set, None, sample_weight)
+    # one model per group; groups of two, two and one (unequal groups share one allocation)
+    for budget in (1, 2 * per_model):
+        grouped = _trained(X, y, specs, config, eval_set, budget, sample_weight)
+        np.testing.assert_array_equal(grouped.network.flat, one_stack.network.flat)
+        np.testing.assert_array_equal(grouped.loss_curve, one_stack.loss_curve)
+        assert len(grouped.records) == len(one_stack.records) == config.epochs + 1
+        for ours, reference in zip(grouped.records, one_stack.records, strict=True):
+            assert ours.keys() == reference.keys()
+            for name in reference:
+                np.testing.assert_array_equal(ours[name], reference[name], err_msg=name)
+
+
+def test_group_sizes_stay_within_the_budget_and_cover_the_stack():
+    units = [2, 64, 64, 1]
+    per_model = Buffers.nbytes(units, 1, 500, 8)
+    for n_models in (1, 7, 128):
+        for budget in (1, per_model, 3 * per_model + 1, 10**12):
+            sizes = group_sizes(units, 500, n_models, 8, budget)
+            assert sum(sizes) == n_models and max(sizes) - min(sizes) <= 1
+            assert max(sizes) == 1 or max(sizes) * per_model <= budget
+
+
+def test_working_bytes_counts_what_a_training_allocates(moons):
+    """The estimate covers the memory NumPy hands out during a training, within 25 %."""
+    import tracemalloc
+
+    X, y = moons
+    X = np.repeat(X, 4, axis=0)
+    y = np.repeat(y, 4)
+    config = TrainConfig(hidden_layers=(64, 64), batch_size=32, epochs=2)
+    specs = [RunSpec(seed=seed) for seed in range(24)]
+    targets, output, _ = encode_targets(y, "classification")
+    random_states = [random_state_of(spec.seed) for spec in specs]
+    layer_units = [2, 64, 64, 1]
+    state = build_state(layer_units, specs, config, output, random_states)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    train_stack(state, X, targets, config, random_states)
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    estimate = working_bytes(layer_units, X.shape[0], 24, 32, np.float64, solver="sgd")
+    assert 0.75 * peak <= estimate <= 1.25 * peak + 2**20
+    # a near-cap training no longer holds full-set buffers for every model at once
+    unbounded = Buffers.nbytes(layer_units, 24, X.shape[0], 8)
+    assert estimate < unbounded
+
+
+@pytest.mark.parametrize("group_bytes", [None, 1])
+def test_mixed_stack_records_equal_diagnostics_and_the_mean_activation(moons, group_bytes):
+    from reluscope.diagnostics import unit_states
+
+    X, y = moons
+    config = TrainConfig(hidden_layers=(5, 3), batch_size=25, epochs=3, keep_parameters=True)
+    specs = [
+        RunSpec("relu", bias_offset=-1.0, seed=0),
+        RunSpec("gelu", bias_offset=-2.0, seed=1),
+        RunSpec("tanh", seed=2),
+        RunSpec("leaky_relu", bias_offset=-3.0, seed=3),
+    ]
+    state = _trained(X, y, specs, config, (X[:10], y[:10]), group_bytes)
+    for model, spec in enumerate(specs):
+        activation = spec.get_activation()
+        network = StackedNetwork(
+            state.network.layer_units, [activation], "logistic", state.network.dtype
+        )
+        for entry in state.records:
+            zs = network.preactivations(X, entry["parameters"][model][None])
+            expected = [unit_states(z[0], activation) for z in zs]
+            for name in ("inactive", "dead", "saturated"):
+                np.testing.assert_array_equal(
+                    entry[name][model], np.concatenate([getattr(s, name) for s in expected])
+                )
+            np.testing.assert_allclose(
+                entry["on_rate"][model], np.concatenate([s.on_rate for s in expected]), atol=1e-7
+            )
+            means = [activation(z[0]).mean() for z in zs]
+            np.testing.assert_allclose(entry["mean_activation"][model], means, rtol=1e-12)
+
+
+@pytest.mark.parametrize("batch_size", [25, 1000])
+@pytest.mark.parametrize("group_bytes", [None, 1])
+def test_weighted_records_leave_out_weight_0_rows_and_weigh_the_on_rates(
+    moons, group_bytes, batch_size
+):
+    from reluscope.diagnostics import unit_states
+
+    X, y = moons
+    weights = _weights(X.shape[0])
+    kept = weights > 0
+    config = TrainConfig(
+        hidden_layers=(5, 3), batch_size=batch_size, epochs=3, keep_parameters=True
+    )
+    specs = [
+        RunSpec("relu", bias_offset=-1.0, seed=0),
+        RunSpec("gelu", bias_offset=-2.0, seed=1),
+        RunSpec("tanh", seed=2),
+    ]
+    state = _trained(X, y, specs, config, (X[:10], y[:10]), group_bytes, weights)
+    w = weights[kept] / weights[kept].mean()
+    for model, spec in enumerate(specs):
+        activation = spec.get_activation()
+        network = StackedNetwork(
+            state.network.layer_units, [activation], "logistic", state.network.dtype
+        )
+        for entry in state.records:
+            zs = network.preactivations(X[kept], entry["parameters"][model][None])
+            on_rate = np.concatenate([(w[:, None] * (z[0] > 0)).mean(axis=0) for z in zs])
+            np.testing.assert_allclose(entry["on_rate"][model], on_rate, atol=1e-6)
+            inactive = np.concatenate([unit_states(z[0], activation).inactive for z in zs])
+            np.testing.assert_array_equal(entry["inactive"][model], inactive)
+            outputs = network.predict(X[kept], entry["parameters"][model][None])
+            targets = y[kept].astype(float)[None, :, None]
+            loss = sample_losses_sum(outputs, targets, "logistic", w[None, :, None]) / kept.sum()
+            np.testing.assert_allclose(entry["loss"][model], loss[0], rtol=1e-12)
+            accuracy = scores(outputs, targets, "logistic", w[None, :, None])
+            np.testing.assert_allclose(entry["score"][model], accuracy[0], rtol=1e-12)

@@ -162,3 +162,21 @@ def test_status_carries_divergence_and_the_constant_predictors_loss(moons):
     assert exploded.history.running_loss[-1] > 1e90
     assert not fine.diverged and not fine.history.diverged and fine.history.diverged_epoch is None
     assert fine.history.constant_loss == pytest.approx(np.log(2))  # moons: half and half
+
+
+def test_a_run_without_gradient_norms_has_the_same_unit_states_and_nan_norms(moons):
+    from dataclasses import replace
+
+    X, y = moons
+    config = TrainConfig(hidden_layers=(6, 6), batch_size=16, epochs=5)
+    specs = [RunSpec("relu", bias_offset=-1.0, seed=0), RunSpec("gelu", seed=1)]
+    with_norms = train_runs(X, y, specs, config)
+    without = train_runs(X, y, specs, replace(config, gradient_norms=False))
+    for ours, reference in zip(without, with_norms, strict=True):
+        assert "grad_norm" not in ours.history.records
+        layers, expected = ours.history.layers(), reference.history.layers()
+        assert layers["grad_norm"].isna().all()
+        assert expected["grad_norm"].notna().all()
+        pd.testing.assert_frame_equal(
+            layers.drop(columns="grad_norm"), expected.drop(columns="grad_norm")
+        )

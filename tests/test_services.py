@@ -191,6 +191,36 @@ def test_frame_keeps_a_derived_result_with_its_comparison(empty_caches):
     assert services.training(settings, data)[0] is comparison  # a hit hands out the same object
 
 
+def test_chart_is_built_once_per_comparison_and_view_as_streamlit_would_send_it(empty_caches):
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from reluscope import charts, frames
+
+    data = reluscope.datasets.make_dataset("moons", n_samples=80, random_state=0)
+    settings = replace(DEFAULTS, epochs=3, hidden_layers=(4,))
+    comparison, _ = services.training(settings, data)
+    curves = services.frame(frames.training_curves, comparison)
+    built = []
+
+    def counted(*args, **kwargs):
+        built.append(kwargs)
+        return charts.loss_chart(*args, **kwargs)
+
+    spec = services.chart(comparison, counted, curves.loss, curves.plateaus)
+    assert services.chart(comparison, counted, curves.loss, curves.plateaus) is spec
+    log = services.chart(
+        comparison, counted, frames.log_safe(curves.loss), curves.plateaus, log_scale=True
+    )
+    assert log is not spec and built == [{}, {"log_scale": True}]
+    direct = charts.loss_chart(curves.loss, curves.plateaus)
+    assert spec == _convert_altair_to_vega_lite_spec(direct)  # what st.altair_chart sends
+    # a comparison that is not cached gets its chart built, not kept
+    other = reluscope.experiment.compare(data, epochs=2, hidden_layers=(3,))
+    services.chart(other, counted, curves.loss, curves.plateaus)
+    services.chart(other, counted, curves.loss, curves.plateaus)
+    assert len(built) == 4
+
+
 # --- loading data -----------------------------------------------------------------------------
 
 

@@ -109,3 +109,28 @@ def test_the_result_has_no_config_of():
     from reluscope.sweep import SweepResult
 
     assert not hasattr(SweepResult, "config_of")
+
+
+def test_a_sweep_without_curves_skips_the_backward_pass_and_reports_the_same_runs():
+    """Unit states need only the forward pass: the run table is the same with or without the
+    full-set backward pass, and the curves' grad_norm is the engine's full-batch gradient."""
+    import numpy as np
+
+    from reluscope.datasets import make_dataset
+    from reluscope.experiment import train_runs
+
+    grid = {"activations": ("relu", "tanh"), "bias_offsets": (-1.0, 0.0), "seeds": (0, 1)}
+    settings = dict(dataset="moons", n_samples=120, epochs=6, batch_size=16)
+    lean = run_sweep(grid, **settings)
+    full = run_sweep(grid, curves=True, **settings)
+    assert lean.configs[next(iter(lean.configs))].gradient_norms is False
+    pd.testing.assert_frame_equal(lean.runs, full.runs)
+    train, _ = make_dataset("moons", n_samples=120, random_state=0).standardized()
+    spec = full.specs[-1]
+    config = full.configs[next(iter(full.configs))]
+    (alone,) = train_runs(train.X, train.y, [spec], config)
+    per_layer = alone.history.records["grad_norm"]
+    expected = np.sqrt((per_layer**2).sum(axis=1))
+    last = full.curves[full.curves["run"] == len(full.specs) - 1]
+    np.testing.assert_allclose(last["grad_norm"].to_numpy(), expected, rtol=1e-12)
+    assert (expected > 0).all()

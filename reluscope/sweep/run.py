@@ -177,7 +177,8 @@ def run_sweep(
         Called with the fraction of runs done, 0 … 1 (per epoch when running in-process, per
         finished group otherwise).
     curves : bool
-        Also return the per-epoch table.
+        Also return the per-epoch table; only then does each epoch's record run the
+        full-training-set backward pass (for its ``grad_norm`` column).
     alpha : float, optional
         The old name of ``l2_penalty`` (``FutureWarning``).
 
@@ -230,6 +231,8 @@ def run_sweep(
             momentum=float(momentum),
             n_iter_no_change=np.inf,
             dtype=np.dtype(dtype).type,
+            # the run table needs unit states only (a forward pass); curves report the norms
+            gradient_norms=curves,
         )
         for hidden_layers in grid.hidden_layers
         for solver in grid.solvers

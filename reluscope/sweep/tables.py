@@ -54,8 +54,18 @@ RUN_COLUMNS = (
 set is held out). ``born_dead`` counts the hidden units dead at epoch 0, ``born_dead_fraction``
 is their share of ``units``; ``born_inactive`` and ``born_inactive_fraction`` likewise."""
 
-CURVE_COLUMNS = (*ID_COLUMNS, "epoch", "loss", "score", "dead_fraction", "inactive_fraction")
-"""Columns of :attr:`SweepResult.curves` (plus ``val_loss``, ``val_score`` with a test set)."""
+CURVE_COLUMNS = (
+    *ID_COLUMNS,
+    "epoch",
+    "loss",
+    "score",
+    "dead_fraction",
+    "inactive_fraction",
+    "grad_norm",
+)
+"""Columns of :attr:`SweepResult.curves` (plus ``val_loss``, ``val_score`` with a test set).
+``grad_norm`` is the norm of the full-batch gradient of the data loss over every parameter;
+a sweep runs the full-set backward pass only when it reports curves."""
 
 OLD_COLUMNS = {
     "hidden": "hidden_layers",
@@ -92,7 +102,8 @@ def summarize_run(result, curves: bool = False):
     row : dict
         The metric columns of :data:`RUN_COLUMNS` (identity columns are added by the caller).
     curve : dict of ndarray (n_epochs + 1,) or None
-        epoch, loss, score, dead_fraction, inactive_fraction [, val_loss, val_score].
+        epoch, loss, score, dead_fraction, inactive_fraction, grad_norm [, val_loss,
+        val_score] (``grad_norm`` NaN when the run was trained without gradient norms).
     """
     history = result.history
     records = history.records
@@ -126,11 +137,20 @@ def summarize_run(result, curves: bool = False):
             "score": np.asarray(records["score"], dtype=np.float64),
             "dead_fraction": dead.mean(axis=1),
             "inactive_fraction": inactive.mean(axis=1),
+            "grad_norm": _total_norm(records),
         }
         if "val_loss" in records:
             curve["val_loss"] = np.asarray(records["val_loss"], dtype=np.float64)
             curve["val_score"] = np.asarray(records["val_score"], dtype=np.float64)
     return row, curve
+
+
+def _total_norm(records):
+    """‖full-batch gradient‖ over every layer per epoch, from the per-layer norms."""
+    if "grad_norm" not in records:
+        return np.full(len(records["loss"]), np.nan)
+    layers = np.asarray(records["grad_norm"], dtype=np.float64)
+    return np.sqrt(np.square(layers).sum(axis=1))
 
 
 def _table_slope(point: Mapping) -> float:

@@ -34,6 +34,7 @@ from reluscope import config
 from reluscope.config import CAPS, UPLOAD, Caps, Notice, Settings
 from reluscope.errors import DatasetError, InvalidParameterError
 from reluscope.ui.components import escape_markdown
+from reluscope.ui.components import show_chart as show_altair_chart
 from reluscope.ui.sidebar import Choice, is_generated
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "USER_ERRORS",
     "ByteBoundedStore",
     "ProgressBar",
+    "chart",
     "comparison",
     "dataset",
     "fingerprint",
@@ -50,6 +52,7 @@ __all__ = [
     "n_outputs",
     "nbytes",
     "run_settings",
+    "show_chart",
     "training",
 ]
 
@@ -401,6 +404,49 @@ def frame(build: Callable, comparison, *args: Hashable):
     """
     store = _comparisons()
     return store.derived(store.key_of(comparison), (build, args), lambda: build(comparison, *args))
+
+
+def _vega_lite_spec(chart) -> dict:
+    """What ``st.altair_chart`` sends for ``chart``: its Vega-Lite dict, data as Arrow bytes
+    (Streamlit's own conversion; an Altair chart is kept instead where it has none)."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:
+        return chart
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+def chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (), **options):
+    """The chart ``make_chart(*frames_in, **options)`` as Streamlit's Vega-Lite spec, built
+    once and kept with the cached ``comparison`` (like :func:`frame`).
+
+    ``frames_in`` are what the page drew from ``comparison`` (frames, titles); whatever else
+    decides them, such as a view option, goes into ``view``. The key is ``make_chart`` (a
+    module-level charts function), ``view`` and ``options``, so a rerun with the same view
+    options builds no chart and converts no data.
+    """
+    store = _comparisons()
+    name = ("chart", make_chart, view, tuple(sorted(options.items())))
+    return store.derived(
+        store.key_of(comparison),
+        name,
+        lambda: _vega_lite_spec(make_chart(*frames_in, **options)),
+    )
+
+
+# multi-panel specs keep their own panel sizes; single views stretch to the page width
+_COMPOUND_KEYS = ("facet", "concat", "hconcat", "vconcat")
+
+
+def show_chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (),
+               key: str | None = None, **options) -> None:  # fmt: skip
+    """Draw :func:`chart` (the same sizing as ``components.show_chart``)."""
+    spec = chart(comparison, make_chart, *frames_in, view=view, **options)
+    if not isinstance(spec, dict):  # no Streamlit conversion to reuse: the chart itself
+        show_altair_chart(spec, key=key)
+        return
+    width = "content" if any(name in spec for name in _COMPOUND_KEYS) else "stretch"
+    st.vega_lite_chart(spec=spec, width=width, key=key)
 
 
 def comparison(choice: Choice, caps: Caps = CAPS):

@@ -69,15 +69,15 @@ def loss_section(loss, plateaus):
         "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
     )
     loss = frames.log_safe(loss) if log_scale else loss
-    components.show_chart(charts.loss_chart(loss, plateaus, log_scale=log_scale))
+    services.show_chart(comparison, charts.loss_chart, loss, plateaus, log_scale=log_scale)
 
 
 loss_section(curves.loss, curves.plateaus)
 st.subheader(score_title.capitalize())
-components.show_chart(charts.score_chart(curves.score, score_title))
+services.show_chart(comparison, charts.score_chart, curves.score, score_title)
 st.subheader("Dead units per hidden layer")
 st.caption("Share of each layer's units that are dead; epoch 0 counts units born dead.")
-components.show_chart(charts.dead_fraction_chart(curves.dead_fraction))
+services.show_chart(comparison, charts.dead_fraction_chart, curves.dead_fraction)
 
 st.download_button(
     "Download history (CSV)",

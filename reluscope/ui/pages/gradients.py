@@ -16,6 +16,5 @@ st.markdown(
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
-components.show_chart(
-    charts.grad_norm_chart(services.frame(frames.training_curves, comparison).grad_norm)
-)
+curves = services.frame(frames.training_curves, comparison)
+services.show_chart(comparison, charts.grad_norm_chart, curves.grad_norm)

@@ -31,7 +31,9 @@ def units_view(comparison, n_layers: int) -> None:
     # this run's units only: the whole comparison's table is far larger
     in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
     st.subheader(f"{activation}, hidden layer {layer}: unit states")
-    components.show_chart(charts.unit_timeline_chart(frames.unit_timeline(in_layer)))
+    timeline = frames.unit_timeline(in_layer)
+    view = (activation, seed, layer)
+    services.show_chart(comparison, charts.unit_timeline_chart, timeline, view=view)
 
     epoch = components.epoch_slider(comparison, "units_epoch", "Epoch for the on-rate histogram")
     left, right = st.columns(2)
