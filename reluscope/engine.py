@@ -8,8 +8,8 @@ Models of a stack may differ in activation, bias offset, initialisation, learnin
 seed (hence their shuffling order); they share the layer sizes, solver and batch size. One
 model (K = 1) is what an estimator trains; a comparison or a sweep is K > 1; there is no other
 training loop. Outputs and losses follow scikit-learn's MLP: logistic + binary log-loss,
-softmax + cross-entropy, identity + half squared error, with the same L2 penalty
-α/2·‖W‖²/n_batch on weights only.
+softmax + cross-entropy, identity + half squared error, exp + half Poisson deviance, with
+optional sample weights, and the same L2 penalty α/2·‖W‖²/n_batch on weights only.
 
 Each epoch's record is taken over the full training set with the parameters at the end of the
 epoch (row 0: at initialisation): loss, score, per-unit on-rate / inactive / dead / saturated
@@ -252,6 +252,8 @@ class TrainState:
     samples_seen: int = 0
     n_iter: int = 0
     recorded: bool = False  # diagnostics of the current parameters are already in ``records``
+    # the optimiser's schedule, kept across calls: invscaling scales the rates it started with
+    schedule: object = None
 
 
 def build_state(layer_units, specs: Sequence[RunSpec], config: TrainConfig, output, random_states):
@@ -308,6 +310,7 @@ def train_stack(
     eval_set=None,
     progress: Callable[[int, int], None] | None = None,
     group_bytes: int | None = None,
+    sample_weight=None,
 ) -> TrainState:
     """Train every model of ``state`` for up to ``max_epochs`` (default ``config.epochs``).
 
@@ -324,6 +327,10 @@ def train_stack(
     group_bytes : int, optional
         Work-array bytes per group of models in a pass (default :data:`GROUP_BYTES`; see
         ``reluscope.full_set``). Any value gives the same numbers.
+    sample_weight : ndarray (n_samples,) or None
+        scikit-learn's ``sample_weight``: each batch's loss is the weighted mean of its
+        samples' losses plus α/2·‖W‖² over its weight sum, and its gradient the gradient of
+        that. The records take D without the samples of weight 0 and weight the rest.
 
     Stopping follows scikit-learn per model (tol, n_iter_no_change, the adaptive schedule);
     a model whose loss becomes non-finite stops and is marked diverged; one whose loss exceeds
@@ -351,6 +358,15 @@ def train_stack(
     else:
         inputs_epoch, targets_epoch = inputs_full, targets_full
     batches = [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
+    weighted = sample_weight is not None
+    # with weights the record needs its own pass over D's weighted rows
+    shared_record = single_batch and not weighted
+    weights_epoch = loss_weights = None
+    if weighted:
+        weights_full = np.asarray(sample_weight, dtype=dtype).reshape(1, n, 1)
+        weights_epoch = np.empty((k, n, 1), dtype) if config.shuffle else weights_full
+        # each sample's weight × its batch's size / weight sum: scikit-learn's running loss
+        loss_weights = np.empty((k, n, 1), dtype)
     budget = GROUP_BYTES if group_bytes is None else group_bytes
     passes = {
         size: GroupedPass(network, size, grads_flat, budget)
@@ -362,15 +378,23 @@ def train_stack(
     steps = [
         (
             _step_parts(passes[batch.stop - batch.start], inputs_epoch, targets_epoch,
-                        epoch_outputs, batch),
+                        epoch_outputs, batch, weights_epoch),
             batch.stop - batch.start,
             penalty_term,
+            None if not weighted else (weights_epoch[:, batch], loss_weights[:, batch]),
         )
         for batch, penalty_term in zip(batches, penalty_terms, strict=True)
     ]  # fmt: skip
-    record_pass = None
-    if single_batch:
+    record_pass, record_inputs, record_targets = None, inputs_full, targets_full
+    if shared_record:
         record_pass = passes[n]
+    elif weighted and config.diagnostics:
+        kept = weights_full[0, :, 0] > 0
+        record_inputs, record_targets = inputs_full[:, kept], targets_full[:, kept]
+        record_weights = weights_full[:, kept] / weights_full[:, kept].mean()
+        record_pass = GroupedPass(
+            network, record_inputs.shape[1], grads_flat, budget, weights=record_weights
+        )
     elif config.diagnostics:
         record_pass = GroupedPass(network, n, grads_flat, budget)
     eval_data = None
@@ -380,7 +404,10 @@ def train_stack(
             network.augment(eval_set[0]),
             np.asarray(eval_set[1], dtype=dtype)[None],
         )
-    schedule = LearningRateSchedule(config.learning_rate_schedule, optimizer, config.power_t)
+    schedule = state.schedule
+    if schedule is None or schedule.optimizer is not optimizer:
+        schedule = LearningRateSchedule(config.learning_rate_schedule, optimizer, config.power_t)
+        state.schedule = schedule
 
     def keep(entry):
         """Keep one record of the current parameters."""
@@ -393,8 +420,8 @@ def train_stack(
         if config.diagnostics and not state.recorded:
             keep(
                 record_pass.record(
-                    inputs_full,
-                    targets_full,
+                    record_inputs,
+                    record_targets,
                     grads_flat,
                     gradients=config.gradient_norms,
                     eval_data=eval_data,
@@ -410,7 +437,7 @@ def train_stack(
         """
         recording = config.diagnostics and not state.recorded
         losses, entries = [], []
-        for index, (part, buffers, grads, batch_inputs, batch_targets, outputs) in enumerate(
+        for index, (part, buffers, grads, batch_inputs, batch_targets, outputs, _) in enumerate(
             parts
         ):
             part.forward(batch_inputs, buffers, out=outputs)
@@ -427,8 +454,11 @@ def train_stack(
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if state.loss_reference is None:
-            _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches)
-        if not single_batch:
+            reference_weights = weights_full / weights_full.mean() if weighted else None
+            _set_loss_reference(
+                state, inputs_full, targets_full, alpha_mask, passes, batches, reference_weights
+            )
+        if not shared_record:
             full_pass_record()
         for epoch in range(max_epochs):
             if not state.active.any():
@@ -441,26 +471,37 @@ def train_stack(
                     order[model] = order[model][permutation]
                 np.take(inputs_full[0], order, axis=0, out=inputs_epoch)
                 np.take(targets_full[0], order, axis=0, out=targets_epoch)
-            for parts, size, penalty_term in steps:
-                if single_batch:
+                if weighted:
+                    np.take(weights_full[0], order, axis=0, out=weights_epoch)
+            for parts, size, penalty_term, batch_weights in steps:
+                if shared_record:
                     loss_sum = full_batch_pass(parts)
                 else:
-                    for part, buffers, grads, batch_inputs, batch_targets, outputs in parts:
-                        part.forward(batch_inputs, buffers, out=outputs)
-                        part.backward(batch_inputs, batch_targets, outputs, buffers, grads)
+                    for part, buffers, grads, inputs, batch_targets, outputs, weights in parts:
+                        part.forward(inputs, buffers, out=outputs)
+                        part.backward(inputs, batch_targets, outputs, buffers, grads, weights)
                 if alpha:
                     np.multiply(network.flat, alpha_mask, out=penalty)
                     np.vecdot(penalty, network.flat, out=penalty_term)
                     grads_flat += penalty
+                if weighted:
+                    # scikit-learn divides by the batch's weight sum instead of its size
+                    weights, scaled = batch_weights
+                    scale = size / weights.sum(axis=1)
+                    grads_flat *= scale
+                    penalty_term *= scale[:, 0]
+                    np.multiply(weights, scale[:, None], out=scaled)
                 optimizer.step(network.flat, grads_flat, size)
             state.recorded = False
-            if not single_batch:
-                loss_sum = sample_losses_sum(epoch_outputs, targets_epoch, network.output)
+            if not shared_record:
+                loss_sum = sample_losses_sum(
+                    epoch_outputs, targets_epoch, network.output, loss_weights
+                )
             epoch_loss = (loss_sum + 0.5 * penalty_terms.sum(axis=0)) / n
             state.n_iter += 1
             state.samples_seen += n
             state.loss_curve.append(epoch_loss)
-            if not single_batch:
+            if not shared_record:
                 full_pass_record()
             _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch + 1)
             if progress is not None:
@@ -471,15 +512,17 @@ def train_stack(
     return state
 
 
-def _step_parts(grouped, inputs_epoch, targets_epoch, epoch_outputs, batch):
-    """Per group of ``grouped``: (network, buffers, gradient views, inputs, targets, outputs)
-    of one batch, as views into the epoch's arrays."""
+def _step_parts(grouped, inputs_epoch, targets_epoch, epoch_outputs, batch, weights_epoch):
+    """Per group of ``grouped``: (network, buffers, gradient views, inputs, targets, outputs,
+    sample weights or None) of one batch, as views into the epoch's arrays."""
     parts = []
     for models, part, buffers, grads in grouped.groups:
         # unshuffled, every model reads the one copy of the data
         rows = models if inputs_epoch.shape[0] > 1 else slice(None)
         inputs, targets = inputs_epoch[rows, batch], targets_epoch[rows, batch]
-        parts.append((part, buffers, grads, inputs, targets, epoch_outputs[models, batch]))
+        weights = None if weights_epoch is None else weights_epoch[rows, batch]
+        outputs = epoch_outputs[models, batch]
+        parts.append((part, buffers, grads, inputs, targets, outputs, weights))
     return parts
 
 
@@ -490,19 +533,26 @@ def _with_gradient_norms(entry, config, network, grads_flat, n):
     return entry
 
 
-def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches):
+def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches, weights):
     """The constant predictor's loss and each model's divergence reference (see
-    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers."""
+    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers;
+    ``weights`` (1, n, 1) of mean 1, or None."""
     network = state.network
     output = network.output
     n = inputs_full.shape[1]
-    constant = np.broadcast_to(targets_full.mean(axis=1, keepdims=True), targets_full.shape)
-    state.constant_loss = float(sample_losses_sum(constant, targets_full, output)[0] / n)
+    mean = targets_full.mean(axis=1, keepdims=True)
+    if weights is not None:
+        mean = (targets_full * weights).mean(axis=1, keepdims=True)
+    constant = np.broadcast_to(mean, targets_full.shape)
+    state.constant_loss = float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
     loss_sum = np.zeros(network.n_models)
     for batch in batches:
+        batch_weights = None if weights is None else weights[:, batch]
         for models, part, buffers, _ in passes[batch.stop - batch.start].groups:
             outputs = part.forward(inputs_full[:, batch], buffers)
-            loss_sum[models] += sample_losses_sum(outputs, targets_full[:, batch], output)
+            loss_sum[models] += sample_losses_sum(
+                outputs, targets_full[:, batch], output, batch_weights
+            )
     penalty = 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
     initial = (loss_sum + penalty) / n
     state.loss_reference = np.fmax(initial, state.constant_loss)

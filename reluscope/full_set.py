@@ -12,7 +12,9 @@ The record of each epoch (:meth:`GroupedPass.record`) is taken over the full tra
 loss, score, per-unit states (:func:`unit_stats`, the fast path of
 ``reluscope.diagnostics.unit_states``), per-layer mean activation and, when asked for, the
 norm of the full-batch data gradient of each layer. Unit states need only the forward pass
-and f′(z); the gradient norms need the backward pass too.
+and f′(z); the gradient norms need the backward pass too. With sample weights a record's
+pass runs over the rows of non-zero weight only, each weighted (weights of mean 1 over those
+rows): its loss, score, on-rates and mean activations are weighted means.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class GroupedPass:
         Bytes of work arrays per group (:data:`GROUP_BYTES`).
     sizes : list of int, optional
         The groups' sizes instead (an evaluation pass takes its training pass's groups).
+    weights : ndarray (1, n_rows, 1) of mean 1, optional
+        Sample weights of the records (``Buffers.weigh``); the backward pass weighs δ too.
 
     Attributes
     ----------
@@ -75,26 +79,32 @@ class GroupedPass:
         its work arrays and its views into ``grads_flat``. One group is the network itself.
     """
 
-    def __init__(self, network, n_rows: int, grads_flat, budget=GROUP_BYTES, sizes=None):
+    def __init__(
+        self, network, n_rows: int, grads_flat, budget=GROUP_BYTES, sizes=None, weights=None
+    ):
         if sizes is None:
             itemsize = network.dtype.itemsize
             sizes = group_sizes(network.layer_units, n_rows, network.n_models, itemsize, budget)
         self.sizes = list(sizes)
         self.n_rows = n_rows
         self.network = network
+        self.weights = weights
         if len(sizes) == 1:
             self.groups = [
                 (slice(None), network, Buffers(network, n_rows), network.layer_views(grads_flat))
             ]
-            return
-        storage = Buffers.storage(network, sizes[0], n_rows)
-        self.groups, start = [], 0
-        for size in sizes:
-            models = slice(start, start + size)
-            part = network.subset(models)
-            buffers = Buffers(part, n_rows, storage)
-            self.groups.append((models, part, buffers, part.layer_views(grads_flat[models])))
-            start += size
+        else:
+            storage = Buffers.storage(network, sizes[0], n_rows)
+            self.groups, start = [], 0
+            for size in sizes:
+                models = slice(start, start + size)
+                part = network.subset(models)
+                buffers = Buffers(part, n_rows, storage)
+                self.groups.append((models, part, buffers, part.layer_views(grads_flat[models])))
+                start += size
+        if weights is not None:
+            for _, _, buffers, _ in self.groups:
+                buffers.weigh(weights)
 
     def record(self, inputs, targets, grads_flat, *, gradients=True, eval_data=None):
         """Diagnostics of the current parameters over ``inputs`` (the full training set).
@@ -113,14 +123,14 @@ class GroupedPass:
         -------
         dict of (K, ...) arrays
         """
-        parts = []
+        parts, weights = [], self.weights
         for index, (_, part, buffers, grads) in enumerate(self.groups):
             outputs = part.forward(inputs, buffers)
             if gradients:
-                part.backward(inputs, targets, outputs, buffers, grads)
+                part.backward(inputs, targets, outputs, buffers, grads, weights)
             else:
                 part.slopes(buffers)
-            loss_sum = sample_losses_sum(outputs, targets, part.output)
+            loss_sum = sample_losses_sum(outputs, targets, part.output, weights)
             entry = group_entry(part, buffers, outputs, targets, loss_sum)
             if eval_data is not None:
                 entry.update(evaluate(index, *eval_data))
@@ -142,10 +152,11 @@ def evaluate(index, evaluation: GroupedPass, inputs, targets):
 
 
 def group_entry(network, buffers, outputs, targets, loss_sum):
-    """Record of one group whose full-training-set pass is held in ``buffers``."""
+    """Record of one group whose full-training-set pass is held in ``buffers`` (weighted by
+    ``buffers.weights`` when set)."""
     entry = {
         "loss": loss_sum / outputs.shape[1],
-        "score": scores(outputs, targets, network.output),
+        "score": scores(outputs, targets, network.output, buffers.weights),
     }
     entry.update(unit_stats(network, buffers))
     return entry
@@ -172,7 +183,7 @@ def unit_stats(network, buffers):
     The definitions are ``reluscope.diagnostics.unit_states``; this is its fast path on the
     engine's buffers, where f′(z) is already computed and δ is no longer needed, so it holds
     the indicator z > 0. Column sums over the samples are matrix-vector products with a row of
-    ones.
+    ones, or of the samples' weights (``Buffers.weigh``): then every count is a weighted one.
     """
     n = buffers.n
     relu_like = all(activation.zero_gradient_below_zero for _, activation in network.groups)

@@ -6,7 +6,8 @@ row is the bias, so every layer's input carries a trailing column of ones and on
 ``np.matmul`` on the stack computes z = a·W + b for all K models, and one more gives both the
 weight and the bias gradient. Work arrays of a pass live in ``Buffers``; the training loop is
 ``reluscope.engine.train_stack``. Outputs and losses follow scikit-learn's MLP: logistic +
-binary log-loss, softmax + cross-entropy, identity + half squared error.
+binary log-loss, softmax + cross-entropy, identity + half squared error, exp + half Poisson
+deviance, each with optional sample weights (scikit-learn's ``sample_weight``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class StackedNetwork:
         ``[n_features, *hidden, n_outputs]``.
     activations : sequence of Activation, length K
         Hidden activation of each model.
-    output : {"logistic", "softmax", "identity"}
+    output : {"logistic", "softmax", "identity", "exp"}
+        "exp" is Poisson regression's log link (half Poisson deviance as its loss).
     dtype : numpy float dtype
     flat : ndarray (K, P), optional
         Parameters to share instead of fresh zeros (see ``subset``).
@@ -172,6 +174,8 @@ class StackedNetwork:
         np.matmul(current, layers[-1], out=z_out)
         if self.output == "logistic":
             scipy_special().expit(z_out, out=out)
+        elif self.output == "exp":
+            np.exp(z_out, out=out)
         else:  # softmax, shifted by the row max as scikit-learn does
             np.subtract(z_out, z_out.max(axis=-1, keepdims=True), out=out)
             np.exp(out, out=out)
@@ -183,13 +187,16 @@ class StackedNetwork:
         for derivative_into, z, a, slope in buffers.derivative_parts:
             derivative_into(z, a, slope)
 
-    def backward(self, inputs, targets, outputs, buffers, grads):
+    def backward(self, inputs, targets, outputs, buffers, grads, weights=None):
         """Gradients of the summed data loss, A_lᵀ·δ_l, into the (K, fan_in+1, fan_out) ``grads``.
 
         δ at the output is outputs − targets (the canonical link of each output's loss); hidden
-        δ are multiplied by f′(z), which is kept in ``buffers.slope``.
+        δ are multiplied by f′(z), which is kept in ``buffers.slope``. ``weights`` (1 or K, n, 1)
+        weight each sample's loss, as scikit-learn's ``sample_weight``.
         """
         delta = np.subtract(outputs, targets, out=buffers.delta_out)
+        if weights is not None:
+            delta *= weights
         if self.equal_hidden:
             np.copyto(self._transposed, self._transposed_source)
         self.slopes(buffers)
@@ -278,6 +285,8 @@ class Buffers:
         self.delta = [delta[..., :-1] for delta in self.delta_wide]
         self.a_t = [a.transpose(0, 2, 1) for a in self.a]
         self.ones = np.ones((1, 1, n), dtype)  # a row of ones: column sums as matrix products
+        # (1, n, 1) sample weights of mean 1 for weighted records, or None (``weigh`` sets them)
+        self.weights = None
         self.z_out, self.output, self.delta_out = output_flat[:, : k * n * n_out].reshape(
             3, k, n, n_out
         )
@@ -313,6 +322,12 @@ class Buffers:
             stacked = (len(hidden), capacity, n, hidden[0] + 1)
             self.a_t_stacked = a_flat.reshape(stacked)[:-1, :k].transpose(0, 1, 3, 2)
             self.delta_stacked = delta_flat.reshape(stacked)[1:, :k, :, :-1]
+
+    def weigh(self, weights):
+        """Weight the records of this pass: ``weights`` (1, n, 1) of mean 1. ``ones`` then holds
+        them too, so every column sum of a record is a weighted sum."""
+        self.weights = weights
+        self.ones[0, 0] = weights[0, :, 0]
 
     def blocks(self, flat):
         """Per-layer (K, n, units + 1) views of ``flat``, one row of ``hidden_flat``."""
@@ -367,11 +382,18 @@ def _layer_views(flat, k, n, hidden, capacity):
 # losses and scores on stacks: (K, n, n_outputs) → (K,)
 
 
-def sample_losses_sum(outputs, targets, output):
-    """Sum over samples of scikit-learn's per-sample loss, per model: shape (K,)."""
+def sample_losses_sum(outputs, targets, output, weights=None):
+    """Sum over samples of scikit-learn's per-sample loss, per model: shape (K,).
+
+    ``weights`` (1 or K, n, 1), if given, weight each sample's loss (``sample_weight``).
+    """
+    if weights is not None:
+        return (_sample_losses(outputs, targets, output) * weights[..., 0]).sum(axis=1)
     if output == "identity":
         residual = outputs - targets
         return 0.5 * np.einsum("kno,kno->k", residual, residual) / outputs.shape[-1]
+    if output == "exp":
+        return _sample_losses(outputs, targets, output).sum(axis=1)
     eps = np.finfo(outputs.dtype).eps
     clipped = np.clip(outputs, eps, 1.0 - eps)
     positive = targets.astype(bool)
@@ -381,11 +403,33 @@ def sample_losses_sum(outputs, targets, output):
     return -np.log(np.where(positive, clipped, 1.0)).sum(axis=(1, 2))
 
 
-def scores(outputs, targets, output):
-    """Accuracy (classification) or R² averaged over outputs (regression), per model."""
+def _sample_losses(outputs, targets, output):
+    """scikit-learn's loss of each sample, per model: shape (K, n)."""
     if output == "identity":
-        residual = ((targets - outputs) ** 2).sum(axis=1)
-        total = ((targets - targets.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        residual = outputs - targets
+        return 0.5 * np.mean(residual * residual, axis=-1)
+    if output == "exp":  # half Poisson deviance, summed over outputs as scikit-learn does
+        xlogy = scipy_special().xlogy
+        return (xlogy(targets, targets / outputs) - targets + outputs).sum(axis=-1)
+    eps = np.finfo(outputs.dtype).eps
+    clipped = np.clip(outputs, eps, 1.0 - eps)
+    positive = targets.astype(bool)
+    if output == "logistic":
+        return -np.log(np.where(positive, clipped, 1.0 - clipped)).sum(axis=-1)
+    return -np.log(np.where(positive, clipped, 1.0)).sum(axis=-1)
+
+
+def scores(outputs, targets, output, weights=None):
+    """Accuracy (classification) or R² averaged over outputs (regression), per model;
+    ``weights`` (1 or K, n, 1) weight the samples, as scikit-learn's ``sample_weight``."""
+    if output in ("identity", "exp"):
+        if weights is None:
+            residual = ((targets - outputs) ** 2).sum(axis=1)
+            total = ((targets - targets.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        else:
+            mean = (targets * weights).sum(axis=1, keepdims=True) / weights.sum(axis=1)[:, None]
+            residual = (weights * (targets - outputs) ** 2).sum(axis=1)
+            total = (weights * (targets - mean) ** 2).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             r2 = np.where(total > 0, 1.0 - residual / total, np.where(residual == 0, 1.0, 0.0))
         return r2.mean(axis=-1)
@@ -393,4 +437,6 @@ def scores(outputs, targets, output):
         correct = outputs.argmax(axis=-1) == targets.argmax(axis=-1)
     else:
         correct = ((outputs > 0.5) == targets.astype(bool)).all(axis=-1)
+    if weights is not None:
+        return (correct * weights[..., 0]).sum(axis=-1) / weights[..., 0].sum(axis=-1)
     return correct.mean(axis=-1)

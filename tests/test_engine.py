@@ -254,23 +254,39 @@ def test_multilabel_history_score_equals_subset_accuracy():
     assert clf.score(X, Y) < per_label  # the data set tells "all labels" from "any label"
 
 
-def _trained(X, y, specs, config, eval_set, group_bytes):
+def _trained(X, y, specs, config, eval_set, group_bytes, sample_weight=None):
     targets, output, _ = encode_targets(y, "classification")
     val = (eval_set[0], encode_targets(eval_set[1], "classification")[0])
     random_states = [random_state_of(spec.seed) for spec in specs]
     layer_units = [X.shape[1], *config.hidden_layers, targets.shape[1]]
     state = build_state(layer_units, specs, config, output, random_states)
     return train_stack(
-        state, X, targets, config, random_states, eval_set=val, group_bytes=group_bytes
+        state,
+        X,
+        targets,
+        config,
+        random_states,
+        eval_set=val,
+        group_bytes=group_bytes,
+        sample_weight=sample_weight,
     )
 
 
+def _weights(n):
+    """Sample weights with some rows of weight 0."""
+    weights = np.random.RandomState(0).uniform(0.0, 2.0, n)
+    weights[::7] = 0.0
+    return weights
+
+
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("batch_size", [16, 1000])  # minibatches, and the full batch
 @pytest.mark.parametrize("hidden", [(6, 5), (4, 4, 4)])
 def test_models_in_groups_under_a_byte_budget_equal_one_stack_bit_for_bit(
-    moons, hidden, batch_size
+    moons, hidden, batch_size, weighted
 ):
     X, y = moons
+    sample_weight = _weights(X.shape[0]) if weighted else None
     config = TrainConfig(hidden_layers=hidden, batch_size=batch_size, epochs=6, l2_penalty=0.01)
     specs = [
         RunSpec("relu", bias_offset=-0.5, learning_rate=0.1, seed=0),
@@ -281,10 +297,10 @@ def test_models_in_groups_under_a_byte_budget_equal_one_stack_bit_for_bit(
     ]
     eval_set = (X[:40], y[:40])
     per_model = Buffers.nbytes([2, *hidden, 1], 1, X.shape[0], 8)
-    one_stack = _trained(X, y, specs, config, eval_set, None)
+    one_stack = _trained(X, y, specs, config, eval_set, None, sample_weight)
     # one model per group; groups of two, two and one (unequal groups share one allocation)
     for budget in (1, 2 * per_model):
-        grouped = _trained(X, y, specs, config, eval_set, budget)
+        grouped = _trained(X, y, specs, config, eval_set, budget, sample_weight)
         np.testing.assert_array_equal(grouped.network.flat, one_stack.network.flat)
         np.testing.assert_array_equal(grouped.loss_curve, one_stack.loss_curve)
         assert len(grouped.records) == len(one_stack.records) == config.epochs + 1
@@ -359,3 +375,42 @@ def test_mixed_stack_records_equal_diagnostics_and_the_mean_activation(moons, gr
             )
             means = [activation(z[0]).mean() for z in zs]
             np.testing.assert_allclose(entry["mean_activation"][model], means, rtol=1e-12)
+
+
+@pytest.mark.parametrize("batch_size", [25, 1000])
+@pytest.mark.parametrize("group_bytes", [None, 1])
+def test_weighted_records_leave_out_weight_0_rows_and_weigh_the_on_rates(
+    moons, group_bytes, batch_size
+):
+    from reluscope.diagnostics import unit_states
+
+    X, y = moons
+    weights = _weights(X.shape[0])
+    kept = weights > 0
+    config = TrainConfig(
+        hidden_layers=(5, 3), batch_size=batch_size, epochs=3, keep_parameters=True
+    )
+    specs = [
+        RunSpec("relu", bias_offset=-1.0, seed=0),
+        RunSpec("gelu", bias_offset=-2.0, seed=1),
+        RunSpec("tanh", seed=2),
+    ]
+    state = _trained(X, y, specs, config, (X[:10], y[:10]), group_bytes, weights)
+    w = weights[kept] / weights[kept].mean()
+    for model, spec in enumerate(specs):
+        activation = spec.get_activation()
+        network = StackedNetwork(
+            state.network.layer_units, [activation], "logistic", state.network.dtype
+        )
+        for entry in state.records:
+            zs = network.preactivations(X[kept], entry["parameters"][model][None])
+            on_rate = np.concatenate([(w[:, None] * (z[0] > 0)).mean(axis=0) for z in zs])
+            np.testing.assert_allclose(entry["on_rate"][model], on_rate, atol=1e-6)
+            inactive = np.concatenate([unit_states(z[0], activation).inactive for z in zs])
+            np.testing.assert_array_equal(entry["inactive"][model], inactive)
+            outputs = network.predict(X[kept], entry["parameters"][model][None])
+            targets = y[kept].astype(float)[None, :, None]
+            loss = sample_losses_sum(outputs, targets, "logistic", w[None, :, None]) / kept.sum()
+            np.testing.assert_allclose(entry["loss"][model], loss[0], rtol=1e-12)
+            accuracy = scores(outputs, targets, "logistic", w[None, :, None])
+            np.testing.assert_allclose(entry["score"][model], accuracy[0], rtol=1e-12)

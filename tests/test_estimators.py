@@ -198,12 +198,14 @@ def test_eval_set_is_scored_every_epoch(moons):
     ("param", "value", "needle"),
     [
         ("activation", "relu6", "activation"),
-        ("solver", "lbfgs", "solver"),
+        ("solver", "newton", "solver"),
         ("alpha", -1.0, "alpha"),
         ("learning_rate_init", 0.0, "learning_rate_init"),
         ("init", "orthogonal", "init"),
         ("negative_slope", 3.0, "negative_slope"),
-        ("early_stopping", True, "early_stopping"),
+        ("early_stopping", "yes", "early_stopping"),
+        ("validation_fraction", 1.0, "validation_fraction"),
+        ("max_fun", 0, "max_fun"),
         ("dtype", "float16", "dtype"),
     ],
 )
@@ -242,6 +244,7 @@ def test_diagnostics_switch_off_keeps_the_loss_curve(moons):
             max_iter=200,
             random_state=0,
         ),
+        rs.MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100, random_state=0),
     ]
 )
 def test_scikit_learn_estimator_checks(estimator, check):
