@@ -41,7 +41,7 @@ VIEWPORT = {"width": 1280, "height": 1600}
 # to wait until the number of charts settles)
 # (a chart of panels is one chart per panel: 2 hidden layers and 4 activations by default)
 PAGES = {
-    "Compare": ("Compare activations", 8),
+    "Compare": ("Compare activations", 9),
     "Lessons": ("Lessons", 0),
     "Units": ("Units", None),
     "Derivatives": ("Derivatives", 6),
@@ -50,7 +50,7 @@ PAGES = {
     "Data": ("Data", 2),
     "Lab": ("Lab", None),
 }
-HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, dead units (2 panels), the network (4)
+HOME_CHARTS = PAGES["Compare"][1]  # loss, accuracy, off units (2 panels), the network (1 + 4)
 
 # the page finished its run (it has a title) and at least ``n`` charts are drawn (charts load
 # lazily, so they can appear a moment after the run ends)
@@ -143,21 +143,18 @@ def app_url(chromium_path, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser_context(chromium_path, tmp_path_factory):
+def browser_context(chromium_path, tmp_path_factory, playwright_driver):
     """Headless Chromium with a fresh profile directory."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=chromium_path,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport=VIEWPORT,
-            accept_downloads=True,
-        )
-        yield context
-        context.close()
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=chromium_path,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+        accept_downloads=True,
+    )
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="session")

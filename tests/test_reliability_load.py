@@ -140,44 +140,43 @@ def server(chromium_path, tmp_path):  # noqa: F811 (the fixture imported above)
 def test_eight_near_cap_sessions_all_draw_in_bounded_server_memory(
     server,
     chromium_path,  # noqa: F811 (the fixture imported above)
+    playwright_driver,
     tmp_path,
     capsys,
     record_property,
 ):
-    from playwright.sync_api import sync_playwright
-
     url, process, log_path = server
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1440, "height": 900})
-        pages = [context.new_page() for _ in range(SESSIONS)]
-        errors: list[str] = []
-        for page in pages:
-            page.on("pageerror", lambda error: errors.append(str(error)))
-        sampler = MemorySampler(process.pid)
-        started = time.perf_counter()
-        for page, link in zip(pages, links(url), strict=True):
-            page.goto(link, wait_until="commit")
-        done: dict[int, float] = {}
-        waited: set[int] = set()
-        deadline = time.monotonic() + SESSION_TIMEOUT
-        while len(done) < SESSIONS and time.monotonic() < deadline:
-            for i, page in enumerate(pages):
-                if i in done:
-                    continue
-                state = page.evaluate(PAGE_STATE)
-                if WAITING in state["text"]:
-                    waited.add(i)
-                assert not state["failed"], f"session {i}: {state['text'][:2000]}"
-                if page.evaluate(APP_IDLE, CHARTS):
-                    done[i] = time.perf_counter() - started
-            time.sleep(0.2)
-        sampler.stop()
+    playwright = playwright_driver
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+    )
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pages = [context.new_page() for _ in range(SESSIONS)]
+    errors: list[str] = []
+    for page in pages:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+    sampler = MemorySampler(process.pid)
+    started = time.perf_counter()
+    for page, link in zip(pages, links(url), strict=True):
+        page.goto(link, wait_until="commit")
+    done: dict[int, float] = {}
+    waited: set[int] = set()
+    deadline = time.monotonic() + SESSION_TIMEOUT
+    while len(done) < SESSIONS and time.monotonic() < deadline:
         for i, page in enumerate(pages):
-            page.screenshot(path=str(tmp_path / f"session-{i}.png"))
-        browser.close()
+            if i in done:
+                continue
+            state = page.evaluate(PAGE_STATE)
+            if WAITING in state["text"]:
+                waited.add(i)
+            assert not state["failed"], f"session {i}: {state['text'][:2000]}"
+            if page.evaluate(APP_IDLE, CHARTS):
+                done[i] = time.perf_counter() - started
+        time.sleep(0.2)
+    sampler.stop()
+    for i, page in enumerate(pages):
+        page.screenshot(path=str(tmp_path / f"session-{i}.png"))
+    browser.close()
     assert len(done) == SESSIONS, f"sessions without charts after {SESSION_TIMEOUT} s: " + str(
         sorted(set(range(SESSIONS)) - set(done))
     )
