@@ -207,10 +207,15 @@ def test_play_advances_the_epoch_and_redraws_the_network(browser, app_url, scree
     assert max(seen) > STEPS and changes >= 2
     page.locator(".st-key-epoch_play button").first.click()  # Pause
     page.wait_for_function(IDLE, polling=50)
-    page.wait_for_timeout(800)
-    paused = epoch_shown(page)
-    page.wait_for_timeout(1000)
-    assert epoch_shown(page) == paused
+    # a frame already on its way may still land after the click: wait for the bar to settle
+    paused, deadline = epoch_shown(page), time.monotonic() + 20
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(1000)
+        if (now := epoch_shown(page)) == paused:
+            break
+        paused = now
+    page.wait_for_timeout(1500)
+    assert epoch_shown(page) == paused  # paused: the epoch no longer moves
     assert f"epoch={paused}" in page.url
     assert_healthy(page)
     with capsys.disabled():
