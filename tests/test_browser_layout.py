@@ -123,7 +123,8 @@ def _navigate(page, title: str) -> None:
         # known flaky in a long shared-browser run on a phone (open question in the notes):
         # the phone row is checked on its own by the Units case; open the page by its address
         slug = {"Decision boundary": "boundary"}.get(title, title.lower())
-        page.goto(page.url.split("?")[0].rsplit("/", 1)[0] + f"/{slug}")
+        base, _, query = page.url.partition("?")
+        page.goto(base.rsplit("/", 1)[0] + f"/{slug}?{query}")
         return
     assert visible, f"no visible link to {title} without opening the sidebar"
     visible[0].click()
