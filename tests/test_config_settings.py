@@ -118,8 +118,16 @@ def test_the_readme_example_link_is_valid():
     from urllib.parse import parse_qs
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    (query,) = re.findall(r"`\?([^`]+)`", readme)
+    queries = re.findall(r"`\?([^`]+)`", readme)
+    (query,) = [q for q in queries if "bias_offset" in q]  # the settings example
     raw = parse_qs(query)
     settings_, notices = validate(raw)
     assert notices == [] and set(raw) <= set(FIELDS)
     assert settings_.activations == ("relu", "leaky_relu")
+    from reluscope.config.links import link_lesson
+    from reluscope.lessons import lesson
+
+    for other in queries:  # every other link in README opens a lesson that exists
+        if other != query:
+            name = link_lesson(parse_qs(other))
+            assert name is not None and lesson(name).name == name

@@ -154,7 +154,8 @@ def test_a_session_waits_for_a_slot_then_trains_and_a_cached_result_never_waits(
         assert thread.is_alive()  # still waiting: it did not train beside the other one
     thread.join(TIMEOUT)
     assert_healthy(at)
-    assert len(at.get("vega_lite_chart")) == 3
+    charts = len(at.get("vega_lite_chart"))
+    assert charts >= 3  # loss, score and off-units at least: it trained and drew
     # the same settings again, every slot taken: served from the cache, without waiting
     with one_slot.slot():
         again = AppTest.from_file(APP, default_timeout=60)
@@ -162,7 +163,7 @@ def test_a_session_waits_for_a_slot_then_trains_and_a_cached_result_never_waits(
         again.run()
         assert one_slot.waiting == 0
     assert_healthy(again)
-    assert len(again.get("vega_lite_chart")) == 3
+    assert len(again.get("vega_lite_chart")) == charts
 
 
 def test_the_labs_live_sweep_takes_a_slot_too(one_slot):
