@@ -82,6 +82,20 @@ def assert_healthy(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def assert_valid_vega_lite(at: AppTest) -> None:
+    """Every chart drawn is valid Vega-Lite: the app converts charts without Altair's schema
+    check (``components.prepare_chart``), so this is where it is made."""
+    import json
+
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        assert validate_jsonschema(spec, schema, raise_error=False) is None, spec
+
+
 def within_caps(s: config.Settings) -> bool:
     return (
         s.n_samples <= CAPS.max_samples
@@ -118,6 +132,7 @@ def test_every_page_draws_without_an_exception(page, trainings):
     at = run_app(QUICK, page)
     assert_healthy(at)
     assert len(at.get("vega_lite_chart")) >= PAGES[page]
+    assert_valid_vega_lite(at)
     # the settings sidebar is on every page, bound to the same keys
     assert set(widget_values(at)) == set(FIELDS)
     assert len(trainings) <= 1

@@ -150,7 +150,11 @@ def test_a_run_where_nothing_is_off_says_so():
 
 
 def test_each_drawn_panel_keeps_its_epoch_cursor():
-    # a chart of panels is drawn panel by panel: each must keep the cursor it filters on
+    # a chart of panels is drawn panel by panel: each must keep the cursor, placed by its data
+    import json
+
+    import vl_convert
+
     from reluscope.charts.training import CURSOR, move_cursor
     from reluscope.ui.components import prepare_chart
 
@@ -158,8 +162,11 @@ def test_each_drawn_panel_keeps_its_epoch_cursor():
         {"activation": "relu", "seed": 0, "epoch": [0, 1, 0, 1], "layer": [1, 1, 2, 2],
          "units": 4, "off": [3, 1, 2, 2], "dead": [3, 1, 2, 2]}
     )  # fmt: skip
-    prepared = prepare_chart(charts.off_units_chart(frames.off_curves(layers), epoch=0))
+    prepared = prepare_chart(charts.off_units_chart(frames.off_curves(layers), cursor=True))
     assert prepared.panels and len(prepared.specs) == 2
-    for spec in prepared.specs:
-        cursors = [p for p in move_cursor(spec, 1).get("params", []) if p["name"] == CURSOR]
-        assert cursors == [{"name": CURSOR, "value": 1}]
+    for spec, datasets in zip(prepared.specs, prepared.arrow, strict=True):
+        moved = move_cursor({**spec, "datasets": {}}, 1)
+        vega = vl_convert.vegalite_to_vega(json.dumps(moved))
+        cursors = [d for d in vega["data"] if d["name"] == CURSOR]
+        assert cursors and cursors[0]["values"] == [{"epoch": 1}]
+        assert datasets and CURSOR not in datasets  # the panel's own data, sent once

@@ -88,3 +88,23 @@ def test_busiest_layer_prefers_dead_then_inactive_then_the_first():
     assert busiest_layer(inactive) == 1
     assert busiest_layer(inactive.assign(inactive=[0, 0, 0, 1])) == 2
     assert busiest_layer(inactive.assign(inactive=0)) == 1
+
+
+def test_the_on_rate_histogram_for_play_is_one_spec_filled_with_each_epochs_units():
+    import json
+
+    import vl_convert
+
+    from reluscope.charts.units import ON_RATES
+
+    first = charts.on_rate_histogram_spec(frames.on_rates(units_frame(), epoch=0))
+    last = charts.on_rate_histogram_spec(frames.on_rates(units_frame()))
+    # the same spec but for its data: the browser updates the drawn chart in place
+    assert {k: v for k, v in first.items() if k != "datasets"} == {
+        k: v for k, v in last.items() if k != "datasets"
+    }
+    units = frames.on_rates(units_frame())
+    assert last["datasets"][ON_RATES] == units[["on_rate", "state"]].to_dict("records")
+    direct = charts.on_rate_histogram(units).to_dict()
+    assert last["encoding"] == direct["encoding"] and last["mark"] == direct["mark"]
+    assert vl_convert.vegalite_to_svg(json.dumps(last)).startswith("<svg")

@@ -73,10 +73,9 @@ def test_each_panel_draws_on_its_own_with_its_legend_highlight():
         charts.dead_fraction_chart(curves),
         charts.activation_curves_chart(frames.activation_curves_frame(["relu", "tanh"])),
     ):
-        specs = components._panel_specs(chart)
+        specs = components._panel_specs(chart.to_dict())
         assert len(specs) == len(chart.concat)
-        for panel in specs:
-            spec = panel.to_dict()
+        for spec in specs:
             assert [p["bind"] for p in spec["params"]] == ["legend"]
             # Vega refuses a spec whose encodings name a selection it does not define
             assert vl_convert.vegalite_to_svg(json.dumps(spec)).startswith("<svg")

@@ -37,7 +37,12 @@ from reluscope.charts.theme import (
     activation_scale,
 )
 from reluscope.charts.training import dead_fraction_chart, grad_norm_chart, loss_chart, score_chart
-from reluscope.charts.units import events_chart, on_rate_histogram, unit_timeline_chart
+from reluscope.charts.units import (
+    events_chart,
+    on_rate_histogram,
+    on_rate_histogram_spec,
+    unit_timeline_chart,
+)
 
 __all__ = [
     "ACTIVATION_COLORS",
@@ -57,6 +62,7 @@ __all__ = [
     "loss_chart",
     "off_units_chart",
     "on_rate_histogram",
+    "on_rate_histogram_spec",
     "phase_diagram_chart",
     "preactivation_histogram",
     "recovery_chart",

@@ -205,7 +205,7 @@ def _panel_template(n_layers: int, max_units: int, height: int, title: str) -> d
         *names, n_layers=n_layers, height=height, width=None, max_units=max_units,
         title=title, legends=False,
     )  # fmt: skip
-    return chart.to_dict()
+    return {**chart.to_dict(), "usermeta": {"embedOptions": {"renderer": "canvas"}}}
 
 
 def _values(column: pd.Series) -> list:

@@ -37,7 +37,7 @@ def off_units_chart(
     layer: int | None = None,
     panel_width: int = 260,
     height: int = 220,
-    epoch: int | None = None,
+    cursor: bool = False,
 ):
     """Share of units off on every input (solid) and dead (dashed) per activation and layer.
 
@@ -50,8 +50,8 @@ def off_units_chart(
         Draw this hidden layer only; default one panel per layer.
     panel_width, height : int
         Size of each panel when there are several layers.
-    epoch : int, optional
-        Draw a cursor at this epoch in every panel (see :func:`reluscope.charts.loss_chart`).
+    cursor : bool, default False
+        Draw the epoch cursor in every panel (see :func:`reluscope.charts.loss_chart`).
 
     Returns
     -------
@@ -73,7 +73,7 @@ def off_units_chart(
     if summary["layer"].nunique() > 1:
         # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
         panels = [
-            off_units_chart(summary, layer=int(k), epoch=epoch).properties(
+            off_units_chart(summary, layer=int(k), cursor=cursor).properties(
                 width=panel_width, height=height, title=f"hidden layer {k}"
             )
             for k in sorted(summary["layer"].unique())
@@ -129,6 +129,6 @@ def off_units_chart(
             )
         )
         layers.insert(0, band)
-    if epoch is not None:
-        layers.append(epoch_cursor(summary, epoch))
+    if cursor:
+        layers.append(epoch_cursor(summary["epoch"].max()))
     return alt.layer(*layers)  # a single view can stretch to the page width

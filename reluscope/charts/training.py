@@ -45,7 +45,7 @@ def loss_chart(
     metric: str = "loss",
     y_title: str | None = None,
     diverged: pd.DataFrame | None = None,
-    epoch: int | None = None,
+    cursor: bool = False,
 ) -> alt.LayerChart:
     """Training (solid) and validation (dashed) curves per activation, plateaus shaded.
 
@@ -67,8 +67,9 @@ def loss_chart(
         Default "loss" or "accuracy" (pass "R²" for a regressor's score).
     diverged : DataFrame, optional
         :func:`reluscope.frames.diverged_epochs`: ``activation, epoch, status``.
-    epoch : int, optional
-        Draw a cursor (a vertical rule) at this epoch: the one the pages' epoch bar shows.
+    cursor : bool, default False
+        Draw a cursor (a vertical rule) at the epoch the pages' epoch bar shows, placed when
+        the chart is drawn (:func:`move_cursor`).
 
     >>> from reluscope.frames import metric_curves
     >>> epochs = pd.DataFrame({"activation": "relu", "seed": 0, "epoch": [0, 1, 2],
@@ -108,8 +109,8 @@ def loss_chart(
         layers.insert(0, _plateau_layer(plateaus, color, selection))
     if diverged is not None:
         layers += _diverged_layers(diverged, color, selection)
-    if epoch is not None:
-        layers.append(epoch_cursor(epochs, epoch))
+    if cursor:
+        layers.append(epoch_cursor(epochs["epoch"].max()))
     return alt.layer(*layers)
 
 
@@ -151,40 +152,34 @@ def _diverged_layers(diverged: pd.DataFrame, color: alt.Color, selection) -> lis
     return [rule, label]
 
 
-CURSOR = "epoch_cursor"  # the Vega-Lite parameter holding the cursor's epoch
+CURSOR = "epoch_cursor"  # the named dataset of one row, {"epoch": N}, that places the cursor
 
 
-def epoch_cursor(frame: pd.DataFrame, epoch: int) -> alt.Chart:
-    """A vertical rule at ``epoch``, drawn from ``frame``'s own rows (so a faceted chart can
-    hold it): one rule per panel. The epoch is the parameter :data:`CURSOR`, so a drawn
-    chart's spec moves its cursor with :func:`move_cursor`, without a new chart."""
-    cursor = alt.param(name=CURSOR, value=int(epoch))
+def epoch_cursor(last_epoch: int) -> alt.Chart:
+    """A vertical rule at the epoch of the named dataset :data:`CURSOR`, which is filled in
+    when the chart is drawn (:func:`move_cursor`), on an epoch axis fixed to 0..``last_epoch``.
+
+    The cursor is data, not spec: a Play frame sends the same spec with a new one-row dataset,
+    and the browser updates that row in the drawn chart instead of building the chart anew (it
+    rebuilds a chart whose spec changes). The fixed axis keeps the cursor out of the x scale's
+    domain, so moving it redraws the rule alone. A spec drawn without the dataset has no cursor.
+    """
+    x = alt.X("epoch:Q", scale=alt.Scale(domain=[0, int(last_epoch)]))
     return (
-        alt.Chart(frame)
-        .transform_filter(f"datum.epoch == {CURSOR}")
-        .transform_aggregate(epoch="min(epoch)")
+        alt.Chart(alt.NamedData(CURSOR))
         .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="shown epoch")])
-        .add_params(cursor)
+        .encode(x=x, tooltip=[alt.Tooltip("epoch:Q", title="shown epoch")])
     )
 
 
 def move_cursor(spec: dict, epoch: int) -> dict:
-    """A copy of a chart's Vega-Lite ``spec`` with its :data:`CURSOR` at ``epoch`` (the
-    spec itself is left as it is)."""
+    """A copy of a chart's Vega-Lite ``spec`` with its cursor at ``epoch`` (the :data:`CURSOR`
+    dataset of one row); shallow, and the spec itself is left as it is.
 
-    def moved(node):
-        if isinstance(node, dict):
-            if node.get("name") == CURSOR and "value" in node:
-                return {**node, "value": int(epoch)}
-            return {
-                key: moved(value) if key != "datasets" else value for key, value in node.items()
-            }
-        if isinstance(node, list):
-            return [moved(item) for item in node]
-        return node
-
-    return moved(spec)
+    >>> move_cursor({"layer": []}, 3)["datasets"]
+    {'epoch_cursor': [{'epoch': 3}]}
+    """
+    return {**spec, "datasets": {**spec.get("datasets", {}), CURSOR: [{"epoch": int(epoch)}]}}
 
 
 def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:
@@ -230,7 +225,7 @@ def _layer_metric_chart(
     fmt: str = ".3g",
     y_format: str | None = None,
     mark_born: bool = False,
-    epoch: int | None = None,
+    cursor: bool = False,
 ):
     """Mean ± band of a per-layer summary over epochs per activation; one panel per layer."""
     require_columns(layers, ["activation", "layer", "epoch", *_SUMMARY], f"{value} chart")
@@ -250,7 +245,7 @@ def _layer_metric_chart(
                 fmt=fmt,
                 y_format=y_format,
                 mark_born=mark_born,
-                epoch=epoch,
+                cursor=cursor,
             ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
             for k in sorted(summary["layer"].unique())
         ]
@@ -290,8 +285,8 @@ def _layer_metric_chart(
             )
         )
         chart_layers.append(born)
-    if epoch is not None:
-        chart_layers.append(epoch_cursor(summary, epoch))
+    if cursor:
+        chart_layers.append(epoch_cursor(summary["epoch"].max()))
     return alt.layer(*chart_layers)  # a single view can stretch to the page width
 
 
@@ -301,7 +296,7 @@ def dead_fraction_chart(
     value: str = "dead_fraction",
     panel_width: int = 260,
     height: int = 220,
-    epoch: int | None = None,
+    cursor: bool = False,
 ):
     """Share of dead units per hidden layer over epochs, per activation (epoch 0: born dead).
 
@@ -316,8 +311,8 @@ def dead_fraction_chart(
         The share the summary is of, e.g. ``"inactive_fraction"`` for inactive units.
     panel_width, height : int
         Size of each panel when there are several.
-    epoch : int, optional
-        Draw a cursor at this epoch in every panel (see :func:`loss_chart`).
+    cursor : bool, default False
+        Draw the epoch cursor in every panel (see :func:`loss_chart`).
     """
     return _layer_metric_chart(
         layers,
@@ -330,7 +325,7 @@ def dead_fraction_chart(
         fmt=".1%",
         y_format="%",
         mark_born=value == "dead_fraction",
-        epoch=epoch,
+        cursor=cursor,
     )
 
 

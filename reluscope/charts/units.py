@@ -6,6 +6,8 @@ builds from one run's units or a comparison's layers.
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import pandas as pd
 
@@ -18,7 +20,7 @@ from reluscope.charts.theme import (
 )
 from reluscope.frames import require_columns
 
-__all__ = ["events_chart", "on_rate_histogram", "unit_timeline_chart"]
+__all__ = ["events_chart", "on_rate_histogram", "on_rate_histogram_spec", "unit_timeline_chart"]
 
 _ON_RATE_BINS = alt.Bin(extent=[0, 1], step=0.05)
 
@@ -85,9 +87,32 @@ def on_rate_histogram(units: pd.DataFrame) -> alt.Chart:
     """
     require_columns(units, ["epoch", "on_rate", "state"], "on-rate histogram")
     epoch = int(units["epoch"].max())
+    return _on_rate_chart(units[["on_rate", "state"]], f"on-rate at epoch {epoch}")
+
+
+ON_RATES = "on_rates"  # the named dataset of :func:`on_rate_histogram_spec`
+
+
+def on_rate_histogram_spec(units: pd.DataFrame) -> dict:
+    """:func:`on_rate_histogram` as a Vega-Lite spec over the named dataset :data:`ON_RATES`,
+    for Play's frames: the spec is built once and each frame fills in the rows, so the browser
+    updates the drawn chart instead of building it anew. The epoch goes in the page's caption.
+    """
+    require_columns(units, ["epoch", "on_rate", "state"], "on-rate histogram")
+    rows = units[["on_rate", "state"]].astype({"on_rate": float, "state": str})
+    records = [{"on_rate": r, "state": s} for r, s in zip(rows["on_rate"], rows["state"])]
+    return {**_on_rate_template(), "datasets": {ON_RATES: records}}
+
+
+@functools.cache
+def _on_rate_template() -> dict:
+    return _on_rate_chart(alt.NamedData(ON_RATES), "units by on-rate").to_dict()
+
+
+def _on_rate_chart(data, title: str) -> alt.Chart:
     selection = legend_selection("state")
     return (
-        alt.Chart(units[["on_rate", "state"]], title=f"on-rate at epoch {epoch}")
+        alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X(

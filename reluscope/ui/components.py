@@ -14,6 +14,7 @@ from reluscope.ui.sidebar import Choice
 __all__ = [
     "PreparedChart",
     "draw_chart",
+    "draw_spec",
     "escape_markdown",
     "figure_bytes",
     "notices",
@@ -77,15 +78,31 @@ def phone_navigation() -> None:
 
 @dataclass(frozen=True)
 class PreparedChart:
-    """A chart made ready to draw: its Vega-Lite specs, built once (a cached comparison keeps
-    it, see ``services.show_chart``), and the chart itself for the slide figures.
+    """A chart made ready to draw, built and validated once (a cached comparison keeps it, see
+    ``services.show_chart``), holding only plain data: dicts, bytes and text.
 
-    ``specs`` holds one spec per panel for a chart of panels (:func:`alt.concat`), laid out
-    :data:`PANELS_PER_ROW` to a row, else the one spec; ``width`` is how the one spec is sized.
+    Attributes
+    ----------
+    specs : tuple of dict
+        One Vega-Lite spec per panel for a chart of panels (:func:`alt.concat`), laid out
+        :data:`PANELS_PER_ROW` to a row, else the one spec; without their datasets.
+    arrow : tuple of dict of str to bytes
+        Each spec's named datasets as Arrow IPC bytes, converted once: what Streamlit sends of
+        them on every run, so a Play frame converts only its one-row cursor.
+    figure : str
+        The whole chart's Vega-Lite spec as JSON, data included: the slide figures.
+    panels : bool
+    width : str
+        How the one spec is sized: "stretch" to the page, or its own "content" size.
+    caption : str or None
+        A chart of panels' title, shown above them.
+    name : str
+        The figure's file name stem.
     """
 
-    chart: alt.TopLevelMixin
     specs: tuple[dict, ...]
+    arrow: tuple[dict[str, bytes], ...]
+    figure: str
     panels: bool
     width: str
     caption: str | None
@@ -93,32 +110,56 @@ class PreparedChart:
 
 
 def _to_spec(chart: alt.TopLevelMixin) -> dict:
+    # the schema check is the tests' job (they validate every spec the pages draw): on a
+    # rerun it would cost as much as the conversion itself
     with alt.data_transformers.enable("default", max_rows=None):  # a frame's data inline
-        return chart.to_dict()
+        return chart.to_dict(validate=False)
+
+
+def _arrow_datasets(datasets: dict[str, list]) -> dict[str, bytes]:
+    """Named datasets (lists of records) as the Arrow IPC bytes Streamlit sends of them."""
+    import pandas as pd
+    from streamlit import dataframe_util
+
+    return {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
+        for name, rows in datasets.items()
+    }
 
 
 def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedChart:
     """The :class:`PreparedChart` of an Altair chart (its validation and conversion, done once)."""
-    name = key or f"figure-{zlib.crc32(chart.to_json().encode()):08x}"
-    panels = getattr(chart, "concat", None) if isinstance(chart, alt.ConcatChart) else None
-    if panels:
+    import json
+
+    spec = _to_spec(chart)
+    figure = json.dumps(spec)
+    name = key or f"figure-{zlib.crc32(figure.encode()):08x}"
+    if isinstance(chart, alt.ConcatChart) and getattr(chart, "concat", None):
         title = chart.title
         text = title if isinstance(title, str) else getattr(title, "text", None)
         caption = None if title is alt.Undefined else text
-        specs = tuple(_to_spec(panel) for panel in _panel_specs(chart))
-        return PreparedChart(chart, specs, True, "stretch", caption, name)
-    width = "content" if isinstance(chart, _COMPOUND) else "stretch"
-    return PreparedChart(chart, (_to_spec(chart),), False, width, None, name)
+        specs, panels, width = _panel_specs(spec), True, "stretch"
+    else:
+        caption, panels = None, False
+        specs, width = [spec], "content" if isinstance(chart, _COMPOUND) else "stretch"
+    arrow = tuple(_arrow_datasets(one.get("datasets", {})) for one in specs)
+    bare = tuple({k: v for k, v in one.items() if k != "datasets"} for one in specs)
+    return PreparedChart(bare, arrow, figure, panels, width, caption, name)
 
 
 def draw_chart(
     prepared: PreparedChart, key: str | None = None, save: bool = True, epoch: int | None = None
 ) -> None:
-    """Draw a :class:`PreparedChart`; ``epoch`` moves its cursor (``charts.move_cursor``),
-    so a Play frame redraws without building a chart."""
+    """Draw a :class:`PreparedChart`; ``epoch`` places its cursor (``charts.move_cursor``),
+    so a Play frame sends the same specs with a one-row dataset and builds no chart."""
     from reluscope.charts.training import move_cursor
 
-    specs = prepared.specs if epoch is None else [move_cursor(s, epoch) for s in prepared.specs]
+    specs = [
+        {**spec, "datasets": dict(datasets)}  # Streamlit takes them out of the spec it is given
+        for spec, datasets in zip(prepared.specs, prepared.arrow, strict=True)
+    ]
+    if epoch is not None:
+        specs = [move_cursor(spec, epoch) for spec in specs]
     if prepared.panels:
         if prepared.caption:  # the whole chart's note, above its panels
             st.caption(prepared.caption)
@@ -132,7 +173,22 @@ def draw_chart(
     else:
         st.vega_lite_chart(spec=specs[0], width=prepared.width, key=key)
     if save:
-        _save_buttons(prepared.chart, prepared.name)
+        _save_buttons(prepared.figure, prepared.name)
+
+
+def draw_spec(spec: dict, key: str, save: bool = True) -> None:
+    """Draw a Vega-Lite spec that carries its data as named datasets, stretched to the page,
+    with one-click PNG and SVG downloads named after ``key``.
+
+    For what a Play frame draws from a spec built once and filled with the epoch's rows
+    (``charts.on_rate_histogram_spec``): under a fixed key the browser updates the drawn
+    chart's data instead of drawing it anew.
+    """
+    import json
+
+    st.vega_lite_chart(spec=dict(spec), width="stretch", key=key)
+    if save:
+        _save_buttons(json.dumps(spec), key)
 
 
 def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = True) -> None:
@@ -155,34 +211,54 @@ def show_chart(chart: alt.TopLevelMixin, key: str | None = None, save: bool = Tr
     draw_chart(prepare_chart(chart, key), key=key, save=save)
 
 
-def _panel_specs(chart: alt.ConcatChart) -> list[alt.TopLevelMixin]:
-    """Each panel of ``chart`` as a chart that draws on its own.
+def _panel_specs(spec: dict) -> list[dict]:
+    """Each panel of a concatenated chart's Vega-Lite ``spec`` as a spec that draws on its own.
 
-    Altair lifts the panels' selections (the legend highlights) to the top of a concatenated
-    chart, naming the views they act in; each panel gets back the ones that act in it.
+    A panel keeps the datasets it reads and the chart's config. Altair lifts the panels'
+    selections (the legend highlights) to the top of a concatenated chart, naming the views
+    they act in; each panel gets back the ones that act in it.
     """
-    params = chart.to_dict().get("params", [])
+    shared = {k: v for k, v in spec.items() if k in ("$schema", "config", "data", "transform")}
+    params, datasets = spec.get("params", []), spec.get("datasets", {})
     specs = []
-    for panel in chart.concat:
+    for panel in spec["concat"]:
         # the column sets the width; Streamlit sizes the height as for a single view
-        spec = {k: v for k, v in panel.to_dict().items() if k not in ("width", "height")}
-        views = {node.get("name") for node in spec.get("layer", [spec])}
-        # a selection acts in the views it names; a variable (the epoch cursor) in every panel
+        own_spec = {k: v for k, v in panel.items() if k not in ("width", "height")}
+        views = {node.get("name") for node in own_spec.get("layer", [own_spec])}
+        # a selection acts in the views it names; a variable in every panel
         own = [p for p in params if "views" not in p or views & set(p["views"])]
         if own:
-            spec["params"] = own + spec.get("params", [])
-        kind = alt.LayerChart if "layer" in spec else alt.Chart
-        specs.append(kind.from_dict(spec, validate=False))
+            own_spec["params"] = own + own_spec.get("params", [])
+        reads = _dataset_names({**shared, **own_spec})
+        own_data = {name: rows for name, rows in datasets.items() if name in reads}
+        specs.append({**shared, **own_spec, **({"datasets": own_data} if own_data else {})})
     return specs
 
 
-def _save_buttons(chart: alt.TopLevelMixin, name: str) -> None:
-    """PNG and SVG downloads of ``chart``, side by side; made when clicked, not on each run."""
+def _dataset_names(node) -> set[str]:
+    """The names of the named datasets a Vega-Lite spec's views read (``data: {name: ...}``)."""
+    if isinstance(node, list):
+        return set().union(*(_dataset_names(item) for item in node))
+    if not isinstance(node, dict):
+        return set()
+    names = set()
+    data = node.get("data")
+    if isinstance(data, dict) and isinstance(data.get("name"), str):
+        names.add(data["name"])
+    for key in ("layer", "concat", "hconcat", "vconcat", "spec"):
+        if key in node:
+            names |= _dataset_names(node[key])
+    return names
+
+
+def _save_buttons(figure: str, name: str) -> None:
+    """PNG and SVG downloads of a chart's spec (JSON), side by side; made when clicked, not on
+    each run."""
     row = st.container(horizontal=True, gap="small")
     for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
         row.download_button(
             kind.upper(),
-            lambda kind=kind: figure_bytes(chart, kind),
+            lambda kind=kind: figure_bytes(figure, kind),
             file_name=f"reluscope-{name}.{kind}",
             mime=mime,
             on_click="ignore",
@@ -193,29 +269,43 @@ def _save_buttons(chart: alt.TopLevelMixin, name: str) -> None:
         )
 
 
-def figure_bytes(chart: alt.TopLevelMixin, kind: str) -> bytes:
-    """``chart`` as a slide figure: PNG (2× pixels) or SVG, large type, single views 16:9.
+# views of several panels keep their own sizes in a saved figure
+_COMPOUND_KEYS = ("facet", "concat", "hconcat", "vconcat", "repeat")
+
+
+def figure_bytes(chart: alt.TopLevelMixin | dict | str, kind: str) -> bytes:
+    """A chart (Altair, or its Vega-Lite spec as a dict or JSON) as a slide figure: PNG (2×
+    pixels) or SVG, large type, single views 16:9.
 
     Rendered on the server by vl-convert (``vl-convert-python``), the same Vega-Lite the
     browser runs, so the file matches what the page shows.
     """
-    import io
+    import json
 
-    figure = chart
-    if not isinstance(chart, _COMPOUND):
-        figure = chart.properties(width=SLIDE_SIZE[0], height=SLIDE_SIZE[1])
+    import vl_convert
+
+    if isinstance(chart, str):
+        spec = json.loads(chart)
+    elif isinstance(chart, dict):
+        spec = dict(chart)
+    else:
+        spec = _to_spec(chart)
+    if not any(key in spec for key in _COMPOUND_KEYS):
+        spec["width"], spec["height"] = SLIDE_SIZE
     label, title = SLIDE_FONTS["label"], SLIDE_FONTS["title"]
-    figure = (
-        figure.configure_axis(labelFontSize=label, titleFontSize=title)
-        .configure_legend(labelFontSize=label, titleFontSize=title, symbolSize=200)
-        .configure_title(fontSize=title, subtitleFontSize=label)
-        .configure_header(labelFontSize=label, titleFontSize=title)
-    )
-    buffer = io.BytesIO() if kind == "png" else io.StringIO()
-    options = {"scale_factor": PNG_SCALE} if kind == "png" else {}
-    figure.save(buffer, format=kind, **options)
-    value = buffer.getvalue()
-    return value if isinstance(value, bytes) else value.encode()
+    config = dict(spec.get("config", {}))
+    slide = {
+        "axis": {"labelFontSize": label, "titleFontSize": title},
+        "legend": {"labelFontSize": label, "titleFontSize": title, "symbolSize": 200},
+        "title": {"fontSize": title, "subtitleFontSize": label},
+        "header": {"labelFontSize": label, "titleFontSize": title},
+    }
+    for part, fonts in slide.items():
+        config[part] = {**config.get(part, {}), **fonts}
+    spec["config"] = config
+    if kind == "png":
+        return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
+    return vl_convert.vegalite_to_svg(spec).encode()
 
 
 def show_panels(panels, per_row: int = 4, key: str | None = None) -> None:

@@ -270,7 +270,7 @@ def loss_figure(comparison, log_scale: bool):
     loss = frames.log_safe(curves.loss) if log_scale else curves.loss
     diverged = diverged_epochs(curves.summary)
     chart = charts.loss_chart(
-        loss, curves.plateaus, log_scale=log_scale, diverged=diverged, epoch=0
+        loss, curves.plateaus, log_scale=log_scale, diverged=diverged, cursor=True
     )
     return prepare_chart(chart, "loss")
 
@@ -282,7 +282,7 @@ def score_figure(comparison, y_title: str):
     from reluscope.ui.components import prepare_chart
 
     curves = services.frame(frames.training_curves, comparison)
-    chart = charts.loss_chart(curves.score, metric="score", y_title=y_title, epoch=0)
+    chart = charts.loss_chart(curves.score, metric="score", y_title=y_title, cursor=True)
     return prepare_chart(chart, "score")
 
 
@@ -293,4 +293,4 @@ def off_units_figure(comparison):
     from reluscope.ui.components import prepare_chart
 
     recovery = services.frame(frames.recovery_curves, comparison)
-    return prepare_chart(charts.off_units_chart(recovery, epoch=0), "off_units")
+    return prepare_chart(charts.off_units_chart(recovery, cursor=True), "off_units")

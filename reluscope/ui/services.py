@@ -515,18 +515,12 @@ def chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable =
 
 
 def show_chart(comparison, make_chart: Callable, *frames_in: object, view: Hashable = (),
-               key: str | None = None, cursor: int | None = None, **options) -> None:  # fmt: skip
-    """Draw :func:`chart` as ``components.show_chart`` would (panel grid, PNG and SVG).
-
-    ``cursor``: the epoch to mark; the chart is built once with its cursor at 0
-    (``make_chart(..., epoch=0)``) and each frame only moves it.
-    """
+               key: str | None = None, **options) -> None:  # fmt: skip
+    """Draw :func:`chart` as ``components.show_chart`` would (panel grid, PNG and SVG)."""
     from reluscope.ui.components import draw_chart
 
-    if cursor is not None:
-        options["epoch"] = 0
     prepared = chart(comparison, make_chart, *frames_in, view=view, key=key, **options)
-    draw_chart(prepared, key=key, epoch=cursor)
+    draw_chart(prepared, key=key)
 
 
 def comparison(choice: Choice, caps: Caps = CAPS):

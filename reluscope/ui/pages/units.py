@@ -54,8 +54,11 @@ def at_epoch(epoch: int) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("On-rate")
-        st.caption(f"{activation}, hidden layer {layer}: share of inputs on which z > 0.")
-        components.show_chart(charts.on_rate_histogram(frames.on_rates(in_layer, epoch)))
+        st.caption(
+            f"{activation}, hidden layer {layer}, epoch {epoch}: share of inputs on which z > 0."
+        )
+        histogram = charts.on_rate_histogram_spec(frames.on_rates(in_layer, epoch))
+        components.draw_spec(histogram, key="on_rate")
     if comparison.train.n_features == 2:
         with right:
             st.subheader("Unit maps")
