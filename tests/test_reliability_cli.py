@@ -179,13 +179,22 @@ def test_an_interrupted_train_leaves_no_partial_file(tmp_path, monkeypatch, caps
 # ---------------------------------------------------------------------------------- Ctrl-C
 
 
+def _training(process: psutil.Process) -> bool:
+    """Whether a worker has unpickled its task (NumPy is loaded): past its start-up, when a
+    loaded machine can take many seconds to import the worker's own modules."""
+    try:
+        return any("_multiarray_umath" in m.path for m in process.memory_maps())
+    except psutil.Error:
+        return False
+
+
 def _descendants_once_running(process: subprocess.Popen, count: int) -> list[psutil.Process]:
     parent = psutil.Process(process.pid)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         children = parent.children(recursive=True)
-        if len(children) >= count:
-            time.sleep(2.0)  # the workers are training now
+        if len(children) >= count and sum(map(_training, children)) >= count:
+            time.sleep(1.0)  # the workers are training now
             return parent.children(recursive=True)
         assert process.poll() is None, process.communicate()
         time.sleep(0.2)
