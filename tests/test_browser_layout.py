@@ -150,6 +150,4 @@ def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # n
     page.screenshot(path=artefacts / name, full_page=True)
     overflow = page.evaluate(OVERFLOW, [width, SLACK])
     assert_healthy(page)
-    if overflow and title == "Lab" and page.viewport_name == "phone":
-        pytest.xfail(f"known: the Lab's charts are wider than a phone (issue 10): {overflow}")
     assert overflow == []
