@@ -1,6 +1,7 @@
 """Every page fits the window: at 1440×900 (a laptop) and 390×844 (a phone), with 4 hidden
-layers and 6 activations, no chart, table or page reaches past the window's right edge, the
-page navigation is reachable without opening the sidebar, and no page shows an exception.
+layers and 6 activations, no chart, table or page reaches past the window's right edge, no
+chart draws a legend or title past its own edges (where it is cut off), the page navigation is
+reachable without opening the sidebar, and no page shows an exception.
 
 Screenshots of every page at both sizes are saved under ``$RELUSCOPE_ARTIFACTS`` (default
 ``build/screenshots``), and the folder is printed, so CI can keep them.
@@ -37,8 +38,13 @@ WIDE = {
 }
 # 1 px of slack: boxes are fractional
 SLACK = 1
+# px a chart's marks may reach past its drawing (Vega's padding lets strokes stick out ~3 px)
+CUT_SLACK = 6
+# pages whose charts are being reworked elsewhere: their marks cut off inside a chart are
+# reported as an expected failure with the figures; anything past the window still fails
+CUT_OFF_ELSEWHERE = {"Compare"}
 # every drawn chart, table and the page itself: [what, left, right] of each one past ``width``
-OVERFLOW = """([width, slack]) => {
+OVERFLOW = """([width, slack, cut]) => {
   const out = [];
   const check = (what, element) => {
     const box = element.getBoundingClientRect();
@@ -53,6 +59,16 @@ OVERFLOW = """([width, slack]) => {
     const drawn = drawing.getBoundingClientRect().width;
     const shown = chart.getBoundingClientRect().width;
     if (drawn > shown + slack) out.push(['chart ' + i + ' clipped', drawn, shown]);
+    // marks drawn past the drawing's own edges are cut off: a legend or title that outgrew
+    // the size the chart was fitted into
+    if (drawing.tagName.toLowerCase() !== 'svg') return;
+    const content = drawing.getBBox();
+    const [w, h] = [drawing.width.baseVal.value, drawing.height.baseVal.value];
+    if (content.x < -cut || content.y < -cut || content.x + content.width > w + cut
+        || content.y + content.height > h + cut)
+      out.push(['chart ' + i + ' cut off', Math.round(content.x), Math.round(content.y),
+                Math.round(content.x + content.width), Math.round(content.y + content.height),
+                w, h]);
   });
   document.querySelectorAll('[data-testid=stDataFrame]').forEach((table, i) => {
     check('table ' + i, table);
@@ -148,6 +164,9 @@ def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # n
     page.wait_for_timeout(1000)  # charts resize to their columns after drawing
     name = f"{title.lower().replace(' ', '-')}-{page.viewport_name}.png"
     page.screenshot(path=artefacts / name, full_page=True)
-    overflow = page.evaluate(OVERFLOW, [width, SLACK])
+    overflow = page.evaluate(OVERFLOW, [width, SLACK, CUT_SLACK])
     assert_healthy(page)
+    cut_off = [entry for entry in overflow if entry[0].endswith("cut off")]
+    if cut_off and cut_off == overflow and title in CUT_OFF_ELSEWHERE:
+        pytest.xfail(f"known: {title}'s charts draw past their edges (issue 10): {cut_off}")
     assert overflow == []
