@@ -14,16 +14,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from serving import REPO
 from test_browser import (  # noqa: F401  (fixtures: the shared server and browser)
     PAGES,
-    REPO,
     app_url,
     assert_healthy,
     browser_context,
     chromium_path,
-    open_app,
-    wait_charts_settled,
-    wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -96,6 +93,10 @@ CONTENT_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
   '[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]')]
   .map(e => e.scrollHeight))"""
 MAX_HEIGHT = 16_000  # px: the tallest page is some 10,000 px on a phone
+# below this width Streamlit folds the top navigation away and the phone row of links shows
+PHONE_NAVIGATION_BELOW = 640
+PHONE_LINKS = ".st-key-phone_navigation [data-testid=stPageLink] a"
+LINK_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -128,22 +129,22 @@ def _settle(page) -> None:
 
 
 def _navigate(page, title: str) -> None:
-    """Open ``title`` through the page navigation, with the sidebar left closed."""
-    # the top bar on a wide screen; on a phone, where Streamlit folds it into the collapsed
-    # sidebar, the row of page links at the top of the page
-    links = page.locator(
-        "[data-testid=stTopNavLink], [data-testid=stMain] [data-testid=stPageLink] a"
-    ).filter(has_text=title)
-    visible = [link for link in links.all() if link.is_visible()]
-    if not visible and page.viewport_size["width"] < 640:
-        # known flaky in a long shared-browser run on a phone (open question in the notes):
-        # the phone row is checked on its own by the Units case; open the page by its address
-        slug = {"Decision boundary": "boundary"}.get(title, title.lower())
-        base, _, query = page.url.partition("?")
-        page.goto(base.rsplit("/", 1)[0] + f"/{slug}?{query}")
-        return
-    assert visible, f"no visible link to {title} without opening the sidebar"
-    visible[0].click()
+    """Open ``title`` through the page navigation, with the sidebar left closed: the top bar on
+    a wide screen; on a phone, where Streamlit folds it into the collapsed sidebar, the row of
+    page links at the top of the page (``components.phone_navigation``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # the tests skip without it
+
+    phone = page.viewport_size["width"] < PHONE_NAVIGATION_BELOW
+    where = PHONE_LINKS if phone else "[data-testid=stTopNavLink]"
+    link = page.locator(where).filter(has_text=title).first
+    # Streamlit fetches its page-link component the first time a page draws one, so the row's
+    # links can appear a while after the run has ended (seconds, on a busy server): wait for
+    # the link to be drawn instead of looking once
+    try:
+        link.wait_for(state="visible", timeout=LINK_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"no visible link to {title} without opening the sidebar")
+    link.click()
 
 
 @pytest.mark.parametrize("title", list(PAGES))
