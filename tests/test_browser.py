@@ -16,17 +16,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from serving import (
-    CHROMIUM_FLAGS,
-    REPO,  # noqa: F401  (test_browser_latency imports it from here)
-    ServerStartError,
-    chromium_executable,
-    streamlit_server,
-)
+from serving import CHROMIUM_FLAGS, ServerStartError, chromium_executable, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = list(CHROMIUM_FLAGS)  # the name test_browser_latency's child script imports
 RUN_TIMEOUT_MS = 300_000  # a page run, training included
 VIEWPORT = {"width": 1280, "height": 1600}
 # page title in the navigation -> (its heading, the Altair charts it draws by default, or None
