@@ -10,31 +10,16 @@ printed; the time of the first page load and of a retrain after a settings chang
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from serving import free_port, healthy, stop
+from serving import CHROMIUM_FLAGS, ServerStartError, chromium_executable, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SERVER_START_TIMEOUT = 180  # seconds: a loaded CI machine imports slowly
 RUN_TIMEOUT_MS = 300_000  # a page run, training included
 VIEWPORT = {"width": 1280, "height": 1600}
 # page title in the navigation -> (its heading, the Altair charts it draws by default, or None
@@ -80,66 +65,22 @@ CHART_CHANGED = (
 )
 
 
-def _unavailable(reason: str):
-    """Skip loudly, or fail when the environment requires the browser tests."""
-    if os.environ.get("RELUSCOPE_E2E") == "required":
-        pytest.fail(f"RELUSCOPE_E2E=required but {reason}", pytrace=False)
-    pytest.skip(
-        f"BROWSER TESTS SKIPPED: {reason}. Install Debian's Chromium (apt-get install chromium); "
-        "set RELUSCOPE_E2E=required to make this a failure."
-    )
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("no `chromium` executable on PATH")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the `playwright` Python package is not installed")
-    return path
+    """Debian's Chromium (skipped loudly without it or Playwright, a failure when
+    ``RELUSCOPE_E2E=required``)."""
+    return chromium_executable()
 
 
 @pytest.fixture(scope="session")
 def app_url(chromium_path, tmp_path_factory) -> str:
     """``streamlit run app.py`` on a free loopback port, its log in a temporary file."""
-    port = free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not healthy(f"{url}/_stcore/health"):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not become healthy on {url}; log {log_path}:\n"
-                    + log_path.read_text()[-3000:],
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield url
-    finally:
-        stop(server)
+        with streamlit_server(log_path) as server:
+            yield server.url
+    except ServerStartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +90,7 @@ def browser_context(chromium_path, tmp_path_factory, playwright_driver):
         str(tmp_path_factory.mktemp("chromium-profile")),
         executable_path=chromium_path,
         headless=True,
-        args=CHROMIUM_ARGS,
+        args=list(CHROMIUM_FLAGS),
         viewport=VIEWPORT,
         accept_downloads=True,
     )

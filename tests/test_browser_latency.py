@@ -19,12 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-from serving import free_port
+from serving import REPO
 from test_app import APP, TIMEOUT, assert_healthy, clear_caches
-from test_browser import (
-    REPO,
-    chromium_path,  # noqa: F401  (a fixture)
-)
+from test_browser import chromium_path  # noqa: F401  (a fixture)
 
 
 def _print(capsys, label: str, value: str) -> None:
@@ -32,36 +29,28 @@ def _print(capsys, label: str, value: str) -> None:
         print(f"\n[latency] {label}: {value}")
 
 
-
 # the browser part runs in a child process: its own Playwright (a session may already run
 # one for the other browser tests) and its own cold server
 _BROWSER_SCRIPT = """
-import subprocess, sys, time
+import sys, time
 sys.path.insert(0, sys.argv[2])
 from playwright.sync_api import sync_playwright
-from serving import healthy, stop
-from test_browser import (CHROMIUM_ARGS, VIEWPORT, assert_healthy, chart_fingerprints,
-                          chart_under, sidebar_widget, wait_for_chart_change, wait_idle)
+from serving import CHROMIUM_FLAGS, streamlit_server
+from test_browser import (VIEWPORT, assert_healthy, chart_fingerprints, chart_under,
+                          sidebar_widget, wait_for_chart_change, wait_idle)
 
-chromium, port = sys.argv[1], sys.argv[3]
-url = f"http://127.0.0.1:{port}"
+chromium = sys.argv[1]
 
 def say(label, start):
     print(f"[latency] {label}: {time.perf_counter() - start:.2f} s", flush=True)
 
-command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", port,
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-try:
-    started = time.perf_counter()
-    while not healthy(f"{url}/_stcore/health"):
-        assert server.poll() is None and time.perf_counter() - started < 180
-        time.sleep(0.1)
+started = time.perf_counter()
+with streamlit_server() as server:
+    url = server.url
     say("server healthy after start", started)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                             args=CHROMIUM_ARGS)
+                                             args=list(CHROMIUM_FLAGS))
         page = browser.new_page(viewport=VIEWPORT)
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(f"page error: {error}"))
@@ -102,8 +91,6 @@ try:
             print("[latency] one Play frame: no Play control on this page", flush=True)
         assert_healthy(page)
         browser.close()
-finally:
-    stop(server)
 """
 
 
@@ -113,7 +100,7 @@ def test_default_view_latency_in_a_browser(chromium_path, capsys):  # noqa: F811
     """Cold start to first chart, a retrain, a cached view change and a Play frame."""
     tests = str(Path(__file__).resolve().parent)
     result = subprocess.run(
-        [sys.executable, "-c", _BROWSER_SCRIPT, chromium_path, tests, str(free_port())],
+        [sys.executable, "-c", _BROWSER_SCRIPT, chromium_path, tests],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -1,6 +1,7 @@
 """Every page fits the window: at 1440×900 (a laptop) and 390×844 (a phone), with 4 hidden
-layers and 6 activations, no chart, table or page reaches past the window's right edge, the
-page navigation is reachable without opening the sidebar, and no page shows an exception.
+layers and 6 activations, no chart, table or page reaches past the window's right edge, no
+chart draws a legend or title past its own edges (where it is cut off), the page navigation is
+reachable without opening the sidebar, and no page shows an exception.
 
 Screenshots of every page at both sizes are saved under ``$RELUSCOPE_ARTIFACTS`` (default
 ``build/screenshots``), and the folder is printed, so CI can keep them.
@@ -13,16 +14,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from serving import REPO
 from test_browser import (  # noqa: F401  (fixtures: the shared server and browser)
     PAGES,
-    REPO,
     app_url,
     assert_healthy,
     browser_context,
     chromium_path,
-    open_app,
-    wait_charts_settled,
-    wait_idle,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,8 +35,13 @@ WIDE = {
 }
 # 1 px of slack: boxes are fractional
 SLACK = 1
+# px a chart's marks may reach past its drawing (Vega's padding lets strokes stick out ~3 px)
+CUT_SLACK = 6
+# pages whose charts are being reworked elsewhere: their marks cut off inside a chart are
+# reported as an expected failure with the figures; anything past the window still fails
+CUT_OFF_ELSEWHERE = {"Compare"}
 # every drawn chart, table and the page itself: [what, left, right] of each one past ``width``
-OVERFLOW = """([width, slack]) => {
+OVERFLOW = """([width, slack, cut]) => {
   const out = [];
   const check = (what, element) => {
     const box = element.getBoundingClientRect();
@@ -53,6 +56,16 @@ OVERFLOW = """([width, slack]) => {
     const drawn = drawing.getBoundingClientRect().width;
     const shown = chart.getBoundingClientRect().width;
     if (drawn > shown + slack) out.push(['chart ' + i + ' clipped', drawn, shown]);
+    // marks drawn past the drawing's own edges are cut off: a legend or title that outgrew
+    // the size the chart was fitted into
+    if (drawing.tagName.toLowerCase() !== 'svg') return;
+    const content = drawing.getBBox();
+    const [w, h] = [drawing.width.baseVal.value, drawing.height.baseVal.value];
+    if (content.x < -cut || content.y < -cut || content.x + content.width > w + cut
+        || content.y + content.height > h + cut)
+      out.push(['chart ' + i + ' cut off', Math.round(content.x), Math.round(content.y),
+                Math.round(content.x + content.width), Math.round(content.y + content.height),
+                w, h]);
   });
   document.querySelectorAll('[data-testid=stDataFrame]').forEach((table, i) => {
     check('table ' + i, table);
@@ -80,6 +93,10 @@ CONTENT_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
   '[data-testid=stMain], [data-testid=stAppViewContainer], [data-testid=stMainBlockContainer]')]
   .map(e => e.scrollHeight))"""
 MAX_HEIGHT = 16_000  # px: the tallest page is some 10,000 px on a phone
+# below this width Streamlit folds the top navigation away and the phone row of links shows
+PHONE_NAVIGATION_BELOW = 640
+PHONE_LINKS = ".st-key-phone_navigation [data-testid=stPageLink] a"
+LINK_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
@@ -112,22 +129,22 @@ def _settle(page) -> None:
 
 
 def _navigate(page, title: str) -> None:
-    """Open ``title`` through the page navigation, with the sidebar left closed."""
-    # the top bar on a wide screen; on a phone, where Streamlit folds it into the collapsed
-    # sidebar, the row of page links at the top of the page
-    links = page.locator(
-        "[data-testid=stTopNavLink], [data-testid=stMain] [data-testid=stPageLink] a"
-    ).filter(has_text=title)
-    visible = [link for link in links.all() if link.is_visible()]
-    if not visible and page.viewport_size["width"] < 640:
-        # known flaky in a long shared-browser run on a phone (open question in the notes):
-        # the phone row is checked on its own by the Units case; open the page by its address
-        slug = {"Decision boundary": "boundary"}.get(title, title.lower())
-        base, _, query = page.url.partition("?")
-        page.goto(base.rsplit("/", 1)[0] + f"/{slug}?{query}")
-        return
-    assert visible, f"no visible link to {title} without opening the sidebar"
-    visible[0].click()
+    """Open ``title`` through the page navigation, with the sidebar left closed: the top bar on
+    a wide screen; on a phone, where Streamlit folds it into the collapsed sidebar, the row of
+    page links at the top of the page (``components.phone_navigation``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # the tests skip without it
+
+    phone = page.viewport_size["width"] < PHONE_NAVIGATION_BELOW
+    where = PHONE_LINKS if phone else "[data-testid=stTopNavLink]"
+    link = page.locator(where).filter(has_text=title).first
+    # Streamlit fetches its page-link component the first time a page draws one, so the row's
+    # links can appear a while after the run has ended (seconds, on a busy server): wait for
+    # the link to be drawn instead of looking once
+    try:
+        link.wait_for(state="visible", timeout=LINK_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"no visible link to {title} without opening the sidebar")
+    link.click()
 
 
 @pytest.mark.parametrize("title", list(PAGES))
@@ -148,8 +165,9 @@ def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # n
     page.wait_for_timeout(1000)  # charts resize to their columns after drawing
     name = f"{title.lower().replace(' ', '-')}-{page.viewport_name}.png"
     page.screenshot(path=artefacts / name, full_page=True)
-    overflow = page.evaluate(OVERFLOW, [width, SLACK])
+    overflow = page.evaluate(OVERFLOW, [width, SLACK, CUT_SLACK])
     assert_healthy(page)
-    if overflow and title == "Lab" and page.viewport_name == "phone":
-        pytest.xfail(f"known: the Lab's charts are wider than a phone (issue 10): {overflow}")
+    cut_off = [entry for entry in overflow if entry[0].endswith("cut off")]
+    if cut_off and cut_off == overflow and title in CUT_OFF_ELSEWHERE:
+        pytest.xfail(f"known: {title}'s charts draw past their edges (issue 10): {cut_off}")
     assert overflow == []

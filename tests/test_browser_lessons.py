@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
+from serving import CHROMIUM_FLAGS
 from test_browser import (
     APP_IDLE,
-    CHROMIUM_ARGS,
     RUN_TIMEOUT_MS,
     app_url,
     assert_healthy,
@@ -53,7 +53,7 @@ def in_browser(chromium_path):
 
         playwright = sync_playwright().start()
         browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path, headless=True, args=list(CHROMIUM_FLAGS)
         )
         return playwright, browser
 

@@ -9,30 +9,16 @@ never asserted: this machine is shared and noisy. Screenshots of Units and Compa
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from serving import free_port, healthy, stop
+from serving import CHROMIUM_FLAGS, ServerStartError, streamlit_server
+from test_browser import chromium_path  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SERVER_START_TIMEOUT = 180
 RUN_TIMEOUT_MS = 300_000
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 STEPS = 8  # Step-forward clicks timed for the redraw figure
@@ -76,58 +62,21 @@ TIMED_STEP = f"""async () => {{
 }}"""
 
 
-def _unavailable(reason: str):
-    if os.environ.get("RELUSCOPE_E2E") == "required":
-        pytest.fail(f"RELUSCOPE_E2E=required but {reason}", pytrace=False)
-    pytest.skip(
-        f"BROWSER TESTS SKIPPED: {reason}. Install Debian's Chromium (apt-get install chromium); "
-        "set RELUSCOPE_E2E=required to make this a failure."
-    )
-
-
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("no `chromium` executable on PATH")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("the `playwright` Python package is not installed")
-    return path
-
-
-@pytest.fixture(scope="module")
-def app_url(chromium_path, tmp_path_factory):
-    port = free_port()
+def app_url(chromium_path, tmp_path_factory):  # noqa: F811  (the fixture imported above)
+    """A server of this module's own (a cold one: Play must not lean on another's caches)."""
     log_path = tmp_path_factory.mktemp("streamlit-playback") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not healthy(f"{url}/_stcore/health"):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not become healthy on {url}; log {log_path}:\n"
-                    + log_path.read_text()[-3000:],
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield url
-    finally:
-        stop(server)
+        with streamlit_server(log_path) as server:
+            yield server.url
+    except ServerStartError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_path, playwright_driver):
+def browser(chromium_path, playwright_driver):  # noqa: F811  (the fixture imported above)
     browser = playwright_driver.chromium.launch(
-        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        executable_path=chromium_path, headless=True, args=list(CHROMIUM_FLAGS)
     )
     yield browser
     browser.close()

@@ -47,6 +47,17 @@ def test_decision_boundary_chart_layers():
     assert "unit" in tooltip_fields(rules) and "label" in tooltip_fields(points)
 
 
+def test_decision_boundary_legends_sit_under_the_map_and_classes_make_one_legend():
+    spec = charts.decision_boundary_chart(*boundary_frames()).to_dict()
+    key, points = spec["layer"][1], spec["layer"][-1]
+    probability = key["encoding"]["color"]["legend"]
+    fill, shape = points["encoding"]["fill"]["legend"], points["encoding"]["shape"]["legend"]
+    # beside a map they outgrow its height and are cut off; under it they take no width
+    for legend in (probability, fill):
+        assert legend["orient"] == "bottom" and legend["direction"] == "horizontal"
+    assert fill == shape and points["encoding"]["fill"]["title"] == "class"
+
+
 def test_decision_boundary_unit_lines_thin_and_faint_dead_ones_dashed_grey():
     layers = charts.decision_boundary_chart(*boundary_frames()).to_dict()["layer"]
     casing, rules = layers[2], layers[3]

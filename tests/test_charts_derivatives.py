@@ -104,6 +104,15 @@ def test_preactivation_histogram_panels_share_one_colour_scale():
     spec = charts.preactivation_histogram(frames.preactivation_bins(z)).to_dict()
     assert len(spec["concat"]) == 2 and spec["columns"] == 2  # a grid, not a stack
     assert_consistent_activation_colours(spec)
+    # the title names each panel's activation; only the regions get a legend
+    assert [p["title"]["text"] for p in spec["concat"]] == [
+        "relu: pre-activations",
+        "tanh: pre-activations",
+    ]
+    for panel in spec["concat"]:
+        shade, bars = panel["layer"]
+        assert bars["encoding"]["color"]["legend"] is None
+        assert shade["encoding"]["fill"]["legend"]["orient"] == "bottom"
 
 
 def test_preactivation_histogram_needs_an_activation():

@@ -12,8 +12,10 @@ from chart_specs import (  # noqa: E402
     assert_consistent_activation_colours,
     assert_highlights_on_legend_click,
     data_of,
+    legend_params,
     sweep_frame,
     tooltip_fields,
+    walk,
 )
 
 from reluscope import charts, frames  # noqa: E402
@@ -21,29 +23,62 @@ from reluscope import charts, frames  # noqa: E402
 # --- lab -----------------------------------------------------------------------------------
 
 
+def panel_data(chart) -> pd.DataFrame:
+    """The rows behind every panel of a chart of panels (or a single panel)."""
+    parts = getattr(chart, "concat", None) or [chart]
+    return pd.concat([part.data for part in parts], ignore_index=True)
+
+
+def first_cell(chart) -> pd.Series:
+    """The cell of the sweep's first run (leaky_relu, bias offset -3, learning rate 0.01)."""
+    cells = panel_data(chart)
+    return cells.query(
+        "activation == 'leaky_relu' and bias_offset == -3 and learning_rate == 0.01"
+    ).iloc[0]
+
+
 def test_phase_diagram_chart():
     chart = charts.phase_diagram_chart(frames.phase_cells(sweep_frame()))
     spec = chart.to_dict()
-    assert spec["facet"]["field"] == "activation" and spec["columns"] == 2
-    assert spec["facet"]["sort"] == ["relu", "leaky_relu"]
-    enc = spec["spec"]["encoding"]
+    # a panel per activation, wrapping two a line (the dashboard stretches each to its column)
+    assert spec["columns"] == 2
+    assert [panel["title"] for panel in spec["concat"]] == ["relu", "leaky_relu"]
+    for name, panel in zip(["relu", "leaky_relu"], chart.concat, strict=True):
+        assert set(panel.data["activation"]) == {name}
+    encodings = [panel["encoding"] for panel in spec["concat"]]
+    enc = encodings[0]
     assert enc["x"]["field"] == "learning_rate" and enc["y"]["field"] == "bias_offset"
     assert enc["color"]["field"] == "mean" and enc["color"]["scale"]["domain"] == [0, 1]
-    assert {"mean", "ci_low", "ci_high", "n"} <= tooltip_fields(spec["spec"])
-    cell = chart.data.query("activation == 'relu' and bias_offset == -3 and learning_rate == 0.1")
+    assert {"mean", "ci_low", "ci_high", "n"} <= tooltip_fields(spec["concat"][0])
+    cell = panel_data(chart).query(
+        "activation == 'relu' and bias_offset == -3 and learning_rate == 0.1"
+    )
     assert cell["mean"].item() == pytest.approx(1.0) and cell["n"].item() == 3
     cells = frames.phase_cells(sweep_frame(), "final_loss")
     loss = charts.phase_diagram_chart(cells, "final_loss").to_dict()
-    assert "domain" not in loss["spec"]["encoding"]["color"]["scale"]
+    # a loss has no fixed range: one domain over every panel, so drawn apart they still agree
+    domains = [panel["encoding"]["color"]["scale"]["domain"] for panel in loss["concat"]]
+    assert domains[0] == [cells["mean"].min(), cells["mean"].max()]
+    assert all(domain == domains[0] for domain in domains)
+
+
+def test_phase_diagram_panels_follow_the_given_order_and_one_activation_is_one_view():
+    runs, order = sweep_frame(), ["leaky_relu", "relu"]
+    spec = charts.phase_diagram_chart(frames.phase_cells(runs), order=order).to_dict()
+    assert [panel["title"] for panel in spec["concat"]] == order
+    single = charts.phase_diagram_chart(frames.phase_cells(runs[runs["activation"] == "relu"]))
+    assert isinstance(single, alt.Chart) and single.to_dict()["title"] == "relu"
 
 
 def test_phase_diagram_labels_every_learning_rate():
-    runs = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in (1, 0.002, 0.2, 0.01)])
-    x = charts.phase_diagram_chart(frames.phase_cells(runs)).to_dict()["spec"]["encoding"]["x"]
+    def x_axis(runs):
+        chart = charts.phase_diagram_chart(frames.phase_cells(runs))
+        return chart.to_dict()["concat"][0]["encoding"]["x"]
+
+    x = x_axis(pd.concat([sweep_frame().assign(learning_rate=lr) for lr in (1, 0.002, 0.2, 0.01)]))
     assert x["type"] == "ordinal" and x["sort"] == "ascending"  # numbers: sorted numerically
     assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == 0
-    crowded = pd.concat([sweep_frame().assign(learning_rate=lr) for lr in np.arange(1, 9)])
-    x = charts.phase_diagram_chart(frames.phase_cells(crowded)).to_dict()["spec"]["encoding"]["x"]
+    x = x_axis(pd.concat([sweep_frame().assign(learning_rate=lr) for lr in np.arange(1, 9)]))
     assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == -45
 
 
@@ -52,8 +87,16 @@ def test_phase_diagram_refuses_to_average_over_other_settings():
     with pytest.raises(ValueError, match="solver"):
         frames.phase_cells(mixed)
     cells = frames.phase_cells(mixed, row="solver")
-    spec = charts.phase_diagram_chart(cells, row="solver").to_dict()
-    assert spec["facet"]["row"]["field"] == "solver"
+    chart = charts.phase_diagram_chart(cells, row="solver")
+    # a panel per activation and solver, the activations of one solver side by side
+    titles = [panel["title"] for panel in chart.to_dict()["concat"]]
+    solvers = list(dict.fromkeys(cells["solver"]))
+    assert sorted(solvers) == ["adam", "sgd"]
+    assert titles == [
+        f"{name} · solver {solver}" for solver in solvers for name in ("relu", "leaky_relu")
+    ]
+    for panel, title in zip(chart.concat, titles, strict=True):
+        assert set(panel.data["solver"]) == {title.rsplit(" ", 1)[1]}
     with pytest.raises(ValueError, match="phase diagram needs"):
         charts.phase_diagram_chart(mixed)  # the run table itself: cells only
 
@@ -62,19 +105,19 @@ def test_phase_diagram_counts_diverged_runs():
     runs = sweep_frame().assign(diverged=False)
     runs.loc[0, ["final_loss", "diverged"]] = [np.inf, True]
     chart = charts.phase_diagram_chart(frames.phase_cells(runs, "final_loss"), "final_loss")
-    cell = chart.data.iloc[0]
+    cell = first_cell(chart)
     assert (cell["n"], cell["diverged"]) == (2, 1)  # the diverged run is left out of the mean
-    assert "diverged" in tooltip_fields(chart.to_dict()["spec"])
+    assert "diverged" in tooltip_fields(chart.to_dict()["concat"][0])
 
 
 def test_phase_diagram_leaves_out_diverged_runs_with_finite_values():
     runs = sweep_frame().assign(diverged=False)
     runs.loc[0, ["dead_fraction_final", "diverged"]] = [0.0, True]  # reads 0 % dead: no result
-    cell = charts.phase_diagram_chart(frames.phase_cells(runs)).data.iloc[0]
+    cell = first_cell(charts.phase_diagram_chart(frames.phase_cells(runs)))
     assert (cell["n"], cell["diverged"]) == (2, 1)
     assert cell["mean"] == pytest.approx(runs.loc[1:2, "dead_fraction_final"].mean())
     cells = frames.phase_cells(runs.drop(columns="diverged"))
-    everything = charts.phase_diagram_chart(cells).data.iloc[0]
+    everything = first_cell(charts.phase_diagram_chart(cells))
     assert everything["n"] == 3 and "diverged" not in everything
 
 
@@ -125,14 +168,26 @@ def test_recovery_chart():
     )
     chart = charts.recovery_chart(frames.recovery_bars(frame))
     spec = chart.to_dict()
-    assert spec["facet"]["column"]["field"] == "solver"
-    assert spec["facet"]["column"]["sort"] == ["sgd", "adam"]
-    bars = spec["spec"]["layer"][0]
+    # a panel per optimiser, in the order they first appear
+    assert [panel["title"] for panel in spec["concat"]] == ["optimiser: sgd", "optimiser: adam"]
+    for solver, panel in zip(["sgd", "adam"], chart.concat, strict=True):
+        assert set(data_of(panel)["solver"]) == {solver}
+    bars = spec["concat"][0]["layer"][0]
     assert bars["encoding"]["x"]["field"] == "negative_slope"
     assert bars["encoding"]["xOffset"]["field"] == "activation"
-    summary = chart.data.set_index(["solver", "activation"])
+    # every panel lists every slope, so the panels line up
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0.0, 0.1]
+    summary = pd.concat([data_of(p) for p in chart.concat]).set_index(["solver", "activation"])
     assert summary.loc[("adam", "leaky_relu"), "mean"] == pytest.approx(0.9)
     assert summary.loc[("sgd", "relu"), "negative_slope"] == 0.0
     assert np.isnan(summary.loc[("adam", "relu"), "mean"])  # no born-inactive unit
     assert_consistent_activation_colours(spec)
-    assert_highlights_on_legend_click(spec)
+    # each panel's legend highlights its own bars: one selection per panel, used there
+    params = legend_params(spec)
+    assert len(params) == 2
+    for param, panel in zip(params, spec["concat"], strict=True):
+        assert any(
+            isinstance(node.get("condition"), list)
+            and any(c.get("param") == param["name"] for c in node["condition"])
+            for node in walk(panel)
+        ), "the legend selection must drive an encoding"

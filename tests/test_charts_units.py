@@ -75,7 +75,9 @@ def test_unit_timeline_reads_a_row_per_unit_and_ends_at_the_last_epoch():
     assert scale["domain"] == [units["epoch"].min(), units["epoch_end"].max()]
     assert scale["nice"] is False
     many = frames.unit_timeline(units_frame(n_units=64))  # a row of 10 px for each of 64
-    assert charts.unit_timeline_chart(many).to_dict()["height"] == 640
+    # the rows, and room for the axis and legend that a stretched single view fits in too
+    height = charts.unit_timeline_chart(many).to_dict()["height"]
+    assert height == 640 + charts.units.FRAME_PIXELS
 
 
 def test_busiest_layer_prefers_dead_then_inactive_then_the_first():

@@ -30,6 +30,11 @@ SECTIONS = (
     "Bias-offset kill",
     "Recovery needs more than a leak",
 )
+# charts are drawn a panel each: the phase diagram one per activation of the shipped sweep,
+# the recovery one per optimiser; born dead and bias kill are one chart each
+PHASE_PANELS = load_precomputed("sweep")["activation"].nunique()
+RECOVERY_PANELS = load_precomputed("recovery")["solver"].nunique()
+PAGE_CHARTS = PHASE_PANELS + 1 + 1 + RECOVERY_PANELS
 # a live sweep that trains in well under a second
 TINY = {"lab_sweep_bias_offsets": "-3, 0", "lab_sweep_learning_rates": "0.1"}
 # how many activations the form starts with (the settings field's default)
@@ -62,7 +67,8 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 
 def phase_color_title(spec: dict) -> str:
-    return spec["spec"]["encoding"]["color"]["title"]
+    """The colour title of a phase-diagram panel."""
+    return spec["encoding"]["color"]["title"]
 
 
 def live_captions(at: AppTest) -> list[str]:
@@ -100,8 +106,14 @@ def test_the_page_draws_its_four_sections_without_an_error():
     for section, header in zip(SECTIONS, shown, strict=True):
         assert header.startswith(section), (section, header)
     specs = chart_specs(at)
-    assert len(specs) == 4  # phase diagram, born dead, bias kill, recovery
-    assert "facet" in specs[0] and phase_color_title(specs[0]) == "mean dead fraction final"
+    assert len(specs) == PAGE_CHARTS  # phase diagram, born dead, bias kill, recovery
+    assert [spec["title"] for spec in specs[:PHASE_PANELS]] == [
+        "relu",
+        "leaky_relu",
+        "tanh",
+        "sigmoid",
+    ]
+    assert all(phase_color_title(s) == "mean dead fraction final" for s in specs[:PHASE_PANELS])
     # the shipped sweep's settings are stated, read from its table
     assert any(c.value.startswith("Precomputed default sweep — ") for c in at.caption)
     # the finding is computed from the shipped recovery table
@@ -113,9 +125,10 @@ def test_the_toggle_switches_the_phase_diagram_to_the_final_loss():
     at = run_page()
     at.toggle(key="lab_phase_loss").set_value(True).run()
     assert_healthy(at)
-    assert phase_color_title(chart_specs(at)[0]) == "mean final loss"
+    assert {phase_color_title(s) for s in chart_specs(at)[:PHASE_PANELS]} == {"mean final loss"}
     at.toggle(key="lab_phase_loss").set_value(False).run()
-    assert phase_color_title(chart_specs(at)[0]) == "mean dead fraction final"
+    titles = {phase_color_title(s) for s in chart_specs(at)[:PHASE_PANELS]}
+    assert titles == {"mean dead fraction final"}
 
 
 def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
@@ -145,7 +158,7 @@ def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
     assert_healthy(at)
     (caption,) = live_captions(at)
     assert "2 bias offsets (-3, 0)" in caption and "4 runs" in caption
-    assert len(chart_specs(at)) == 5
+    assert len(chart_specs(at)) == PAGE_CHARTS + 2  # a phase panel per live activation
     assert drawn and all(0.0 <= f <= 1.0 for f in drawn)
     assert not at.get("progress")  # the bar is gone once the result is there
     ((grid, kwargs),) = calls
@@ -154,7 +167,9 @@ def test_a_tiny_live_sweep_runs_with_progress_and_is_cached(monkeypatch):
     at.toggle(key="lab_phase_loss").set_value(True).run()
     assert_healthy(at)
     assert len(live_captions(at)) == 1 and len(calls) == 1
-    assert phase_color_title(chart_specs(at)[1]) == "mean final loss"
+    live = chart_specs(at)[PHASE_PANELS : PHASE_PANELS + 2]  # after the shipped panels
+    assert [spec["title"] for spec in live] == ["relu", "leaky_relu"]
+    assert {phase_color_title(spec) for spec in live} == {"mean final loss"}
 
 
 @pytest.mark.parametrize(
@@ -181,7 +196,7 @@ def test_hostile_or_oversized_sweeps_are_refused_with_a_message(values, field, m
     assert "The sweep was not run." in error.value and field in error.value
     assert calls == [] and live_captions(at) == []
     # the rest of the page is still there, and a good sweep runs afterwards
-    assert len(headers(at)) == 4 and len(chart_specs(at)) == 4
+    assert len(headers(at)) == 4 and len(chart_specs(at)) == PAGE_CHARTS
     monkeypatch.undo()
     submit_sweep(
         at,
@@ -203,7 +218,7 @@ def test_born_dead_and_bias_kill_controls(monkeypatch):
     at.multiselect(key="lab_born_widths").set_value([]).run()
     assert not at.exception
     assert any("at least one width" in w.value for w in at.warning)
-    assert len(chart_specs(at)) == 3  # the other sections still draw
+    assert len(chart_specs(at)) == PAGE_CHARTS - 1  # the other sections still draw
 
 
 def test_errors_from_the_core_are_shown_and_the_page_keeps_working(monkeypatch):

@@ -37,8 +37,8 @@ def test_the_inactive_share_fills_the_leaky_panel_the_dead_share_leaves_blank():
 def color_title(at: AppTest) -> str:
     import json
 
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    return spec["spec"]["encoding"]["color"]["title"]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)  # the first activation's panel
+    return spec["encoding"]["color"]["title"]
 
 
 def test_the_lab_switches_between_dead_inactive_and_final_loss():

@@ -10,19 +10,14 @@ fastest session) are printed, not asserted beyond the limit: this machine is sha
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from urllib.parse import urlencode
 
 import pytest
-from serving import free_port, healthy, stop
+from serving import CHROMIUM_FLAGS, ServerStartError, streamlit_server
 from test_browser import (
     APP_IDLE,
-    CHROMIUM_ARGS,
-    REPO,
-    SERVER_START_TIMEOUT,
     chromium_path,  # noqa: F401 (the fixture)
 )
 
@@ -101,40 +96,12 @@ class MemorySampler:
 
 @pytest.fixture
 def server(chromium_path, tmp_path):  # noqa: F811 (the fixture imported above)
-    """``streamlit run app.py`` on a free port: its URL and process."""
-    port = free_port()
-    log_path = tmp_path / "streamlit.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
-        )
+    """``streamlit run app.py`` on a free port: its URL, process and log."""
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not healthy(f"{url}/_stcore/health"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; log:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.25)
-        yield url, process, log_path
-    finally:
-        stop(process)
+        with streamlit_server(tmp_path / "streamlit.log") as running:
+            yield running
+    except ServerStartError as error:
+        pytest.fail(str(error))
 
 
 def test_eight_near_cap_sessions_all_draw_in_bounded_server_memory(
@@ -145,10 +112,10 @@ def test_eight_near_cap_sessions_all_draw_in_bounded_server_memory(
     capsys,
     record_property,
 ):
-    url, process, log_path = server
+    url, process, log_path = server.url, server.process, server.log_path
     playwright = playwright_driver
     browser = playwright.chromium.launch(
-        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        executable_path=chromium_path, headless=True, args=list(CHROMIUM_FLAGS)
     )
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     pages = [context.new_page() for _ in range(SESSIONS)]

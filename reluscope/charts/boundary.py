@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from reluscope.charts.theme import CLASS_COLORS, UNIT_STATE_COLORS, class_scale
+from reluscope.charts.theme import CLASS_COLORS, UNIT_STATE_COLORS, class_scale, legend
 from reluscope.frames import DecisionSurface, require_columns
 
 __all__ = ["decision_boundary_chart", "probability_png"]
@@ -137,7 +137,8 @@ def _boundary_panel(cells, data, lines, name, probability_title) -> alt.LayerCha
             url="url:N",
         )
     )
-    # two invisible points carry the probability legend, whose gradient is the image's
+    # two invisible points carry the probability legend, whose gradient is the image's; both
+    # legends sit under the map, so a panel's map takes its whole width
     key = (
         alt.Chart(pd.DataFrame({"probability": [0.0, 1.0], "x1": x_domain, "x2": y_domain}))
         .mark_point(opacity=0)
@@ -148,21 +149,28 @@ def _boundary_panel(cells, data, lines, name, probability_title) -> alt.LayerCha
                 "probability:Q",
                 title=probability_title,
                 scale=alt.Scale(domain=[0, 1], range=_MAP_RANGE, interpolate="rgb"),
+                legend=legend(direction="horizontal", gradientLength=120),
             ),
             tooltip=[alt.Tooltip("probability:Q", title=probability_title, format=".2f")],
         )
     )
     labels = data.assign(label=data["label"].astype(str))
     classes = class_scale(labels["label"].tolist())
+    class_legend = legend(direction="horizontal")
     points = (
         alt.Chart(labels)
         .mark_point(filled=True, size=36, strokeWidth=1, stroke=_POINT_STROKE, clip=True)
         .encode(
             x="x1:Q",
             y="x2:Q",
-            fill=alt.Fill("label:N", title="class", scale=classes),
-            # the same domain as the fill, so the two make one legend
-            shape=alt.Shape("label:N", title="class", scale=alt.Scale(domain=classes.domain)),
+            fill=alt.Fill("label:N", title="class", scale=classes, legend=class_legend),
+            # the same domain and legend as the fill, so the two make one legend
+            shape=alt.Shape(
+                "label:N",
+                title="class",
+                scale=alt.Scale(domain=classes.domain),
+                legend=class_legend,
+            ),
             tooltip=["x1:Q", "x2:Q", alt.Tooltip("label:N", title="class")],
         )
     )

@@ -135,7 +135,9 @@ def preactivation_histogram(bins: PreactivationBins):
             f"{type(bins).__name__}."
         )
     require_columns(bins.bars, ["activation", "start", "end", "count"], "pre-activation bars")
-    color = activation_color(bins.bars, symbol="square")
+    # each panel's title names its activation: a legend of every activation under each panel
+    # only ran past its right edge
+    color = activation_color(bins.bars, symbol="square").legend(None)
     panels = [
         _preactivation_panel(
             bins.bars[bins.bars["activation"] == share.activation],

@@ -7,7 +7,10 @@ with their 95 % intervals, recovery bars) and the theory table to draw over it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from reluscope import frames
@@ -25,6 +28,8 @@ from reluscope.frames import require_columns
 
 __all__ = ["bias_kill_chart", "born_dead_chart", "phase_diagram_chart", "recovery_chart"]
 
+MEASURED_HEIGHT = 360  # px of a measured-vs-theory chart, its note and legend included
+
 
 def phase_diagram_chart(
     frame: pd.DataFrame,
@@ -33,8 +38,12 @@ def phase_diagram_chart(
     panel_width: int = 240,
     height: int = 180,
     columns: int = 2,
+    order: Sequence[str] | None = None,
 ):
     """Bias offset × learning rate heatmap of ``value``, one panel per activation.
+
+    Panels, not a facet: they wrap ``columns`` to a line, and the dashboard stretches each to
+    its column, so four or six activations fit a laptop and a phone (one panel a line there).
 
     Parameters
     ----------
@@ -46,12 +55,22 @@ def phase_diagram_chart(
         run diverged has no colour.
     value : str, default "dead_fraction_final"
         The run-table column the cells summarise (the colour's title), e.g. ``"final_loss"``;
-        fractions get a fixed [0, 1] colour scale.
+        fractions get a fixed [0, 1] colour scale, other values one scale over every panel.
     row : str, optional
         The further setting the cells were split by (``solver``, ``hidden_layers``, ``init``
-        or ``negative_slope``): one row of panels per value.
+        or ``negative_slope``): one panel per activation and value of it, the activations of
+        one value side by side.
     columns : int, default 2
-        Panels per line (without ``row``), so four activations fit a laptop or phone screen.
+        Panels per line when drawn as one figure.
+    order : sequence of str, optional
+        The activations' order (e.g. the sweep's, as its caption lists them); by default the
+        registry's. Activations not in it follow in the registry's order.
+
+    Returns
+    -------
+    alt.ConcatChart, or alt.Chart for a single panel
+        Each panel titled by its activation (and ``row`` value); ``panel_width × height`` px
+        when drawn at its natural size.
     """
     keys = ["activation", "bias_offset", "learning_rate", *([row] if row else [])]
     require_columns(frame, [*keys, "mean", "ci_low", "ci_high", "n"], "phase diagram")
@@ -62,47 +81,56 @@ def phase_diagram_chart(
     diverged_tooltip = (
         [alt.Tooltip("diverged:Q", title="runs diverged")] if "diverged" in frame else []
     )
-    color_scale = (
-        alt.Scale(domain=[0, 1], scheme="magma", reverse=True)
-        if is_fraction
-        else alt.Scale(scheme="viridis", reverse=True)
-    )
-    heat = (
-        alt.Chart(frame)
-        .mark_rect()
-        .encode(
-            # every grid value labelled (ordinal: sorted numerically), tilted when crowded
-            x=alt.X(
-                "learning_rate:O",
-                title="learning rate",
-                sort="ascending",
-                axis=alt.Axis(format="~g", labelOverlap=False, labelAngle=label_angle),
-            ),
-            y=alt.Y("bias_offset:O", title="bias offset", sort="descending"),
-            color=alt.Color(
-                "mean:Q",
-                title=f"mean {title}",
-                scale=color_scale,
-                legend=legend(direction="horizontal", gradientLength=220),
-            ),
-            tooltip=[
-                alt.Tooltip("activation:N"),
-                *([alt.Tooltip(f"{row}:N")] if row else []),
-                alt.Tooltip("bias_offset:Q", title="bias offset"),
-                alt.Tooltip("learning_rate:Q", title="learning rate", format="~g"),
-                *stat_tooltip(title, fmt),
-                *diverged_tooltip,
-            ],
-        )
-        .properties(width=panel_width, height=height)
-    )
-    order = activation_scale(frame["activation"].unique()).domain
-    if row:
-        return heat.facet(
-            column=alt.Column("activation:N", title=None, sort=order),
-            row=alt.Row(f"{row}:N", title=row.replace("_", " ")),
-        )
-    return heat.facet(facet=alt.Facet("activation:N", title=None, sort=order), columns=columns)
+    if is_fraction:
+        color_scale = alt.Scale(domain=[0, 1], scheme="magma", reverse=True)
+    else:
+        # panels drawn apart share no scale unless given one domain
+        finite = frame["mean"][np.isfinite(frame["mean"])]
+        domain = [float(finite.min()), float(finite.max())] if len(finite) else alt.Undefined
+        color_scale = alt.Scale(scheme="viridis", reverse=True, domain=domain)
+    encoding = {
+        # every grid value labelled (ordinal: sorted numerically), tilted when crowded
+        "x": alt.X(
+            "learning_rate:O",
+            title="learning rate",
+            sort="ascending",
+            axis=alt.Axis(format="~g", labelOverlap=False, labelAngle=label_angle),
+        ),
+        "y": alt.Y("bias_offset:O", title="bias offset", sort="descending"),
+        "color": alt.Color(
+            "mean:Q",
+            title=f"mean {title}",
+            scale=color_scale,
+            legend=legend(direction="horizontal", gradientLength=160),
+        ),
+        "tooltip": [
+            alt.Tooltip("activation:N"),
+            *([alt.Tooltip(f"{row}:N")] if row else []),
+            alt.Tooltip("bias_offset:Q", title="bias offset"),
+            alt.Tooltip("learning_rate:Q", title="learning rate", format="~g"),
+            *stat_tooltip(title, fmt),
+            *diverged_tooltip,
+        ],
+    }
+    names = activation_scale(frame["activation"].unique()).domain
+    if order is not None:
+        names = sorted(names, key=lambda n: list(order).index(n) if n in order else len(order))
+    settings = list(dict.fromkeys(frame[row])) if row else [None]
+    panels = []
+    for setting in settings:
+        part = frame if row is None else frame[frame[row] == setting]
+        for name in names:
+            cells = part[part["activation"] == name]
+            if cells.empty:
+                continue
+            label = name if row is None else f"{name} · {row.replace('_', ' ')} {setting}"
+            panels.append(
+                alt.Chart(cells)
+                .mark_rect()
+                .encode(**encoding)
+                .properties(width=panel_width, height=height, title=label)
+            )
+    return panels[0] if len(panels) == 1 else alt.concat(*panels, columns=columns)
 
 
 def born_dead_chart(
@@ -139,7 +167,11 @@ def _measured_vs_theory(measured, theory, x, value, y_title, group) -> alt.Layer
     if group == "activation":
         color = activation_color(measured, theory, symbol="circle")
     else:
-        color = alt.Color(f"{group}:O", title=group, legend=legend())
+        # the lightest blues vanish on white: the scheme starts a third of the way in
+        scheme = alt.SchemeParams(name="blues", extent=[0.35, 1.0])
+        color = alt.Color(
+            f"{group}:O", title=group, scale=alt.Scale(scheme=scheme), legend=legend()
+        )
     y = alt.Y(f"{value}:Q", title=y_title, scale=alt.Scale(domain=[0, 1]))
     theory_line = (
         alt.Chart(theory)
@@ -168,7 +200,8 @@ def _measured_vs_theory(measured, theory, x, value, y_title, group) -> alt.Layer
     bars = base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q", tooltip=measured_tooltip)
     points = base.mark_point(filled=True, size=45).encode(y=y, tooltip=measured_tooltip)
     title = note("dashed: closed form · points: measured, with 95 % intervals")
-    return alt.layer(theory_line, bars, points, title=title)
+    # the height holds the note and the legend too (a stretched chart fits into it)
+    return alt.layer(theory_line, bars, points, title=title).properties(height=MEASURED_HEIGHT)
 
 
 def bias_kill_chart(measured: pd.DataFrame, theory: pd.DataFrame) -> alt.LayerChart:
@@ -191,13 +224,16 @@ def bias_kill_chart(measured: pd.DataFrame, theory: pd.DataFrame) -> alt.LayerCh
         theory,
         x=alt.X("bias_offset:Q", title="bias offset"),
         value="probability",
-        y_title="first-layer units dead at initialisation",
+        y_title=["first-layer units", "dead at initialisation"],
         group="activation",
     )
 
 
-def recovery_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
+def recovery_chart(frame: pd.DataFrame, height: int = 220, panel_width: int = 200):
     """Share of born-inactive units that recover, by activation × negative slope × optimiser.
+
+    One panel per optimiser (panels, not a facet, so the dashboard stretches each to its
+    column and a phone gets one a line), each with its own legend highlight.
 
     Parameters
     ----------
@@ -205,45 +241,56 @@ def recovery_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
         :func:`reluscope.frames.recovery_bars`: ``solver, activation, negative_slope, mean,
         ci_low, ci_high, n``. Bars show the mean over runs with a 95 % interval; optimisers in
         the order they first appear.
+
+    Returns
+    -------
+    alt.ConcatChart, or alt.LayerChart for one optimiser
+        Panels titled ``optimiser: <solver>``, ``panel_width × height`` px at natural size.
     """
     keys = ["solver", "activation", "negative_slope"]
     require_columns(frame, [*keys, "mean", "ci_low", "ci_high", "n"], "recovery chart")
-    selection = legend_selection()
     color = activation_color(frame, symbol="square")
-    names = activation_scale(frame["activation"].unique()).domain
-    x = alt.X("negative_slope:O", title="negative slope", axis=alt.Axis(format="~g", labelAngle=0))
-    base = alt.Chart(frame).encode(
-        x=x,
-        xOffset=alt.XOffset("activation:N", scale=alt.Scale(domain=names)),
-        color=color,
-        opacity=highlight(selection),
-        tooltip=[
-            alt.Tooltip("solver:N", title="optimiser"),
-            alt.Tooltip("activation:N"),
-            alt.Tooltip("negative_slope:Q", title="negative slope"),
-            *stat_tooltip("recovered", ".1%"),
-        ],
+    names = activation_scale(frame["activation"].unique(), keep_order=True).domain
+    slopes = sorted(frame["negative_slope"].dropna().unique())
+    # every panel lists every slope, so the panels line up
+    x = alt.X(
+        "negative_slope:O",
+        title="negative slope",
+        scale=alt.Scale(domain=slopes),
+        axis=alt.Axis(format="~g", labelAngle=0),
     )
-    bars = (
-        base.mark_bar()
-        .encode(
-            y=alt.Y(
-                "mean:Q",
-                title="born-inactive units that recover",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            )
-        )
-        .add_params(selection)
-    )
-    whiskers = base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q", color=alt.value("black"))
-    # the share written over each bar, so that a share of 0 is visible too
-    labels = base.mark_text(dy=-8, fontSize=10).encode(
-        y="mean:Q", text=alt.Text("mean:Q", format=".0%"), color=alt.value("black")
+    y = alt.Y(
+        "mean:Q",
+        # two lines: an axis title longer than the plot runs over the panel's title
+        title=["born-inactive units", "that recover"],
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%"),
     )
     solvers = list(dict.fromkeys(frame["solver"]))
-    return (
-        alt.layer(bars, whiskers, labels)
-        .properties(height=height)
-        .facet(column=alt.Column("solver:N", title="optimiser", sort=solvers))
-    )
+    panels = []
+    for i, solver in enumerate(solvers):
+        selection = legend_selection(name=f"legend_recovery_{i}")
+        base = alt.Chart(frame[frame["solver"] == solver]).encode(
+            x=x,
+            xOffset=alt.XOffset("activation:N", scale=alt.Scale(domain=names)),
+            color=color,
+            opacity=highlight(selection),
+            tooltip=[
+                alt.Tooltip("solver:N", title="optimiser"),
+                alt.Tooltip("activation:N"),
+                alt.Tooltip("negative_slope:Q", title="negative slope"),
+                *stat_tooltip("recovered", ".1%"),
+            ],
+        )
+        bars = base.mark_bar().encode(y=y).add_params(selection)
+        whiskers = base.mark_rule().encode(y="ci_low:Q", y2="ci_high:Q", color=alt.value("black"))
+        # the share written over each bar, so that a share of 0 is visible too
+        labels = base.mark_text(dy=-8, fontSize=10).encode(
+            y="mean:Q", text=alt.Text("mean:Q", format=".0%"), color=alt.value("black")
+        )
+        panels.append(
+            alt.layer(bars, whiskers, labels).properties(
+                width=panel_width, height=height, title=f"optimiser: {solver}"
+            )
+        )
+    return panels[0] if len(panels) == 1 else alt.concat(*panels, columns=2)

@@ -26,6 +26,7 @@ _ON_RATE_BINS = alt.Bin(extent=[0, 1], step=0.05)
 
 
 ROW_PIXELS = 10  # per unit: a row a unit stays readable up to 64 units
+FRAME_PIXELS = 110  # the epoch axis and the state legend under a single view's rows
 
 
 def unit_timeline_chart(units: pd.DataFrame, max_height: int = 64 * ROW_PIXELS):
@@ -66,13 +67,16 @@ def unit_timeline_chart(units: pd.DataFrame, max_height: int = 64 * ROW_PIXELS):
             ],
         )
         .add_params(selection)
-        .properties(height=min(max(ROW_PIXELS * n_units, 120), max_height))
     )
+    rows = min(max(ROW_PIXELS * n_units, 120), max_height)
     if units["layer"].nunique() > 1:
-        return chart.facet(row=alt.Row("layer:O", title="hidden layer")).resolve_scale(
-            y="independent"
+        return (
+            chart.properties(height=rows)
+            .facet(row=alt.Row("layer:O", title="hidden layer"))
+            .resolve_scale(y="independent")
         )
-    return chart
+    # a single view stretched to the page is fitted into its height, axis and legend too
+    return chart.properties(height=rows + FRAME_PIXELS)
 
 
 def on_rate_histogram(units: pd.DataFrame) -> alt.Chart:

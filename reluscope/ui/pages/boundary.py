@@ -1,5 +1,7 @@
 """Decision boundary: predicted probability over the input plane, with first-layer unit lines."""
 
+import dataclasses
+
 import streamlit as st
 
 from reluscope import charts, frames
@@ -7,12 +9,26 @@ from reluscope.ui import components, services
 from reluscope.ui.epoch import player
 from reluscope.ui.sidebar import current
 
+# px of each panel's map; its legends and axes come on top, its width is its column's
+MAP_HEIGHT = 300
+# the width fits the column and the height stays the map's, so the legends are never cut off
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
+
+
+def show_boundary(chart) -> None:
+    """Draw a decision-boundary chart panel by panel, each map :data:`MAP_HEIGHT` px tall."""
+    prepared = components.prepare_chart(chart)
+    specs = tuple({**spec, "height": MAP_HEIGHT, "autosize": FIT_WIDTH} for spec in prepared.specs)
+    components.draw_chart(dataclasses.replace(prepared, specs=specs))
+
+
 choice = current()
 st.title("Decision boundary")
 st.markdown(
     "The network's predicted probability over the (standardised) input plane, with the "
     "training data on top. Each line is where a first-layer unit switches on (w·x + b = 0); "
-    "**dead** units are dashed grey — a ReLU unit whose line lies outside the data never fires."
+    "**dead** units are thick, dark and dashed — a ReLU unit whose line lies outside the data "
+    "never fires."
 )
 components.notices(choice)
 comparison, settings, data = services.comparison(choice)
@@ -46,7 +62,7 @@ def boundary_view(comparison) -> None:
 
     def at_epoch(epoch: int) -> None:
         surface = services.frame(frames.decision_surface, comparison, seed, epoch, positive)
-        components.show_chart(charts.decision_boundary_chart(surface))
+        show_boundary(charts.decision_boundary_chart(surface))
         if train.n_classes > 2:
             label = components.escape_markdown(train.class_names[positive])
             st.caption(f"Colour: probability of class {label} at epoch {epoch}.")

@@ -16,11 +16,12 @@ frame = data.to_frame()
 st.markdown(
     f"**{components.escape_markdown(data.name)}** — {components.escape_markdown(data.description)}"
 )
-columns = st.columns(4)
-columns[0].metric("Rows", data.n_samples)
-columns[1].metric("Features", data.n_features)
-columns[2].metric("Task", data.task)
-columns[3].metric("Classes", data.n_classes if data.task == "classification" else "—")
+# a row that wraps: on a phone, columns would stack four tall figures one under the other
+figures = st.container(horizontal=True, gap="medium", key="data_figures")
+figures.metric("Rows", data.n_samples, width="content")
+figures.metric("Features", data.n_features, width="content")
+figures.metric("Task", data.task, width="content")
+figures.metric("Classes", data.n_classes if data.task == "classification" else "—", width="content")
 st.caption(
     "Training uses a stratified 75 % of the rows, standardised with the training part's mean "
     "and standard deviation; the other 25 % give the validation curves."
@@ -55,7 +56,11 @@ with right:
         st.dataframe(frame[[data.target_name]].describe().T, width="stretch")
 
 st.subheader("Summary")
-st.dataframe(frame.describe(include="all").T, width="stretch")
+# the numeric columns' statistics; a class label is counted in the class balance above (all
+# columns at once gave the label a mean and every number a "None" top value)
+numeric = frame.drop(columns=data.target_name) if data.task == "classification" else frame
+summary = numeric.describe().T
+st.dataframe(summary.astype({"count": int}), width="stretch")
 st.download_button(
     "Download this data (CSV)",
     # made on click, not on every run; cells a spreadsheet would run as formulas are made inert

@@ -31,7 +31,9 @@ def _failed(what: str, error: Exception) -> None:
 def _phase_chart(runs, value: str, key: str) -> None:
     # the cells leave diverged runs out of their means; the note says which
     cells = frames.phase_cells(runs, value)
-    components.show_chart(charts.phase_diagram_chart(cells, value), key=key)
+    # panels in the sweep's order, as its caption lists the activations
+    order = list(dict.fromkeys(runs["activation"]))
+    components.show_chart(charts.phase_diagram_chart(cells, value, order=order), key=key)
     note = frames.diverged_note(runs)
     if note:
         st.caption(note)
