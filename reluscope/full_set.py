@@ -195,9 +195,8 @@ def unit_stats(network, buffers):
     else:
         np.greater(z_flat, 0.0, out=scratch)
         activations, positives = buffers.column_sums(slice(1, 4, 2))
-    hidden = network.layer_units[1:-1]
-    starts = np.cumsum((0, *hidden[:-1]))
-    mean_activation = np.add.reduceat(activations, starts, axis=1) / (n * np.array(hidden))
+    starts, units = _layer_layout(network.layer_units[1:-1])
+    mean_activation = np.add.reduceat(activations, starts, axis=1) / (n * units)
     inactive = positives == 0
     if relu_like:  # dead is inactive; a ReLU is never saturated
         dead = inactive
@@ -217,3 +216,15 @@ def unit_stats(network, buffers):
         "saturated": saturated,
         "mean_activation": mean_activation,
     }
+
+
+_LAYOUTS = {}
+
+
+def _layer_layout(hidden):
+    """Where each hidden layer's units start among all hidden units, and its width, as arrays
+    (made once per shape: the record asks on every epoch)."""
+    layout = _LAYOUTS.get(hidden)
+    if layout is None:
+        layout = _LAYOUTS[hidden] = (np.cumsum((0, *hidden[:-1])), np.array(hidden))
+    return layout

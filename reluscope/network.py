@@ -340,7 +340,16 @@ class Buffers:
         fastest column sum; a single product over a batch of them is no faster).
 
         Returns a list of arrays (K, total hidden units), one per row, spare columns left out.
+        With hidden layers of one width every array and layer is one batch of a single
+        product (the same products, so the same sums, in far fewer calls).
         """
+        k, n, hidden, capacity = self._layout
+        if len(hidden) > 1 and len(set(hidden)) == 1:
+            chosen = self.hidden_flat[rows]
+            blocks = chosen.reshape(len(chosen), len(hidden), capacity, n, hidden[0] + 1)
+            sums = np.matmul(self.ones, blocks[:, :, :k])[:, :, :, 0, :-1]
+            # (arrays, layers, K, units) → per array (K, layers × units), layer by layer
+            return list(sums.transpose(0, 2, 1, 3).reshape(len(chosen), k, -1))
         sums = []
         for flat in self.hidden_flat[rows]:
             parts = [np.matmul(self.ones, block)[:, 0, :-1] for block in self.blocks(flat)]

@@ -124,6 +124,11 @@ class Adam(_Optimizer):
         super().__init__(learning_rate, dtype)
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.t = 0
+        # 0-d arrays in the buffers' dtype: ufuncs take them faster than Python floats
+        self._constants = {}
+        self._beta_1, self._beta_2, self._epsilon = (
+            np.array(value, dtype=dtype) for value in (beta_1, beta_2, epsilon)
+        )
         self.first_moment = np.zeros(shape, dtype=dtype)
         self.second_moment = np.zeros(shape, dtype=dtype)
         self._step_size = np.empty_like(self._learning_rate)
@@ -134,11 +139,17 @@ class Adam(_Optimizer):
         """One update from the gradient summed over ``batch_size`` samples."""
         self.t += 1
         m, v, work = self.first_moment, self.second_moment, self._work
-        m *= self.beta_1
-        m += np.multiply(grad_sum, (1.0 - self.beta_1) / batch_size, out=work)
-        v *= self.beta_2
+        scales = self._constants.get(batch_size)
+        if scales is None:
+            scales = self._constants[batch_size] = (
+                np.array((1.0 - self.beta_1) / batch_size, dtype=m.dtype),
+                np.array((1.0 - self.beta_2) / (batch_size * batch_size), dtype=m.dtype),
+            )
+        m *= self._beta_1
+        m += np.multiply(grad_sum, scales[0], out=work)
+        v *= self._beta_2
         np.multiply(grad_sum, grad_sum, out=work)
-        work *= (1.0 - self.beta_2) / (batch_size * batch_size)
+        work *= scales[1]
         v += work
         # scikit-learn's order of operations: (η·√(1 − β₂ᵗ)) / (1 − β₁ᵗ), then (η_t·m) / (√v + ε)
         step_size = np.multiply(
@@ -146,7 +157,7 @@ class Adam(_Optimizer):
         )
         step_size /= 1.0 - self.beta_1**self.t
         np.sqrt(v, out=work)
-        work += self.epsilon
+        work += self._epsilon
         update = np.multiply(m, step_size, out=self._update)
         update /= work
         params -= update
