@@ -184,7 +184,8 @@ def test_file_names_and_class_labels_are_shown_as_written(app):
     assert not app.exception and not app.error
     app.selectbox(key="boundary_class").set_value(1).run()
     (caption,) = [c.value for c in app.caption if "probability of class" in c.value]
-    assert caption.startswith("Colour: probability of class \\[b\\]\\(http\\:\\/\\/evil\\.example\\) at epoch ")
+    escaped = "\\[b\\]\\(http\\:\\/\\/evil\\.example\\)"
+    assert caption.startswith(f"Colour: probability of class {escaped} at epoch ")
 
 
 def test_a_data_page_about_a_hostile_name_escapes_it_in_every_message(app):

@@ -104,7 +104,8 @@ def on_rate_histogram_spec(units: pd.DataFrame) -> dict:
     """
     require_columns(units, ["epoch", "on_rate", "state"], "on-rate histogram")
     rows = units[["on_rate", "state"]].astype({"on_rate": float, "state": str})
-    records = [{"on_rate": r, "state": s} for r, s in zip(rows["on_rate"], rows["state"])]
+    pairs = zip(rows["on_rate"], rows["state"], strict=True)
+    records = [{"on_rate": r, "state": s} for r, s in pairs]
     return {**_on_rate_template(), "datasets": {ON_RATES: records}}
 
 

@@ -35,6 +35,8 @@ PANELS_PER_ROW = 2  # Streamlit stacks columns on a phone, so a row of two becom
 SLIDE_SIZE = (1280, 640)
 SLIDE_FONTS = {"label": 18, "title": 20}
 PNG_SCALE = 2
+# Vega's layout of the legends under a plot (``charts.legend`` puts them there): stacked
+LEGEND_LAYOUT = {"bottom": {"anchor": "start", "direction": "vertical"}}
 
 
 def escape_markdown(text: object) -> str:
@@ -116,6 +118,35 @@ def _to_spec(chart: alt.TopLevelMixin) -> dict:
         return chart.to_dict(validate=False)
 
 
+def _stable_names(spec: dict) -> dict:
+    """``spec`` with Altair's datasets, named by a hash of their rows (``data-<md5>``), named
+    by their order instead (``data-0``, ``data-1``, ...).
+
+    A chart drawn again with new rows then keeps its spec, so the browser swaps its data in
+    place; with hashed names every new row set is a new spec, and a data update that races
+    the redrawn chart names a dataset the drawn one does not have.
+    """
+    datasets = spec.get("datasets", {})
+    renamed = {old: f"data-{i}" for i, old in enumerate(datasets) if old.startswith("data-")}
+    if not renamed:
+        return spec
+
+    def rename(node):
+        if isinstance(node, dict):
+            out = {key: rename(value) for key, value in node.items() if key != "datasets"}
+            data = out.get("data")
+            if isinstance(data, dict) and data.get("name") in renamed:
+                out["data"] = {**data, "name": renamed[data["name"]]}
+            return out
+        if isinstance(node, list):
+            return [rename(item) for item in node]
+        return node
+
+    out = rename(spec)
+    out["datasets"] = {renamed.get(name, name): rows for name, rows in datasets.items()}
+    return out
+
+
 def _arrow_datasets(datasets: dict[str, list]) -> dict[str, bytes]:
     """Named datasets (lists of records) as the Arrow IPC bytes Streamlit sends of them."""
     import pandas as pd
@@ -131,7 +162,10 @@ def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedC
     """The :class:`PreparedChart` of an Altair chart (its validation and conversion, done once)."""
     import json
 
-    spec = _to_spec(chart)
+    spec = _stable_names(_to_spec(chart))
+    # a chart's legends sit under it one above the other, not side by side past its width
+    config = spec.setdefault("config", {})
+    config["legend"] = {"layout": LEGEND_LAYOUT, **config.get("legend", {})}
     figure = json.dumps(spec)
     name = key or f"figure-{zlib.crc32(figure.encode()):08x}"
     if isinstance(chart, alt.ConcatChart) and getattr(chart, "concat", None):

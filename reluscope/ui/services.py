@@ -393,6 +393,7 @@ class LiveCurves:
             return
         self._last = now
         from reluscope import charts, frames, live
+        from reluscope.ui.components import draw_chart, prepare_chart
 
         settings = self._settings
         so_far = live.snapshot(state, settings.hidden_layers, settings.activations, settings.seeds)
@@ -403,8 +404,12 @@ class LiveCurves:
                 "as epochs complete."
             )
             left, right = st.columns(2)
-            left.altair_chart(charts.loss_chart(curves.loss), width="stretch")
-            right.altair_chart(charts.dead_fraction_chart(curves.dead_fraction), width="content")
+            # stable specs (components.prepare_chart): each update swaps the curves' rows
+            with left:
+                draw_chart(prepare_chart(charts.loss_chart(curves.loss)), save=False)
+            with right:
+                dead = charts.dead_fraction_chart(curves.dead_fraction)
+                draw_chart(prepare_chart(dead), save=False)
 
     def close(self) -> None:
         self._slot.empty()
