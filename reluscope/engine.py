@@ -453,26 +453,13 @@ def train_stack(
         return losses[0] if len(losses) == 1 else np.concatenate(losses)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        # the divergence reference needs the loss at initialisation: read off a pass that is
-        # made anyway (the first record, or epoch 1's single batch) when there is one
-        reference_from = None
         if state.loss_reference is None:
             reference_weights = weights_full / weights_full.mean() if weighted else None
-            state.constant_loss = _constant_loss(targets_full, network.output, reference_weights)
-            if shared_record:
-                reference_from = "epoch"
-            elif config.diagnostics and not state.recorded:
-                reference_from = "record"
-            else:
-                _set_loss_reference(
-                    state, inputs_full, targets_full, alpha_mask, steps, epoch_outputs,
-                    reference_weights,
-                )  # fmt: skip
+            _set_loss_reference(
+                state, inputs_full, targets_full, alpha_mask, passes, batches, reference_weights
+            )
         if not shared_record:
             full_pass_record()
-        if reference_from == "record":
-            initial = state.records[-1]["loss"] + _penalty(network, alpha_mask) / n
-            state.loss_reference = np.fmax(initial, state.constant_loss)
         for epoch in range(max_epochs):
             if not state.active.any():
                 break
@@ -514,9 +501,6 @@ def train_stack(
             state.n_iter += 1
             state.samples_seen += n
             state.loss_curve.append(epoch_loss)
-            if reference_from == "epoch":  # one batch: epoch 1's loss is the initial loss
-                state.loss_reference = np.fmax(epoch_loss, state.constant_loss)
-                reference_from = None
             if not shared_record:
                 full_pass_record()
             _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch + 1)
@@ -549,36 +533,28 @@ def _with_gradient_norms(entry, config, network, grads_flat, n):
     return entry
 
 
-def _constant_loss(targets_full, output, weights):
-    """Loss of the best constant prediction (the mean target) on the data; ``weights`` (1, n, 1)
-    of mean 1, or None."""
-    n = targets_full.shape[1]
+def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches, weights):
+    """The constant predictor's loss and each model's divergence reference (see
+    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers;
+    ``weights`` (1, n, 1) of mean 1, or None."""
+    network = state.network
+    output = network.output
+    n = inputs_full.shape[1]
     mean = targets_full.mean(axis=1, keepdims=True)
     if weights is not None:
         mean = (targets_full * weights).mean(axis=1, keepdims=True)
     constant = np.broadcast_to(mean, targets_full.shape)
-    return float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
-
-
-def _penalty(network, alpha_mask):
-    """α/2·‖W‖² of each model, (K,)."""
-    return 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
-
-
-def _set_loss_reference(
-    state, inputs_full, targets_full, alpha_mask, steps, epoch_outputs, weights
-):
-    """Each model's divergence reference (see ``diagnostics.diverged``) from its own pass over
-    the data in the training batches' buffers, the outputs gathered in ``epoch_outputs``
-    (K, n, n_outputs) for one loss sum; ``weights`` (1, n, 1) of mean 1, or None."""
-    network = state.network
-    n = inputs_full.shape[1]
-    for (parts, size, *_), start in zip(steps, range(0, n, steps[0][1]), strict=True):
-        rows = slice(start, start + size)
-        for part, buffers, _, _, _, outputs, _ in parts:
-            part.forward(inputs_full[:, rows], buffers, out=outputs)
-    loss_sum = sample_losses_sum(epoch_outputs, targets_full, network.output, weights)
-    initial = (loss_sum + _penalty(network, alpha_mask)) / n
+    state.constant_loss = float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
+    loss_sum = np.zeros(network.n_models)
+    for batch in batches:
+        batch_weights = None if weights is None else weights[:, batch]
+        for models, part, buffers, _ in passes[batch.stop - batch.start].groups:
+            outputs = part.forward(inputs_full[:, batch], buffers)
+            loss_sum[models] += sample_losses_sum(
+                outputs, targets_full[:, batch], output, batch_weights
+            )
+    penalty = 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
+    initial = (loss_sum + penalty) / n
     state.loss_reference = np.fmax(initial, state.constant_loss)
 
 
