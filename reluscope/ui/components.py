@@ -35,8 +35,6 @@ PANELS_PER_ROW = 2  # Streamlit stacks columns on a phone, so a row of two becom
 SLIDE_SIZE = (1280, 640)
 SLIDE_FONTS = {"label": 18, "title": 20}
 PNG_SCALE = 2
-# Vega's layout of the legends under a plot (``charts.legend`` puts them there): stacked
-LEGEND_LAYOUT = {"bottom": {"anchor": "start", "direction": "vertical"}}
 
 
 def escape_markdown(text: object) -> str:
@@ -163,9 +161,6 @@ def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedC
     import json
 
     spec = _stable_names(_to_spec(chart))
-    # a chart's legends sit under it one above the other, not side by side past its width
-    config = spec.setdefault("config", {})
-    config["legend"] = {"layout": LEGEND_LAYOUT, **config.get("legend", {})}
     figure = json.dumps(spec)
     name = key or f"figure-{zlib.crc32(figure.encode()):08x}"
     if isinstance(chart, alt.ConcatChart) and getattr(chart, "concat", None):
