@@ -78,7 +78,8 @@ with streamlit_server() as server:
         say("cached rerun (loss log scale)", start)
         wait_idle(page, 3)
 
-        step = page.get_by_role("button", name="Step forward")
+        # the page opens on the last epoch, so the epoch bar's Step back is the frame to time
+        step = page.locator(".st-key-epoch_back button")
         if step.count():
             loss = chart_under(page, "Loss")
             drawn = loss.inner_html()
@@ -86,7 +87,7 @@ with streamlit_server() as server:
             step.first.click()
             page.wait_for_function("([chart, before]) => chart.innerHTML !== before",
                                    arg=[loss.element_handle(), drawn], polling=20)
-            say("one Play frame (step forward)", start)
+            say("one Play frame (step back)", start)
         else:
             print("[latency] one Play frame: no Play control on this page", flush=True)
         assert_healthy(page)
