@@ -78,7 +78,7 @@ def phone_navigation() -> None:
 
 @dataclass(frozen=True)
 class PreparedChart:
-    """A chart made ready to draw, built and validated once (a cached comparison keeps it, see
+    """A chart made ready to draw, built and converted once (a cached comparison keeps it, see
     ``services.show_chart``), holding only plain data: dicts, bytes and text.
 
     Attributes
@@ -157,7 +157,7 @@ def _arrow_datasets(datasets: dict[str, list]) -> dict[str, bytes]:
 
 
 def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedChart:
-    """The :class:`PreparedChart` of an Altair chart (its validation and conversion, done once)."""
+    """The :class:`PreparedChart` of an Altair chart (its conversion, done once)."""
     import json
 
     spec = _stable_names(_to_spec(chart))
