@@ -133,3 +133,21 @@ def streamlit_server(
         yield Server(url, process, log_path)
     finally:
         stop(process)
+
+
+def collect_errors(tab) -> None:
+    """Record a Playwright tab's uncaught errors and console errors in ``tab.errors``; a
+    resource that fails to load (there is no network here) or a usage-metrics message is not
+    an error of the app."""
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
+    tab.on(
+        "console",
+        lambda message: (
+            tab.errors.append(f"console: {message.text}")
+            if message.type == "error"
+            and "Failed to load resource" not in message.text
+            and "metrics" not in message.text.lower()
+            else None
+        ),
+    )

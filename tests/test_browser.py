@@ -16,7 +16,13 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from serving import CHROMIUM_FLAGS, ServerStartError, chromium_executable, streamlit_server
+from serving import (
+    CHROMIUM_FLAGS,
+    ServerStartError,
+    chromium_executable,
+    collect_errors,
+    streamlit_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -109,18 +115,7 @@ def screenshots(tmp_path_factory) -> Path:
 def page(browser_context):
     """A new tab (a new Streamlit session); browser errors are collected in ``page.errors``."""
     tab = browser_context.new_page()
-    tab.errors = []
-    tab.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
-    tab.on(
-        "console",
-        lambda message: (
-            tab.errors.append(f"console: {message.text}")
-            if message.type == "error"
-            and "Failed to load resource" not in message.text  # no network here
-            and "metrics" not in message.text.lower()
-            else None
-        ),
-    )
+    collect_errors(tab)
     tab.set_default_timeout(RUN_TIMEOUT_MS)
     yield tab
     tab.close()

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
-from serving import CHROMIUM_FLAGS
+from serving import CHROMIUM_FLAGS, collect_errors
 from test_browser import (
     APP_IDLE,
     RUN_TIMEOUT_MS,
@@ -61,18 +61,7 @@ def in_browser(chromium_path):
 
     def with_tab(body):
         tab = browser.new_page(viewport=DESKTOP)
-        tab.errors = []
-        tab.on("pageerror", lambda error: tab.errors.append(f"page error: {error}"))
-        tab.on(
-            "console",
-            lambda message: (
-                tab.errors.append(f"console: {message.text}")
-                if message.type == "error"
-                and "Failed to load resource" not in message.text  # no network here
-                and "metrics" not in message.text.lower()
-                else None
-            ),
-        )
+        collect_errors(tab)
         tab.set_default_timeout(RUN_TIMEOUT_MS)
         try:
             return body(tab)
