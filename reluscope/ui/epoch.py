@@ -92,10 +92,12 @@ def _forward(n_epochs: int) -> None:
     _set(min(_current(n_epochs) + 1, n_epochs), playing=False)
 
 
-def _play_pause(n_epochs: int) -> None:
-    if st.session_state.get(_PLAYING, False):
+def _play_pause(n_epochs: int, play: bool) -> None:
+    """Do what the button showed (``play``), not a toggle: a click that reaches the server
+    twice, or after a frame already stopped at the end, cannot undo itself."""
+    if not play:
         _set(_current(n_epochs), playing=False)
-    else:  # from the last epoch, Play starts again at the initialisation
+    elif not st.session_state.get(_PLAYING, False):  # from the end, Play starts at epoch 0
         epoch = _current(n_epochs)
         st.session_state[_PLAYED] = set()
         _set(0 if epoch >= n_epochs else epoch, playing=True)
@@ -164,7 +166,7 @@ def _bar(n_epochs: int, playing: bool) -> int:
     )  # fmt: skip
     row.button(
         "", key="epoch_play", icon=":material/pause:" if playing else ":material/play_arrow:",
-        on_click=_play_pause, args=args, type="primary",
+        on_click=_play_pause, args=(n_epochs, not playing), type="primary",
         help="Pause" if playing else "Play the recorded epochs (nothing is retrained)",
     )  # fmt: skip
     row.button(
