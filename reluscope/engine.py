@@ -453,13 +453,23 @@ def train_stack(
         return losses[0] if len(losses) == 1 else np.concatenate(losses)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        if state.loss_reference is None:
+        # the divergence reference needs each model's initial loss: the first record or the
+        # first full batch holds it; only a minibatch run without records makes a pass for it
+        reference_pending = state.loss_reference is None
+        if reference_pending:
             reference_weights = weights_full / weights_full.mean() if weighted else None
-            _set_loss_reference(
-                state, inputs_full, targets_full, alpha_mask, passes, batches, reference_weights
-            )
+            state.constant_loss = _constant_loss(targets_full, network.output, reference_weights)
         if not shared_record:
             full_pass_record()
+        if reference_pending and not shared_record:
+            if config.diagnostics and state.records and state.recorded:
+                initial = state.records[-1]["loss"]
+            else:
+                initial = _initial_data_loss(
+                    network, inputs_full, targets_full, passes, batches, reference_weights
+                )
+            _set_loss_reference(state, initial, alpha_mask, n)
+            reference_pending = False
         for epoch in range(max_epochs):
             if not state.active.any():
                 break
@@ -476,6 +486,9 @@ def train_stack(
             for parts, size, penalty_term, batch_weights in steps:
                 if shared_record:
                     loss_sum = full_batch_pass(parts)
+                    if reference_pending:  # this pass ran on the initial parameters
+                        _set_loss_reference(state, loss_sum / n, alpha_mask, n)
+                        reference_pending = False
                 else:
                     for part, buffers, grads, inputs, batch_targets, outputs, weights in parts:
                         part.forward(inputs, buffers, out=outputs)
@@ -533,29 +546,38 @@ def _with_gradient_norms(entry, config, network, grads_flat, n):
     return entry
 
 
-def _set_loss_reference(state, inputs_full, targets_full, alpha_mask, passes, batches, weights):
-    """The constant predictor's loss and each model's divergence reference (see
-    ``diagnostics.diverged``), from one pass over the data in the training batches' buffers;
-    ``weights`` (1, n, 1) of mean 1, or None."""
-    network = state.network
-    output = network.output
-    n = inputs_full.shape[1]
+def _constant_loss(targets_full, output, weights):
+    """The loss of the best constant prediction (the targets' mean) on the data; ``weights``
+    (1, n, 1) of mean 1, or None."""
+    n = targets_full.shape[1]
     mean = targets_full.mean(axis=1, keepdims=True)
     if weights is not None:
         mean = (targets_full * weights).mean(axis=1, keepdims=True)
     constant = np.broadcast_to(mean, targets_full.shape)
-    state.constant_loss = float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
+    return float(sample_losses_sum(constant, targets_full, output, weights)[0] / n)
+
+
+def _initial_data_loss(network, inputs_full, targets_full, passes, batches, weights):
+    """Each model's mean data loss (K,) at its current parameters, from one forward pass over
+    the data in the training batches' buffers (for when no record or full batch has it)."""
     loss_sum = np.zeros(network.n_models)
     for batch in batches:
         batch_weights = None if weights is None else weights[:, batch]
         for models, part, buffers, _ in passes[batch.stop - batch.start].groups:
             outputs = part.forward(inputs_full[:, batch], buffers)
             loss_sum[models] += sample_losses_sum(
-                outputs, targets_full[:, batch], output, batch_weights
+                outputs, targets_full[:, batch], network.output, batch_weights
             )
+    return loss_sum / inputs_full.shape[1]
+
+
+def _set_loss_reference(state, data_loss, alpha_mask, n):
+    """Each model's divergence reference (see ``diagnostics.diverged``): the larger of its
+    initial loss (``data_loss`` (K,) plus the L2 penalty over ``n`` rows) and the constant
+    predictor's."""
+    network = state.network
     penalty = 0.5 * np.vecdot(network.flat * alpha_mask, network.flat)
-    initial = (loss_sum + penalty) / n
-    state.loss_reference = np.fmax(initial, state.constant_loss)
+    state.loss_reference = np.fmax(data_loss + penalty / n, state.constant_loss)
 
 
 def _after_epoch(state, epoch_loss, config, optimizer, schedule, epoch):

@@ -136,6 +136,35 @@ def test_divergence_stops_keeps_history_warns_and_raises_like_scikit_learn(moons
     assert np.isfinite(epochs["loss"].iloc[0])
 
 
+@pytest.mark.parametrize(
+    ("batch_size", "diagnostics", "alpha"),
+    [(32, True, 0.0), (32, False, 0.5), (300, True, 0.5), (300, False, 0.0)],  # 300: full batch
+)
+def test_divergence_reference_is_the_initial_loss_or_the_constant_predictors(
+    moons, batch_size, diagnostics, alpha
+):
+    """Whether the initial loss comes from the first record, the first full batch or a pass of
+    its own, the reference is max(initial loss with its L2 term, constant predictor's loss)."""
+    X, y = moons
+    config = TrainConfig(
+        hidden_layers=(8, 8), solver="sgd", batch_size=batch_size, epochs=1,
+        diagnostics=diagnostics, l2_penalty=alpha,
+    )  # fmt: skip
+    # bias +2: an initial loss above the constant predictor's; −3: at or below it
+    specs = [RunSpec("relu", bias_offset=2.0, seed=0), RunSpec("relu", bias_offset=-3.0, seed=1)]
+    states = [random_state_of(spec.seed) for spec in specs]
+    targets, output, _ = encode_targets(y, "classification")
+    state = build_state([X.shape[1], 8, 8, targets.shape[1]], specs, config, output, states)
+    initial = [
+        _objective(state.network.subset(slice(m, m + 1)), X, targets, alpha) for m in range(2)
+    ]
+    train_stack(state, X, targets, config, states)
+    constant = -np.mean(np.log(np.where(targets, targets.mean(), 1 - targets.mean())))
+    assert state.constant_loss == pytest.approx(constant, rel=1e-12)
+    assert initial[0] > 1.2 * constant  # the reference is the initial loss there
+    np.testing.assert_allclose(state.loss_reference, np.fmax(initial, constant), rtol=1e-12)
+
+
 def test_frozen_model_stops_while_others_train(moons):
     X, y = moons
     config = TrainConfig(
