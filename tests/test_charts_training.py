@@ -191,6 +191,13 @@ def test_a_new_run_of_the_same_structure_fills_the_same_template():
     assert b.template is a.template  # built once: no Altair chart for the second run
     assert b.datasets["curves"]["mean"].tolist() == again["mean"].tolist()
     assert b.values == {"last_epoch": int(again["epoch"].max())}
+    # a run with plateaus, or none, and no diverged run: the same spec, the layers kept empty
+    calm = _diverged([])
+    none = loss_spec(first, plateaus_frame().iloc[:0], diverged=calm, cursor=True)
+    some = loss_spec(again, plateaus_frame(), diverged=calm, cursor=True)
+    assert none.template is some.template and len(none.datasets["plateaus"]) == 0
+    assert "y_low" not in none.values  # nothing diverged: the axis fits every run
+    _valid(none.figure())
     # what changes the structure changes the template
     assert loss_spec(first, log_scale=True).template is not a.template
     assert loss_spec(first, plateaus_frame()).template is not a.template  # no cursor

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["ChartTemplate", "FilledChart", "dataset_names", "finite", "records", "to_spec"]
+__all__ = [
+    "ChartTemplate",
+    "FilledChart",
+    "dataset_names",
+    "finite",
+    "fixed_legend_columns",
+    "records",
+    "to_spec",
+]
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,24 @@ def finite(frame: pd.DataFrame) -> pd.DataFrame:
     if not len(floats) or np.isfinite(values[~np.isnan(values)]).all():
         return frame
     return frame.assign(**{c: frame[c].where(np.isfinite(frame[c])) for c in floats})
+
+
+def fixed_legend_columns(spec: dict, columns: int) -> dict:
+    """A copy of ``spec`` whose legends take ``columns`` columns instead of an expression of
+    the view's width (a figure's, which no page width sizes)."""
+
+    def fix(node):
+        if isinstance(node, dict):
+            out = {key: fix(value) for key, value in node.items()}
+            legend = out.get("legend")
+            if isinstance(legend, dict) and isinstance(legend.get("columns"), dict):
+                out["legend"] = {**legend, "columns": columns}
+            return out
+        if isinstance(node, list):
+            return [fix(item) for item in node]
+        return node
+
+    return fix(spec)
 
 
 def to_spec(chart) -> dict:

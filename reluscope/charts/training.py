@@ -14,7 +14,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from reluscope.charts.templates import ChartTemplate, FilledChart, finite, to_spec
+from reluscope.charts.templates import (
+    ChartTemplate,
+    FilledChart,
+    finite,
+    fixed_legend_columns,
+    to_spec,
+)
 from reluscope.charts.theme import (
     activation_color,
     activation_encoding,
@@ -105,10 +111,12 @@ def loss_spec(
 ) -> FilledChart:
     """:func:`loss_chart` as a template filled with these frames: the spec is built once per
     structure (activations and their order, splits, bands, plateaus, diverged runs, scale,
-    metric), so drawing a new run builds no Altair chart. Arguments as for :func:`loss_chart`.
+    metric), so drawing a new run builds no Altair chart. Arguments as for :func:`loss_chart`;
+    an empty ``plateaus`` or ``diverged`` keeps its layer, with no rows, so a retrain that
+    finds plateaus, or none, fills the same spec.
     """
     shape, frames_in, values = _loss_parts(
-        epochs, plateaus, log_scale, metric, y_title, diverged, cursor
+        epochs, plateaus, log_scale, metric, y_title, diverged, cursor, keep_empty=True
     )
     datasets = {name: finite(frame) for name, frame in frames_in.items() if frame is not None}
     return FilledChart(_loss_template(shape), datasets, values)
@@ -134,14 +142,15 @@ _CURVES, _PLATEAUS, _DIVERGED = "curves", "plateaus", "diverged"
 _Y_LOW, _Y_HIGH, _LAST_EPOCH = "y_low", "y_high", "last_epoch"
 
 
-def _loss_parts(epochs, plateaus, log_scale, metric, y_title, diverged, cursor):
-    """The loss chart's shape, its frames by dataset name, and its variables' values."""
+def _loss_parts(epochs, plateaus, log_scale, metric, y_title, diverged, cursor, keep_empty=False):
+    """The loss chart's shape, its frames by dataset name, and its variables' values; an
+    empty ``plateaus`` or ``diverged`` keeps its layer when ``keep_empty`` (a template's)."""
     require_columns(epochs, ["activation", "split", "epoch", *_SUMMARY], f"{metric} chart")
-    if diverged is not None and not len(diverged):
+    if diverged is not None and not len(diverged) and not keep_empty:
         diverged = None
     if diverged is not None:
         require_columns(diverged, ["activation", "epoch", "status"], "diverged runs")
-    if plateaus is not None and not len(plateaus):
+    if plateaus is not None and not len(plateaus) and not keep_empty:
         plateaus = None
     if plateaus is not None:
         require_columns(plateaus, ["activation", "start_epoch", "end_epoch"], "plateau shading")
@@ -149,7 +158,7 @@ def _loss_parts(epochs, plateaus, log_scale, metric, y_title, diverged, cursor):
         plateaus = plateaus[[c for c in columns if c in plateaus]]
     values = {}
     left_out = set() if diverged is None else set(diverged["activation"])
-    domain = None if diverged is None else _domain_without(epochs, left_out, log_scale)
+    domain = _domain_without(epochs, left_out, log_scale) if left_out else None
     if domain is not None:
         values[_Y_LOW], values[_Y_HIGH] = domain
     if cursor:
@@ -180,12 +189,10 @@ def _loss_template(shape: _LossShape) -> ChartTemplate:
     variables = [n for n, on in ((_Y_LOW, shape.y_domain), (_Y_HIGH, shape.y_domain),
                                  (_LAST_EPOCH, shape.cursor)) if on]  # fmt: skip
 
-    def spec(columns) -> dict:
-        chart = _loss_layers(shape, data, y_domain, last_epoch, columns)
-        out = to_spec(chart.properties(height=CURVE_HEIGHT, autosize=_FIT_WIDTH))
-        return _declare(out, variables)
-
-    return ChartTemplate(views=(spec(legend_columns(shape.names)),), figure=spec(4))
+    chart = _loss_layers(shape, data, y_domain, last_epoch, legend_columns(shape.names))
+    view = _declare(to_spec(chart.properties(height=CURVE_HEIGHT, autosize=_FIT_WIDTH)), variables)
+    # a figure has no page width to wrap to: its legend takes a fixed number of columns
+    return ChartTemplate(views=(view,), figure=fixed_legend_columns(view, 4))
 
 
 CURVE_HEIGHT = 220  # px of a curve chart's plot; its axis, note and legend rows add to it
