@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from reluscope.charts.templates import ChartTemplate, FilledChart, to_spec
+from reluscope.charts.templates import ChartTemplate, FilledChart, declare, to_spec
 from reluscope.charts.theme import (
     BAND_OPACITY,
+    FIT_WIDTH,
     activation_encoding,
     epoch_x,
     highlight,
@@ -109,7 +110,6 @@ def off_units_spec(frame: pd.DataFrame, cursor: bool = False, height: int = 180)
 
 SHARES_NOTE = "solid: off on every input · dashed: dead"
 _LAST_EPOCH = "last_epoch"
-_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _with_titles(summary: pd.DataFrame) -> pd.DataFrame:
 @functools.lru_cache(maxsize=64)
 def _off_template(shape: _OffShape) -> ChartTemplate:
     last_epoch = {"expr": _LAST_EPOCH} if shape.cursor else None
-    variables = [{"name": _LAST_EPOCH, "value": 0}] if shape.cursor else []
+    variables = [_LAST_EPOCH] if shape.cursor else []
     several = len(shape.layers) > 1
 
     def panel(k: int, columns) -> alt.LayerChart:
@@ -152,13 +152,10 @@ def _off_template(shape: _OffShape) -> ChartTemplate:
         chart = _off_layers(shape, data, last_epoch, columns, k if several else None)
         return chart.properties(title=f"hidden layer {k}") if several else chart
 
-    def declare(spec: dict) -> dict:
-        return {**spec, "params": [*spec.get("params", []), *variables]} if variables else spec
-
+    columns = legend_columns(shape.names)
     views = tuple(
-        declare(to_spec(panel(k, legend_columns(shape.names)).properties(
-            height=shape.height, autosize=_FIT_WIDTH
-        )))
+        declare(to_spec(panel(k, columns).properties(height=shape.height, autosize=FIT_WIDTH)),
+                variables)
         for k in shape.layers
     )  # fmt: skip
     if several:
@@ -168,7 +165,7 @@ def _off_template(shape: _OffShape) -> ChartTemplate:
         ).properties(title=note(SHARES_NOTE))
     else:
         figure = panel(shape.layers[0], 4).properties(title=note(SHARES_NOTE))
-    return ChartTemplate(views=views, figure=declare(to_spec(figure)), panels=several)
+    return ChartTemplate(views=views, figure=declare(to_spec(figure), variables), panels=several)
 
 
 def _off_layers(shape: _OffShape, data, last_epoch, columns, layer: int | None):

@@ -21,6 +21,7 @@ __all__ = [
     "ChartTemplate",
     "FilledChart",
     "dataset_names",
+    "declare",
     "finite",
     "fixed_legend_columns",
     "records",
@@ -117,6 +118,13 @@ def finite(frame: pd.DataFrame) -> pd.DataFrame:
     if not len(floats) or np.isfinite(values[~np.isnan(values)]).all():
         return frame
     return frame.assign(**{c: frame[c].where(np.isfinite(frame[c])) for c in floats})
+
+
+def declare(spec: dict, variables) -> dict:
+    """``spec`` with top-level variables of these names, whose values are set when the
+    template is filled (:class:`FilledChart`)."""
+    declared = [{"name": name, "value": 0} for name in variables]
+    return {**spec, "params": [*spec.get("params", []), *declared]} if declared else spec
 
 
 def fixed_legend_columns(spec: dict, columns: int) -> dict:

@@ -59,6 +59,8 @@ CLASS_COLORS = (
 UNIT_STATE_COLORS = STATE_COLORS
 
 FADED = 0.12  # opacity of what the legend selection leaves out
+# a view that fits the page's width and keeps its plot's height: legend rows add below it
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 BAND_OPACITY = 0.2
 
 

@@ -17,11 +17,13 @@ import pandas as pd
 from reluscope.charts.templates import (
     ChartTemplate,
     FilledChart,
+    declare,
     finite,
     fixed_legend_columns,
     to_spec,
 )
 from reluscope.charts.theme import (
+    FIT_WIDTH,
     activation_color,
     activation_encoding,
     epoch_x,
@@ -190,22 +192,12 @@ def _loss_template(shape: _LossShape) -> ChartTemplate:
                                  (_LAST_EPOCH, shape.cursor)) if on]  # fmt: skip
 
     chart = _loss_layers(shape, data, y_domain, last_epoch, legend_columns(shape.names))
-    view = _declare(to_spec(chart.properties(height=CURVE_HEIGHT, autosize=_FIT_WIDTH)), variables)
+    view = declare(to_spec(chart.properties(height=CURVE_HEIGHT, autosize=FIT_WIDTH)), variables)
     # a figure has no page width to wrap to: its legend takes a fixed number of columns
     return ChartTemplate(views=(view,), figure=fixed_legend_columns(view, 4))
 
 
 CURVE_HEIGHT = 220  # px of a curve chart's plot; its axis, note and legend rows add to it
-# the width fits the page; the height grows with the legend's rows, so the plot keeps its size
-_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
-
-
-def _declare(spec: dict, variables: list[str]) -> dict:
-    """``spec`` with top-level variables (parameters set when it is filled)."""
-    if not variables:
-        return spec
-    declared = [{"name": name, "value": 0} for name in variables]
-    return {**spec, "params": [*spec.get("params", []), *declared]}
 
 
 def _loss_layers(shape: _LossShape, data: dict, y_domain, last_epoch, columns) -> alt.LayerChart:
