@@ -81,7 +81,8 @@ def phone_navigation() -> None:
 @dataclass(frozen=True)
 class PreparedChart:
     """A chart made ready to draw, built and converted once (a cached comparison keeps it, see
-    ``services.show_chart``), holding only plain data: dicts, bytes and text.
+    ``services.show_chart``), holding dicts, bytes and text, and for a filled template its
+    frames (made into the slide figure only when a download is clicked).
 
     Attributes
     ----------
