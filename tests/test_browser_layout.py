@@ -37,9 +37,6 @@ WIDE = {
 SLACK = 1
 # px a chart's marks may reach past its drawing (Vega's padding lets strokes stick out ~3 px)
 CUT_SLACK = 6
-# pages whose charts are being reworked elsewhere: their marks cut off inside a chart are
-# reported as an expected failure with the figures; anything past the window still fails
-CUT_OFF_ELSEWHERE = {"Compare"}
 # every drawn chart, table and the page itself: [what, left, right] of each one past ``width``
 OVERFLOW = """([width, slack, cut]) => {
   const out = [];
@@ -167,7 +164,4 @@ def test_every_page_fits_the_window(sized_page, app_url, artefacts, title):  # n
     page.screenshot(path=artefacts / name, full_page=True)
     overflow = page.evaluate(OVERFLOW, [width, SLACK, CUT_SLACK])
     assert_healthy(page)
-    cut_off = [entry for entry in overflow if entry[0].endswith("cut off")]
-    if cut_off and cut_off == overflow and title in CUT_OFF_ELSEWHERE:
-        pytest.xfail(f"known: {title}'s charts draw past their edges (issue 10): {cut_off}")
     assert overflow == []

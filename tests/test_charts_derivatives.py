@@ -121,3 +121,13 @@ def test_preactivation_histogram_needs_an_activation():
     # the chart draws the bins only, and says what it takes
     with pytest.raises(TypeError, match="preactivation_bins"):
         charts.preactivation_histogram(pd.DataFrame({"z": [0.0, 1.0], "activation": "relu"}))
+
+
+def test_the_f_and_derivative_legend_lists_the_activations_in_the_frames_order():
+    # the page puts the sidebar's activations first: every scale of the legend keeps that order
+    order = ["tanh", "leaky_relu", "sigmoid", "relu"]
+    spec = charts.activation_curves_chart(frames.activation_curves_frame(order)).to_dict()
+    for panel in spec["concat"]:
+        encoding = panel["encoding"]
+        for channel in ("color", "strokeDash", "strokeWidth"):
+            assert encoding[channel]["scale"]["domain"] == order, channel

@@ -170,3 +170,30 @@ def test_each_drawn_panel_keeps_its_epoch_cursor():
         cursors = [d for d in vega["data"] if d["name"] == CURSOR]
         assert cursors and cursors[0]["values"] == [{"epoch": 1}]
         assert datasets and CURSOR not in datasets  # the panel's own data, sent once
+
+
+def test_the_template_fills_one_panel_per_layer_with_its_own_rows(story_run):
+    import json
+
+    import vl_convert
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    from reluscope.charts.recovery import off_units_spec
+
+    frame = frames.recovery_curves(story_run)
+    filled = off_units_spec(frame, cursor=True)
+    assert filled.template is off_units_spec(frame.assign(mean=0.5), cursor=True).template
+    views = filled.view_specs()
+    assert filled.template.panels and len(views) == frame["layer"].nunique() == 2
+    schema = load_schema()
+    for k, (view, datasets) in zip(sorted(frame["layer"].unique()), views, strict=True):
+        assert view["title"] == f"hidden layer {k}"
+        assert len(datasets) == 1 and set(next(iter(datasets.values()))["layer"]) == {k}
+        filled_view = {**view, "datasets": {n: [] for n in datasets}}
+        assert validate_jsonschema(filled_view, schema, raise_error=False) is None
+    figure = filled.figure()
+    assert validate_jsonschema(figure, schema, raise_error=False) is None
+    assert figure["title"]["text"] == "solid: off on every input · dashed: dead"
+    assert len(figure["concat"]) == 2
+    assert vl_convert.vegalite_to_svg(json.dumps(figure)).startswith("<svg")

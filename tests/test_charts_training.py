@@ -19,6 +19,7 @@ from chart_specs import (  # noqa: E402
     mark_type,
     plateaus_frame,
     tooltip_fields,
+    views,
     walk,
 )
 
@@ -160,3 +161,115 @@ def test_grad_norm_chart_log_scale_and_zero_norms_left_out():
     assert line["encoding"]["y"]["scale"]["type"] == "log"
     assert line["encoding"]["y"]["title"] == "gradient norm"
     assert sum(data_of(panel, -1)["mean"].isna().sum() for panel in chart.concat) == 1
+
+
+# --- templates: a spec built once per structure, filled with each run's rows ----------------
+
+
+def _valid(spec: dict) -> None:
+    import json
+
+    vl_convert = pytest.importorskip("vl_convert")
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    assert validate_jsonschema(spec, load_schema(), raise_error=False) is None, spec
+    assert vl_convert.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def _diverged(names) -> pd.DataFrame:
+    return pd.DataFrame({"activation": names, "epoch": [2] * len(names), "status": "diverged"})
+
+
+def test_a_new_run_of_the_same_structure_fills_the_same_template():
+    from reluscope.charts.training import loss_spec
+
+    first = frames.metric_curves(epochs_frame())
+    again = frames.metric_curves(epochs_frame().assign(loss=lambda f: f["loss"] * 3))
+    a = loss_spec(first, plateaus_frame(), cursor=True)
+    b = loss_spec(again, plateaus_frame(), cursor=True)
+    assert b.template is a.template  # built once: no Altair chart for the second run
+    assert b.datasets["curves"]["mean"].tolist() == again["mean"].tolist()
+    assert b.values == {"last_epoch": int(again["epoch"].max())}
+    # a run with plateaus, or none, and no diverged run: the same spec, the layers kept empty
+    calm = _diverged([])
+    none = loss_spec(first, plateaus_frame().iloc[:0], diverged=calm, cursor=True)
+    some = loss_spec(again, plateaus_frame(), diverged=calm, cursor=True)
+    assert none.template is some.template and len(none.datasets["plateaus"]) == 0
+    assert "y_low" not in none.values  # nothing diverged: the axis fits every run
+    _valid(none.figure())
+    # what changes the structure changes the template
+    assert loss_spec(first, log_scale=True).template is not a.template
+    assert loss_spec(first, plateaus_frame()).template is not a.template  # no cursor
+    order = ["tanh", "relu", "sigmoid", "leaky_relu"]
+    reordered = frames.metric_curves(epochs_frame(names=order))
+    other = loss_spec(reordered, plateaus_frame(), cursor=True)
+    assert other.template is not a.template
+    assert next(s["domain"] for s in activation_scales(other.figure())) == order
+
+
+def test_the_template_draws_what_the_altair_chart_draws():
+    from reluscope.charts.training import loss_spec
+
+    curves = frames.metric_curves(epochs_frame())
+    filled = loss_spec(curves, plateaus_frame(), cursor=True).figure()
+    chart = charts.loss_chart(curves, plateaus_frame(), cursor=True).to_dict()
+    assert [mark_type(v) for v in views(filled)] == [mark_type(v) for v in views(chart)]
+    rows = filled["datasets"]["curves"]
+    assert [r["mean"] for r in rows] == pytest.approx(curves["mean"].tolist())
+    assert_consistent_activation_colours(filled)
+    assert_highlights_on_legend_click(filled)
+    _valid(filled)
+
+
+def test_a_diverged_run_is_left_out_of_the_axis_by_the_templates_values():
+    from reluscope.charts.training import loss_spec
+
+    epochs = epochs_frame(seeds=2)
+    epochs.loc[epochs["activation"] == "relu", "loss"] = 1e6  # an exploding loss
+    curves = frames.metric_curves(epochs)
+    filled = loss_spec(curves, diverged=_diverged(["relu"]), cursor=True)
+    kept = curves[curves["activation"] != "relu"]
+    assert filled.values["y_high"] < 1e3 <= curves["ci_high"].max()
+    assert filled.values["y_high"] >= kept["ci_high"].max()
+    spec = filled.figure()
+    params = {p["name"]: p.get("value") for p in spec["params"]}
+    assert params["y_high"] == filled.values["y_high"]
+    curves = [v["encoding"]["y"] for v in views(spec) if v["encoding"].get("y", {}).get("field")
+              in ("mean", "ci_low")]  # fmt: skip
+    domains = [y["scale"]["domain"] for y in curves]
+    assert domains and all(d == [{"expr": "y_low"}, {"expr": "y_high"}] for d in domains)
+    _valid(spec)
+    for view, _ in filled.view_specs():
+        _valid(view)
+    # a wilder run of the same structure: the same spec, other values
+    epochs.loc[epochs["activation"] == "tanh", "loss"] += 5
+    wilder = loss_spec(frames.metric_curves(epochs), diverged=_diverged(["relu"]), cursor=True)
+    assert wilder.template is filled.template and wilder.values["y_high"] > filled.values["y_high"]
+
+
+def test_one_legend_that_wraps_to_the_width_and_a_note_for_the_dashes():
+    from reluscope.charts.training import SPLITS_NOTE, loss_spec
+
+    curves = frames.metric_curves(epochs_frame())
+    view, _ = loss_spec(curves, cursor=True).view_specs()[0]
+    legends = [n["legend"] for n in walk(view) if isinstance(n.get("legend"), dict)]
+    wrapping = [legend["columns"]["expr"].startswith("max(1, floor(width /") for legend in legends]
+    assert wrapping and all(wrapping)
+    dashes = [n for n in walk(view) if n.get("field") == "split" and "legend" in n]
+    assert dashes and all(n["legend"] is None for n in dashes)  # said by the note instead
+    assert view["title"]["text"] == SPLITS_NOTE
+    # the plot keeps its height: the width fits the page, the legend's rows add below
+    assert view["autosize"] == {"type": "fit-x", "contains": "padding"} and view["height"] > 0
+    train_only = frames.metric_curves(epochs_frame().assign(val_loss=np.nan))
+    assert "title" not in loss_spec(train_only).view_specs()[0][0]
+
+
+def test_non_finite_values_are_gaps_not_numbers():
+    from reluscope.charts.training import loss_spec
+
+    curves = frames.metric_curves(epochs_frame())
+    curves.loc[3, "ci_high"] = np.inf
+    filled = loss_spec(curves)
+    assert filled.datasets["curves"]["ci_high"].isna().iloc[3]
+    assert filled.figure()["datasets"]["curves"][3]["ci_high"] is None

@@ -110,3 +110,10 @@ def test_the_on_rate_histogram_for_play_is_one_spec_filled_with_each_epochs_unit
     direct = charts.on_rate_histogram(units).to_dict()
     assert last["encoding"] == direct["encoding"] and last["mark"] == direct["mark"]
     assert vl_convert.vegalite_to_svg(json.dumps(last)).startswith("<svg")
+
+
+def test_the_events_axis_spans_the_run_not_only_its_events():
+    events = pd.DataFrame({"epoch": [1, 1, 2], "event": ["death", "death", "recovery"]})
+    spec = charts.events_chart(frames.event_counts(events), n_epochs=30).to_dict()
+    scale = spec["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domain"] == [0, 30] and scale["nice"] is False

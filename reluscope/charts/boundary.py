@@ -89,7 +89,8 @@ def decision_boundary_chart(
         ``x1, x2, label``.
     lines : DataFrame, optional
         From :func:`reluscope.frames.unit_lines_frame` (plus ``activation`` when the grid has
-        it); dead units are drawn dashed and grey.
+        it); dead units are drawn thick, dashed and near-black (the dead state's colour) over a
+        white casing.
     probability_title : str, default "P(class 1)"
         Legend and tooltip title of the probability (e.g. the positive class's name).
     """

@@ -11,7 +11,7 @@ import pandas as pd
 from reluscope.charts.theme import (
     UNIT_STATE_COLORS,
     activation_color,
-    activation_scale,
+    activation_encoding,
     highlight,
     legend,
     legend_selection,
@@ -72,6 +72,8 @@ def activation_curves_chart(
         note above the chart.
     """
     require_columns(frame, ["activation", "z", "value", "derivative"], "activation curves")
+    # the legend lists the activations in the frame's order (the page puts the sidebar's first)
+    names = list(dict.fromkeys(map(str, frame["activation"])))
     long = frame.rename(columns={"value": "f(z)", "derivative": "f′(z)"}).melt(
         id_vars=["activation", "z"], value_vars=["f(z)", "f′(z)"], var_name="curve"
     )
@@ -79,8 +81,7 @@ def activation_curves_chart(
     long = long.sort_values(
         "activation", key=lambda names: names.isin(list(_CURVE_DASHES)), kind="stable"
     )
-    names = activation_scale(long["activation"].unique()).domain
-    color = activation_color(long)
+    color = activation_encoding(names)
     dash = _by_activation(alt.StrokeDash, names, _CURVE_DASHES, [1, 0])
     width = _by_activation(alt.StrokeWidth, names, _CURVE_WIDTHS, _CURVE_WIDTH)
 

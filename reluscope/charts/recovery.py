@@ -10,21 +10,27 @@ units stay dead.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
+from reluscope.charts.templates import ChartTemplate, FilledChart, declare, to_spec
 from reluscope.charts.theme import (
     BAND_OPACITY,
-    activation_color,
+    FIT_WIDTH,
+    activation_encoding,
     epoch_x,
     highlight,
-    legend,
+    legend_columns,
     legend_selection,
+    note,
 )
 from reluscope.charts.training import epoch_cursor
 from reluscope.frames import require_columns
 
-__all__ = ["SHARE_DASHES", "off_units_chart"]
+__all__ = ["SHARE_DASHES", "off_units_chart", "off_units_spec"]
 
 # solid for the off share (the line that can come back), dashed for the dead share
 SHARE_DASHES = {"off": [1, 0], "dead": [5, 3]}
@@ -70,18 +76,102 @@ def off_units_chart(
     """
     require_columns(frame, _COLUMNS, "off-units chart")
     summary = frame if layer is None else frame[frame["layer"] == layer]
-    if summary["layer"].nunique() > 1:
+    shape = _shape(summary, cursor)
+    last_epoch = int(summary["epoch"].max()) if cursor else None
+    if len(shape.layers) > 1:
         # panels, not a facet: they wrap two a row, and the dashboard stretches each to its column
         panels = [
-            off_units_chart(summary, layer=int(k), cursor=cursor).properties(
-                width=panel_width, height=height, title=f"hidden layer {k}"
-            )
-            for k in sorted(summary["layer"].unique())
+            _off_layers(
+                shape, _with_titles(summary[summary["layer"] == k]), last_epoch, 4, k
+            ).properties(width=panel_width, height=height, title=f"hidden layer {k}")
+            for k in shape.layers
         ]
         return alt.concat(*panels, columns=2)
-    summary = summary.assign(share_title=summary["share"].map(_SHARE_TITLES))
+    return _off_layers(shape, _with_titles(summary), last_epoch, 4, layer)
+
+
+def off_units_spec(frame: pd.DataFrame, cursor: bool = False, height: int = 180) -> FilledChart:
+    """:func:`off_units_chart` (every layer) as a template filled with ``frame``: the spec is
+    built once per structure (activations and their order, layers, bands), so drawing a new
+    run builds no Altair chart. The page draws one panel per layer, each ``height`` px tall
+    (its plot; the legend's rows add to it); the figure has the panels side by side under a
+    note saying which line is which share.
+    """
+    require_columns(frame, _COLUMNS, "off-units chart")
+    shape = _shape(frame, cursor, height)
+    values = {_LAST_EPOCH: int(frame["epoch"].max())} if cursor else {}
+    rows = _with_titles(frame)
+    if len(shape.layers) == 1:
+        datasets = {_dataset(shape, shape.layers[0]): rows}
+    else:
+        datasets = {_dataset(shape, k): part for k, part in rows.groupby("layer", sort=True)}
+    return FilledChart(_off_template(shape), datasets, values)
+
+
+SHARES_NOTE = "solid: off on every input · dashed: dead"
+_LAST_EPOCH = "last_epoch"
+
+
+@dataclass(frozen=True)
+class _OffShape:
+    """What an off-units chart's spec depends on besides its rows and its last epoch."""
+
+    names: tuple[str, ...]
+    layers: tuple[int, ...]
+    band: bool
+    cursor: bool
+    height: int = 220
+
+
+def _shape(summary: pd.DataFrame, cursor: bool, height: int = 220) -> _OffShape:
+    return _OffShape(
+        names=tuple(map(str, summary["activation"].dropna().unique())),
+        layers=tuple(int(k) for k in sorted(summary["layer"].unique())),
+        band=bool((summary["n"] > 1).any()),
+        cursor=bool(cursor),
+        height=int(height),
+    )
+
+
+def _dataset(shape: _OffShape, layer: int) -> str:
+    return "off_units" if len(shape.layers) == 1 else f"off_units_layer_{layer}"
+
+
+def _with_titles(summary: pd.DataFrame) -> pd.DataFrame:
+    return summary.assign(share_title=summary["share"].map(_SHARE_TITLES))
+
+
+@functools.lru_cache(maxsize=64)
+def _off_template(shape: _OffShape) -> ChartTemplate:
+    last_epoch = {"expr": _LAST_EPOCH} if shape.cursor else None
+    variables = [_LAST_EPOCH] if shape.cursor else []
+    several = len(shape.layers) > 1
+
+    def panel(k: int, columns) -> alt.LayerChart:
+        data = alt.NamedData(_dataset(shape, k))
+        chart = _off_layers(shape, data, last_epoch, columns, k if several else None)
+        return chart.properties(title=f"hidden layer {k}") if several else chart
+
+    columns = legend_columns(shape.names)
+    views = tuple(
+        declare(to_spec(panel(k, columns).properties(height=shape.height, autosize=FIT_WIDTH)),
+                variables)
+        for k in shape.layers
+    )  # fmt: skip
+    if several:
+        figure = alt.concat(
+            *(panel(k, 4).properties(width=260, height=shape.height) for k in shape.layers),
+            columns=2,
+        ).properties(title=note(SHARES_NOTE))
+    else:
+        figure = panel(shape.layers[0], 4).properties(title=note(SHARES_NOTE))
+    return ChartTemplate(views=views, figure=declare(to_spec(figure), variables), panels=several)
+
+
+def _off_layers(shape: _OffShape, data, last_epoch, columns, layer: int | None):
+    """One layer's off and dead shares over ``data`` (a frame or named data)."""
     selection = legend_selection(name=None if layer is None else f"legend_off_{layer}")
-    color = activation_color(summary)
+    color = activation_encoding(shape.names, columns=columns)
     y_scale = alt.Scale(domain=[0.0, 1.0])
     axis = alt.Axis(format="%")
     tooltip = [
@@ -101,9 +191,9 @@ def off_units_chart(
         scale=alt.Scale(
             domain=[_SHARE_TITLES[s] for s in SHARE_DASHES], range=list(SHARE_DASHES.values())
         ),
-        legend=legend(),
+        legend=None,  # which line is which share: the note above, or the page's caption
     )
-    base = alt.Chart(summary).encode(x=epoch_x(), color=color, tooltip=tooltip)
+    base = alt.Chart(data).encode(x=epoch_x(), color=color, tooltip=tooltip)
     line = (
         base.mark_line(strokeWidth=2)
         .encode(
@@ -115,9 +205,9 @@ def off_units_chart(
         .add_params(selection)
     )
     layers = [line]
-    if (summary["n"] > 1).any():
+    if shape.band:
         band = (
-            alt.Chart(summary)
+            alt.Chart(data)
             .transform_filter(alt.datum.share == "off")
             .mark_area()
             .encode(
@@ -129,6 +219,6 @@ def off_units_chart(
             )
         )
         layers.insert(0, band)
-    if cursor:
-        layers.append(epoch_cursor(summary["epoch"].max()))
+    if last_epoch is not None:
+        layers.append(epoch_cursor(last_epoch))
     return alt.layer(*layers)  # a single view can stretch to the page width

@@ -18,8 +18,10 @@ __all__ = [
     "CLASS_COLORS",
     "UNIT_STATES",
     "UNIT_STATE_COLORS",
+    "activation_encoding",
     "activation_scale",
     "class_scale",
+    "legend_columns",
 ]
 
 # Tableau 10: distinguishable, colour-blind-aware; ReLU gets the alarm colour, which is why
@@ -57,6 +59,8 @@ CLASS_COLORS = (
 UNIT_STATE_COLORS = STATE_COLORS
 
 FADED = 0.12  # opacity of what the legend selection leaves out
+# a view that fits the page's width and keeps its plot's height: legend rows add below it
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 BAND_OPACITY = 0.2
 
 
@@ -93,11 +97,46 @@ def activation_color(*frames: pd.DataFrame | None, symbol: str = "stroke") -> al
     """
     # frames keep the comparison's order, which is the sidebar's: the legend follows it
     names = pd.concat([f["activation"] for f in frames if f is not None]).dropna().unique()
+    return activation_encoding(tuple(map(str, names)), symbol=symbol)
+
+
+# px per character of a legend label, and around it (symbol, offset, column padding)
+_LABEL_CHAR_PX = 6.5
+_ENTRY_PX = 34
+LABEL_LIMIT = 110  # px: a longer label is cut with an ellipsis rather than widen every column
+
+
+def legend_columns(names: Sequence[str]):
+    """Legend columns that keep the entries inside the plot's width: a Vega expression of the
+    view's ``width`` (signal of a single view), so a phone wraps them onto more rows.
+
+    >>> legend_columns(["relu", "tanh"])
+    {'expr': 'max(1, floor(width / 60))'}
+    """
+    longest = max((len(str(n)) for n in names), default=1)
+    entry = int(min(_LABEL_CHAR_PX * longest, LABEL_LIMIT) + _ENTRY_PX)
+    return {"expr": f"max(1, floor(width / {entry}))"}
+
+
+def activation_encoding(
+    names: Sequence[str], symbol: str = "stroke", columns=4, field: str = "activation"
+) -> alt.Color:
+    """Colour by ``activation`` over ``names`` in the order given (the sidebar's).
+
+    ``columns`` is the legend's: a number, or an expression (:func:`legend_columns`) for a
+    view drawn at the page's width.
+    """
     return alt.Color(
-        "activation:N",
+        f"{field}:N",
         title="activation",
-        scale=activation_scale(names, keep_order=True),
-        legend=legend(symbolType=symbol, symbolStrokeWidth=3, symbolOpacity=1, columns=4),
+        scale=activation_scale(list(names), keep_order=True),
+        legend=legend(
+            symbolType=symbol,
+            symbolStrokeWidth=3,
+            symbolOpacity=1,
+            columns=columns,
+            labelLimit=LABEL_LIMIT,
+        ),
     )
 
 
@@ -183,12 +222,16 @@ def mean_band_layers(
     selection: alt.Parameter,
     detail: Sequence = (),
     y_format: str | None = None,
+    band: bool | None = None,
 ) -> list[alt.Chart]:
     """Band (when some point has several seeds) under a mean line, coloured by activation.
 
-    ``summary`` has ``mean, ci_low, ci_high, n`` (:func:`reluscope.stats.summarize`);
+    ``summary`` has ``mean, ci_low, ci_high, n`` (:func:`reluscope.stats.summarize`), or is
+    named data (``alt.NamedData``) with ``band`` saying whether to draw the band;
     ``selection`` (the legend's) is added to the line layer and the band follows it.
     """
+    if band is None:
+        band = bool((summary["n"] > 1).any())
     axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     base = alt.Chart(summary).encode(x=x, color=color, detail=list(detail), tooltip=tooltip)
     line = (
@@ -199,11 +242,11 @@ def mean_band_layers(
         )
         .add_params(selection)
     )
-    if not (summary["n"] > 1).any():
+    if not band:
         return [line]
-    band = base.mark_area(clip=True).encode(
+    area = base.mark_area(clip=True).encode(
         y=alt.Y("ci_low:Q", title=y_title, scale=y_scale, axis=axis),
         y2="ci_high:Q",
         opacity=highlight(selection, BAND_OPACITY),
     )
-    return [band, line]
+    return [area, line]

@@ -7,17 +7,31 @@ seeds draw a mean line over a 95 % band.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from reluscope.charts.templates import (
+    ChartTemplate,
+    FilledChart,
+    declare,
+    finite,
+    fixed_legend_columns,
+    to_spec,
+)
 from reluscope.charts.theme import (
+    FIT_WIDTH,
     activation_color,
+    activation_encoding,
     epoch_x,
     highlight,
-    legend,
+    legend_columns,
     legend_selection,
     mean_band_layers,
+    note,
     stat_tooltip,
 )
 from reluscope.frames import require_columns
@@ -28,6 +42,7 @@ __all__ = [
     "epoch_cursor",
     "grad_norm_chart",
     "loss_chart",
+    "loss_spec",
     "move_cursor",
     "score_chart",
 ]
@@ -51,6 +66,8 @@ def loss_chart(
 
     A run that diverged is marked at the epoch it did, and the y axis is scaled to the other
     runs (its curve is clipped at the edge), so one exploding loss leaves the rest readable.
+    The chart has one legend, of the activations; a note above the plot says which line is
+    which data.
 
     Parameters
     ----------
@@ -78,61 +95,172 @@ def loss_chart(
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['line']
     """
+    shape, frames_in, values = _loss_parts(
+        epochs, plateaus, log_scale, metric, y_title, diverged, cursor
+    )
+    y_domain = [values["y_low"], values["y_high"]] if shape.y_domain else None
+    return _loss_layers(shape, frames_in, y_domain, values.get("last_epoch"), columns=4)
+
+
+def loss_spec(
+    epochs: pd.DataFrame,
+    plateaus: pd.DataFrame | None = None,
+    log_scale: bool = False,
+    metric: str = "loss",
+    y_title: str | None = None,
+    diverged: pd.DataFrame | None = None,
+    cursor: bool = False,
+) -> FilledChart:
+    """:func:`loss_chart` as a template filled with these frames: the spec is built once per
+    structure (activations and their order, splits, bands, plateaus, diverged runs, scale,
+    metric), so drawing a new run builds no Altair chart. Arguments as for :func:`loss_chart`;
+    an empty ``plateaus`` or ``diverged`` keeps its layer, with no rows, so a retrain that
+    finds plateaus, or none, fills the same spec.
+    """
+    shape, frames_in, values = _loss_parts(
+        epochs, plateaus, log_scale, metric, y_title, diverged, cursor, keep_empty=True
+    )
+    datasets = {name: finite(frame) for name, frame in frames_in.items() if frame is not None}
+    return FilledChart(_loss_template(shape), datasets, values)
+
+
+@dataclass(frozen=True)
+class _LossShape:
+    """What a loss chart's spec depends on besides its rows and the numbers in ``values``."""
+
+    names: tuple[str, ...]
+    splits: tuple[str, ...]
+    band: bool
+    plateau_columns: tuple[str, ...] | None
+    diverged: bool
+    y_domain: bool
+    log_scale: bool
+    metric: str
+    y_title: str
+    cursor: bool
+
+
+_CURVES, _PLATEAUS, _DIVERGED = "curves", "plateaus", "diverged"
+_Y_LOW, _Y_HIGH, _LAST_EPOCH = "y_low", "y_high", "last_epoch"
+
+
+def _loss_parts(epochs, plateaus, log_scale, metric, y_title, diverged, cursor, keep_empty=False):
+    """The loss chart's shape, its frames by dataset name, and its variables' values; an
+    empty ``plateaus`` or ``diverged`` keeps its layer when ``keep_empty`` (a template's)."""
     require_columns(epochs, ["activation", "split", "epoch", *_SUMMARY], f"{metric} chart")
-    y_title = y_title or METRIC_TITLES.get(metric, metric)
-    if diverged is not None and not len(diverged):
+    if diverged is not None and not len(diverged) and not keep_empty:
         diverged = None
-    y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
     if diverged is not None:
-        y_scale = _scale_without(epochs, set(diverged["activation"]), log_scale)
+        require_columns(diverged, ["activation", "epoch", "status"], "diverged runs")
+    if plateaus is not None and not len(plateaus) and not keep_empty:
+        plateaus = None
+    if plateaus is not None:
+        require_columns(plateaus, ["activation", "start_epoch", "end_epoch"], "plateau shading")
+        columns = ("activation", "seed", "start_epoch", "end_epoch")
+        plateaus = plateaus[[c for c in columns if c in plateaus]]
+    values = {}
+    left_out = set() if diverged is None else set(diverged["activation"])
+    domain = _domain_without(epochs, left_out, log_scale) if left_out else None
+    if domain is not None:
+        values[_Y_LOW], values[_Y_HIGH] = domain
+    if cursor:
+        values[_LAST_EPOCH] = int(epochs["epoch"].max())
+    named = [epochs] + [f for f in (plateaus,) if f is not None]
+    names = pd.concat([f["activation"] for f in named]).dropna().unique()
+    shape = _LossShape(
+        names=tuple(map(str, names)),
+        splits=tuple(s for s in SPLIT_DASHES if (epochs["split"] == s).any()),
+        band=bool((epochs["n"] > 1).any()),
+        plateau_columns=None if plateaus is None else tuple(plateaus.columns),
+        diverged=diverged is not None,
+        y_domain=domain is not None,
+        log_scale=bool(log_scale),
+        metric=metric,
+        y_title=y_title or METRIC_TITLES.get(metric, metric),
+        cursor=bool(cursor),
+    )
+    frames_in = {_CURVES: epochs, _PLATEAUS: plateaus, _DIVERGED: diverged}
+    return shape, frames_in, values
+
+
+@functools.lru_cache(maxsize=64)
+def _loss_template(shape: _LossShape) -> ChartTemplate:
+    data = {name: alt.NamedData(name) for name in (_CURVES, _PLATEAUS, _DIVERGED)}
+    y_domain = [{"expr": _Y_LOW}, {"expr": _Y_HIGH}] if shape.y_domain else None
+    last_epoch = {"expr": _LAST_EPOCH} if shape.cursor else None
+    variables = [n for n, on in ((_Y_LOW, shape.y_domain), (_Y_HIGH, shape.y_domain),
+                                 (_LAST_EPOCH, shape.cursor)) if on]  # fmt: skip
+
+    chart = _loss_layers(shape, data, y_domain, last_epoch, legend_columns(shape.names))
+    view = declare(to_spec(chart.properties(height=CURVE_HEIGHT, autosize=FIT_WIDTH)), variables)
+    # a figure has no page width to wrap to: its legend takes a fixed number of columns
+    return ChartTemplate(views=(view,), figure=fixed_legend_columns(view, 4))
+
+
+CURVE_HEIGHT = 220  # px of a curve chart's plot; its axis, note and legend rows add to it
+
+
+def _loss_layers(shape: _LossShape, data: dict, y_domain, last_epoch, columns) -> alt.LayerChart:
+    """The loss chart of ``shape`` over ``data`` (frames or named data, by dataset name)."""
+    if y_domain is not None:
+        scale_type = "log" if shape.log_scale else "linear"
+        y_scale = alt.Scale(type=scale_type, domain=y_domain, clamp=False)
+    else:
+        y_scale = alt.Scale(type="log") if shape.log_scale else alt.Scale(zero=False)
     tooltip = [
         alt.Tooltip("activation:N"),
         alt.Tooltip("split:N", title="data"),
         alt.Tooltip("epoch:Q"),
-        *stat_tooltip(y_title),
+        *stat_tooltip(shape.y_title),
     ]
-    if plateaus is not None and not len(plateaus):
-        plateaus = None
     selection = legend_selection()
-    color = activation_color(epochs, plateaus)
+    color = activation_encoding(shape.names, columns=columns)
     layers = mean_band_layers(
-        epochs, epoch_x(), y_title, y_scale, tooltip, color, selection, detail=["split:N"]
-    )
+        data[_CURVES], epoch_x(), shape.y_title, y_scale, tooltip, color, selection,
+        detail=["split:N"], band=shape.band,
+    )  # fmt: skip
+    # which line is which data goes in the note above the plot: one legend, that wraps
     dash = alt.StrokeDash(
         "split:N",
         title="data",
         scale=alt.Scale(domain=list(SPLIT_DASHES), range=list(SPLIT_DASHES.values())),
-        legend=legend(),
+        legend=None,
     )
     layers[-1] = layers[-1].encode(strokeDash=dash)
-    if plateaus is not None:
-        layers.insert(0, _plateau_layer(plateaus, color, selection))
-    if diverged is not None:
-        layers += _diverged_layers(diverged, color, selection)
-    if cursor:
-        layers.append(epoch_cursor(epochs["epoch"].max()))
-    return alt.layer(*layers)
+    if shape.plateau_columns is not None:
+        layers.insert(0, _plateau_layer(data[_PLATEAUS], shape.plateau_columns, color, selection))
+    if shape.diverged:
+        layers += _diverged_layers(data[_DIVERGED], color, selection)
+    if last_epoch is not None:
+        layers.append(epoch_cursor(last_epoch))
+    chart = alt.layer(*layers)
+    if len(shape.splits) > 1:
+        chart = chart.properties(title=note(SPLITS_NOTE))
+    return chart
 
 
-def _scale_without(summary: pd.DataFrame, left_out: set, log_scale: bool) -> alt.Scale:
-    """A y scale fitted to the runs not in ``left_out`` (all of them when none is left)."""
+SPLITS_NOTE = "solid: training · dashed: validation"
+
+
+def _domain_without(summary: pd.DataFrame, left_out: set, log_scale: bool):
+    """The y axis's ends fitted to the runs not in ``left_out`` (all of them when none is
+    left); ``None`` when no value can sit on the axis."""
     kept = summary[~summary["activation"].isin(left_out)]
     kept = kept if len(kept) else summary
     values = pd.concat([kept["ci_low"], kept["ci_high"], kept["mean"]])
     values = values[np.isfinite(values) & ((values > 0) if log_scale else True)]
     if values.empty:
-        return alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+        return None
     low, high = float(values.min()), float(values.max())
     if not log_scale:
         pad = 0.05 * (high - low or abs(high) or 1.0)
         low, high = low - pad, high + pad
         low = max(low, 0.0) if (values >= 0).all() else low
-    return alt.Scale(type="log" if log_scale else "linear", domain=[low, high], clamp=False)
+    return low, high
 
 
-def _diverged_layers(diverged: pd.DataFrame, color: alt.Color, selection) -> list[alt.Chart]:
+def _diverged_layers(diverged, color: alt.Color, selection) -> list[alt.Chart]:
     """A dashed rule at the epoch each diverged activation did, labelled at the top."""
-    require_columns(diverged, ["activation", "epoch", "status"], "diverged runs")
     base = alt.Chart(diverged).encode(
         x="epoch:Q",
         color=color,
@@ -155,16 +283,18 @@ def _diverged_layers(diverged: pd.DataFrame, color: alt.Color, selection) -> lis
 CURSOR = "epoch_cursor"  # the named dataset of one row, {"epoch": N}, that places the cursor
 
 
-def epoch_cursor(last_epoch: int) -> alt.Chart:
+def epoch_cursor(last_epoch) -> alt.Chart:
     """A vertical rule at the epoch of the named dataset :data:`CURSOR`, which is filled in
-    when the chart is drawn (:func:`move_cursor`), on an epoch axis fixed to 0..``last_epoch``.
+    when the chart is drawn (:func:`move_cursor`), on an epoch axis fixed to 0..``last_epoch``
+    (a number, or a template's variable: ``{"expr": name}``).
 
     The cursor is data, not spec: a Play frame sends the same spec with a new one-row dataset,
     and the browser updates that row in the drawn chart instead of building the chart anew (it
     rebuilds a chart whose spec changes). The fixed axis keeps the cursor out of the x scale's
     domain, so moving it redraws the rule alone. A spec drawn without the dataset has no cursor.
     """
-    x = alt.X("epoch:Q", scale=alt.Scale(domain=[0, int(last_epoch)]))
+    end = last_epoch if isinstance(last_epoch, dict) else int(last_epoch)
+    x = alt.X("epoch:Q", scale=alt.Scale(domain=[0, end]))
     return (
         alt.Chart(alt.NamedData(CURSOR))
         .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
@@ -182,12 +312,9 @@ def move_cursor(spec: dict, epoch: int) -> dict:
     return {**spec, "datasets": {**spec.get("datasets", {}), CURSOR: [{"epoch": int(epoch)}]}}
 
 
-def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.Chart:
-    require_columns(plateaus, ["activation", "start_epoch", "end_epoch"], "plateau shading")
-    columns = [c for c in ("activation", "seed", "start_epoch", "end_epoch") if c in plateaus]
-    frame = plateaus[columns]
+def _plateau_layer(plateaus, columns: tuple[str, ...], color: alt.Color, selection) -> alt.Chart:
     return (
-        alt.Chart(frame)
+        alt.Chart(plateaus)
         .mark_rect()
         .encode(
             x="start_epoch:Q",
@@ -196,7 +323,7 @@ def _plateau_layer(plateaus: pd.DataFrame, color: alt.Color, selection) -> alt.C
             opacity=highlight(selection, _PLATEAU_OPACITY),
             tooltip=[
                 alt.Tooltip("activation:N"),
-                *([alt.Tooltip("seed:Q")] if "seed" in frame else []),
+                *([alt.Tooltip("seed:Q")] if "seed" in columns else []),
                 alt.Tooltip("start_epoch:Q", title="plateau from epoch"),
                 alt.Tooltip("end_epoch:Q", title="to epoch"),
             ],

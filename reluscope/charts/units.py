@@ -139,21 +139,27 @@ def _on_rate_chart(data, title: str) -> alt.Chart:
     )
 
 
-def events_chart(frame: pd.DataFrame) -> alt.LayerChart:
+def events_chart(frame: pd.DataFrame, n_epochs: int | None = None) -> alt.LayerChart:
     """Deaths (down) and recoveries (up) per epoch, stacked by activation.
 
     Parameters
     ----------
     frame : DataFrame
         :func:`reluscope.frames.event_counts`: ``activation, epoch, event, count, signed``.
+    n_epochs : int, optional
+        Epochs the run trained: the axis spans 0..``n_epochs``, so the bars sit where they
+        happened in the run (default: up to the last event).
     """
     require_columns(frame, ["activation", "epoch", "event", "count", "signed"], "events chart")
     selection = legend_selection()
+    x = epoch_x()
+    if n_epochs is not None:
+        x.scale = alt.Scale(domain=[0, int(n_epochs)], nice=False)
     bars = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=epoch_x(),
+            x=x,
             y=alt.Y("signed:Q", title="units: recoveries ↑ deaths ↓"),
             color=activation_color(frame, symbol="square"),
             opacity=highlight(selection),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import altair as alt
 import streamlit as st
 
+from reluscope.charts.templates import FilledChart
 from reluscope.ui.sidebar import Choice
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "notices",
     "phone_navigation",
     "prepare_chart",
+    "prepare_filled",
     "show_chart",
     "show_panels",
 ]
@@ -79,7 +81,8 @@ def phone_navigation() -> None:
 @dataclass(frozen=True)
 class PreparedChart:
     """A chart made ready to draw, built and converted once (a cached comparison keeps it, see
-    ``services.show_chart``), holding only plain data: dicts, bytes and text.
+    ``services.show_chart``), holding dicts, bytes and text, and for a filled template its
+    frames (made into the slide figure only when a download is clicked).
 
     Attributes
     ----------
@@ -89,8 +92,9 @@ class PreparedChart:
     arrow : tuple of dict of str to bytes
         Each spec's named datasets as Arrow IPC bytes, converted once: what Streamlit sends of
         them on every run, so a Play frame converts only its one-row cursor.
-    figure : str
-        The whole chart's Vega-Lite spec as JSON, data included: the slide figures.
+    figure : str or FilledChart
+        The whole chart's Vega-Lite spec as JSON, data included: the slide figures; or the
+        filled template that makes it (:func:`prepare_filled`), when a download is clicked.
     panels : bool
     width : str
         How the one spec is sized: "stretch" to the page, or its own "content" size.
@@ -102,7 +106,7 @@ class PreparedChart:
 
     specs: tuple[dict, ...]
     arrow: tuple[dict[str, bytes], ...]
-    figure: str
+    figure: str | FilledChart
     panels: bool
     width: str
     caption: str | None
@@ -174,6 +178,27 @@ def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedC
     arrow = tuple(_arrow_datasets(one.get("datasets", {})) for one in specs)
     bare = tuple({k: v for k, v in one.items() if k != "datasets"} for one in specs)
     return PreparedChart(bare, arrow, figure, panels, width, caption, name)
+
+
+def prepare_filled(filled, key: str) -> PreparedChart:
+    """The :class:`PreparedChart` of a filled template (:class:`reluscope.charts.templates.
+    FilledChart`): its specs are the template's, with a few values set, and its frames are
+    converted to Arrow straight away; no Altair chart is built."""
+    from streamlit import dataframe_util
+
+    specs, arrow = [], []
+    for spec, datasets in filled.view_specs():
+        specs.append(spec)
+        arrow.append(
+            {
+                name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                for name, frame in datasets.items()
+            }
+        )
+    # the figure (data inline) is made when a download is clicked, not on every retrain
+    return PreparedChart(
+        tuple(specs), tuple(arrow), filled, filled.template.panels, "stretch", None, key
+    )
 
 
 def draw_chart(
@@ -280,7 +305,7 @@ def _dataset_names(node) -> set[str]:
     return names
 
 
-def _save_buttons(figure: str, name: str) -> None:
+def _save_buttons(figure: str | FilledChart, name: str) -> None:
     """PNG and SVG downloads of a chart's spec (JSON), side by side; made when clicked, not on
     each run."""
     row = st.container(horizontal=True, gap="small")
@@ -302,9 +327,9 @@ def _save_buttons(figure: str, name: str) -> None:
 _COMPOUND_KEYS = ("facet", "concat", "hconcat", "vconcat", "repeat")
 
 
-def figure_bytes(chart: alt.TopLevelMixin | dict | str, kind: str) -> bytes:
-    """A chart (Altair, or its Vega-Lite spec as a dict or JSON) as a slide figure: PNG (2×
-    pixels) or SVG, large type, single views 16:9.
+def figure_bytes(chart: alt.TopLevelMixin | FilledChart | dict | str, kind: str) -> bytes:
+    """A chart (Altair, a filled template, or a Vega-Lite spec as a dict or JSON) as a slide
+    figure: PNG (2× pixels) or SVG, large type, single views 16:9.
 
     Rendered on the server by vl-convert (``vl-convert-python``), the same Vega-Lite the
     browser runs, so the file matches what the page shows.
@@ -315,12 +340,15 @@ def figure_bytes(chart: alt.TopLevelMixin | dict | str, kind: str) -> bytes:
 
     if isinstance(chart, str):
         spec = json.loads(chart)
+    elif isinstance(chart, FilledChart):
+        spec = chart.figure()
     elif isinstance(chart, dict):
         spec = dict(chart)
     else:
         spec = _to_spec(chart)
     if not any(key in spec for key in _COMPOUND_KEYS):
         spec["width"], spec["height"] = SLIDE_SIZE
+        spec.pop("autosize", None)  # the plot is the slide's size; axes and legend add to it
     label, title = SLIDE_FONTS["label"], SLIDE_FONTS["title"]
     config = dict(spec.get("config", {}))
     slide = {

@@ -262,37 +262,39 @@ def show_spec(spec: dict, compound: bool = False) -> None:
 
 def loss_figure(comparison, log_scale: bool):
     """The loss chart of the comparison, diverged runs marked, prepared with a movable cursor
-    (:class:`reluscope.ui.components.PreparedChart`; cache it with ``services.frame``)."""
-    from reluscope import charts, frames
+    (:class:`reluscope.ui.components.PreparedChart`; cache it with ``services.frame``): a
+    template built once per chart structure, filled with this comparison's curves."""
+    from reluscope import frames
+    from reluscope.charts.training import loss_spec
     from reluscope.frames.curves import diverged_epochs
     from reluscope.ui import services
-    from reluscope.ui.components import prepare_chart
+    from reluscope.ui.components import prepare_filled
 
     curves = services.frame(frames.training_curves, comparison)  # the page's own, cached
     loss = frames.log_safe(curves.loss) if log_scale else curves.loss
     diverged = diverged_epochs(curves.summary)
-    chart = charts.loss_chart(
-        loss, curves.plateaus, log_scale=log_scale, diverged=diverged, cursor=True
-    )
-    return prepare_chart(chart, "loss")
+    filled = loss_spec(loss, curves.plateaus, log_scale=log_scale, diverged=diverged, cursor=True)
+    return prepare_filled(filled, "loss")
 
 
 def score_figure(comparison, y_title: str):
     """The score chart (accuracy or R²) of the comparison, prepared with a movable cursor."""
-    from reluscope import charts, frames
+    from reluscope import frames
+    from reluscope.charts.training import loss_spec
     from reluscope.ui import services
-    from reluscope.ui.components import prepare_chart
+    from reluscope.ui.components import prepare_filled
 
     curves = services.frame(frames.training_curves, comparison)
-    chart = charts.loss_chart(curves.score, metric="score", y_title=y_title, cursor=True)
-    return prepare_chart(chart, "score")
+    filled = loss_spec(curves.score, metric="score", y_title=y_title, cursor=True)
+    return prepare_filled(filled, "score")
 
 
 def off_units_figure(comparison):
     """The off-units chart of :func:`reluscope.frames.recovery_curves`, prepared with a cursor."""
-    from reluscope import charts, frames
+    from reluscope import frames
+    from reluscope.charts.recovery import off_units_spec
     from reluscope.ui import services
-    from reluscope.ui.components import prepare_chart
+    from reluscope.ui.components import prepare_filled
 
     recovery = services.frame(frames.recovery_curves, comparison)
-    return prepare_chart(charts.off_units_chart(recovery, cursor=True), "off_units")
+    return prepare_filled(off_units_spec(recovery, cursor=True), "off_units")

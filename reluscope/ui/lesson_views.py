@@ -54,7 +54,7 @@ def _units(comparison, view, settings) -> None:
         st.markdown(f"**No unit of hidden layer {layer} died or came back during training.**")
         return
     st.markdown("**Deaths (down) and recoveries (up) per epoch**")
-    components.show_chart(charts.events_chart(events))
+    components.show_chart(charts.events_chart(events, comparison.n_epochs))
 
 
 def _derivatives(comparison, view, settings) -> None:
@@ -85,7 +85,9 @@ def _boundary(comparison, view, settings) -> None:
         return
     epoch = _epoch(view, comparison)
     surface = services.frame(frames.decision_surface, comparison, comparison.seeds[0], epoch, 1)
-    st.markdown(f"**Decision boundary at epoch {epoch}** (dashed grey: dead first-layer units)")
+    st.markdown(
+        f"**Decision boundary at epoch {epoch}** (thick, dark and dashed: dead first-layer units)"
+    )
     components.show_chart(charts.decision_boundary_chart(surface))
 
 

@@ -87,9 +87,7 @@ def loss_section(epoch: int):
     redraws the animated part only (it sits in the epoch bar's fragment)."""
     st.subheader("Loss")
     log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
-    st.caption(
-        "Solid: training; dashed: validation. Shaded spans are plateaus of the training loss."
-    )
+    st.caption("Shaded spans are plateaus of the training loss.")  # the chart says the dashes
     if len(diverged_epochs(summary)):
         st.caption(
             "The axis is scaled to the runs that did not diverge; a dotted line marks "

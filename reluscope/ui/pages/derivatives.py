@@ -30,7 +30,11 @@ def curves(negative_slope: float) -> None:
         key="derivatives_extra",
         bind="query-params",
     )
-    frame = frames.activation_curves_frame([*ALWAYS, *extra], negative_slope=negative_slope)
+    shown = [*ALWAYS, *extra]
+    # in the sidebar's order, as every legend lists them; the ones it has not picked after
+    order = [n for n in settings.activations if n in shown]
+    order += [n for n in shown if n not in order]
+    frame = frames.activation_curves_frame(order, negative_slope=negative_slope)
     slopes = frames.flat_negative_slopes(frame)
     components.show_chart(charts.activation_curves_chart(frame, negative_slopes=slopes))
 

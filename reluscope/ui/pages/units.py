@@ -85,4 +85,4 @@ events = frames.event_counts(comparison.layers(), layer=layer)
 if events.empty:
     st.info(f"No unit of hidden layer {layer} died or recovered, for any activation.")
 else:
-    components.show_chart(charts.events_chart(events), key="events")
+    components.show_chart(charts.events_chart(events, comparison.n_epochs), key="events")
