@@ -238,12 +238,9 @@ def player(n_epochs: int, draw: Callable[[int], None], *, key: str = "epoch_play
             if epoch >= n_epochs:  # the end: stop the timer
                 _set(epoch, playing=False)
                 now_playing = False
-        # the bar's place first, its widgets last: a frame's messages then leave in one burst
-        # after the page's work, and the browser redraws them together rather than one by one
-        bar = st.container(key="epoch_bar")
-        draw(_current(n_epochs))  # the epoch the bar's slider shows (its key holds it)
-        with bar:
-            _bar(n_epochs, now_playing)
+        with st.container(key="epoch_bar"):
+            epoch = _bar(n_epochs, now_playing)
+        draw(epoch)
         runs["frames"] += 1
         took = time.perf_counter() - started
         if runs["frames"] > 1:  # a fragment's own rerun; the full run's frame builds more
