@@ -205,7 +205,12 @@ def _panel_template(n_layers: int, max_units: int, height: int, title: str) -> d
         *names, n_layers=n_layers, height=height, width=None, max_units=max_units,
         title=title, legends=False,
     )  # fmt: skip
-    return {**chart.to_dict(), "usermeta": {"embedOptions": {"renderer": "canvas"}}}
+    spec = chart.to_dict()
+    # drawn on a canvas, a mark has no element to carry an ARIA description, and every position
+    # is finite: neither a description nor an invalid-value filter is worth building per datum
+    marks = {"aria": False, "invalid": "break-paths-show-domains"}
+    config = {**spec.get("config", {}), "mark": {**spec.get("config", {}).get("mark", {}), **marks}}
+    return {**spec, "config": config, "usermeta": {"embedOptions": {"renderer": "canvas"}}}
 
 
 def _values(column: np.ndarray) -> list:
