@@ -79,3 +79,25 @@ def test_each_panel_draws_on_its_own_with_its_legend_highlight():
             assert [p["bind"] for p in spec["params"]] == ["legend"]
             # Vega refuses a spec whose encodings name a selection it does not define
             assert vl_convert.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def test_a_frames_datasets_go_as_the_arrow_streamlit_would_send():
+    import pandas as pd
+    import pyarrow as pa
+    from streamlit import dataframe_util
+
+    rows = [
+        {"unit": 0, "state": "dead", "z_max": None},
+        {"unit": 1, "state": "alive", "z_max": 0.5},
+    ]
+    spec = {"mark": "point", "datasets": {"hidden": rows, "edges": [], "sent": b"\x00"}}
+    converted = components.with_arrow_datasets(spec)
+    assert spec["datasets"]["hidden"] is rows  # the spec given is left as it was
+    assert converted["datasets"]["sent"] == b"\x00"  # bytes already converted stay
+    table = pa.ipc.open_stream(converted["datasets"]["hidden"]).read_all()
+    assert table.to_pylist() == rows
+    expected = pa.ipc.open_stream(
+        dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
+    ).read_all()
+    assert table.column("z_max").to_pylist() == expected.column("z_max").to_pylist()
+    assert pa.ipc.open_stream(converted["datasets"]["edges"]).read_all().num_rows == 0

@@ -205,22 +205,28 @@ def _panel_template(n_layers: int, max_units: int, height: int, title: str) -> d
         *names, n_layers=n_layers, height=height, width=None, max_units=max_units,
         title=title, legends=False,
     )  # fmt: skip
-    return {**chart.to_dict(), "usermeta": {"embedOptions": {"renderer": "canvas"}}}
+    spec = chart.to_dict()
+    # drawn on a canvas, a mark has no element to carry an ARIA description, and every position
+    # is finite: neither a description nor an invalid-value filter is worth building per datum
+    marks = {"aria": False, "invalid": "break-paths-show-domains"}
+    config = {**spec.get("config", {}), "mark": {**spec.get("config", {}).get("mark", {}), **marks}}
+    return {**spec, "config": config, "usermeta": {"embedOptions": {"renderer": "canvas"}}}
 
 
-def _values(column: pd.Series) -> list:
+def _values(column: np.ndarray) -> list:
     """A column as JSON values: a non-finite number (a diverged run's z) becomes null."""
     values = column.tolist()
     if column.dtype.kind == "f":
-        finite = np.isfinite(column.to_numpy())
+        finite = np.isfinite(column)
         if not finite.all():
             values = [v if ok else None for v, ok in zip(values, finite, strict=True)]
     return values
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows, built column by column (several times faster than pandas' records)."""
-    columns = {name: _values(frame[name]) for name in frame.columns}
+def _records(frame: pd.DataFrame, fields: list[str], rows: np.ndarray) -> list[dict]:
+    """JSON-ready rows of ``frame``'s ``fields`` at the positions ``rows``, built column by
+    column from NumPy (pandas' row selection and records cost more than the frame's drawing)."""
+    columns = {name: _values(frame[name].to_numpy()[rows]) for name in fields}
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
@@ -229,18 +235,27 @@ def network_panel_specs(drawing: NetworkDrawing, *, height: int | None = None) -
 
     The same network shape always gives the same spec but for its data, so the spec is
     built and validated once (per shape, height and activation) and each frame fills in the
-    data: a frame costs a conversion of its rows, not a new Altair chart.
+    data (``hidden``, ``edges``, ``ends``: lists of records): a frame costs a selection of
+    its rows, not a new Altair chart.
     """
     require_columns(drawing.nodes, NODE_COLUMNS, "network chart")
     require_columns(drawing.edges, EDGE_COLUMNS, "network chart")
     if height is None:
         height = int(min(max(9 * drawing.max_units, 200), 520))
-    n_layers = int(drawing.nodes["layer"].max()) + 1
+    nodes, edges = drawing.nodes, drawing.edges
+    n_layers = int(nodes["layer"].max()) + 1
+    node_names = nodes["activation"].to_numpy()
+    edge_names = edges["activation"].to_numpy()
+    hidden = nodes["role"].to_numpy() == "hidden"
     specs = []
-    for name in dict.fromkeys(drawing.nodes["activation"]):
+    for name in dict.fromkeys(node_names):
         template = _panel_template(n_layers, drawing.max_units, height, name)
-        hidden, edges, ends = _parts(drawing, name)
-        data = {"hidden": _records(hidden), "edges": _records(edges), "ends": _records(ends)}
+        mine = node_names == name
+        data = {
+            "hidden": _records(nodes, _HIDDEN_FIELDS, np.flatnonzero(mine & hidden)),
+            "edges": _records(edges, _EDGE_FIELDS, np.flatnonzero(edge_names == name)),
+            "ends": _records(nodes, _END_FIELDS, np.flatnonzero(mine & ~hidden)),
+        }
         specs.append({**template, "datasets": {**template.get("datasets", {}), **data}})
     return specs
 

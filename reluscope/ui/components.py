@@ -24,6 +24,7 @@ __all__ = [
     "prepare_filled",
     "show_chart",
     "show_panels",
+    "with_arrow_datasets",
 ]
 
 # CommonMark lets a backslash escape any ASCII punctuation; Streamlit adds :emoji:, :red[…]
@@ -160,6 +161,25 @@ def _arrow_datasets(datasets: dict[str, list]) -> dict[str, bytes]:
     }
 
 
+def with_arrow_datasets(spec: dict) -> dict:
+    """``spec`` with its named datasets (lists of records) as the Arrow IPC bytes Streamlit
+    sends, converted by pyarrow straight from the records: what a Play frame draws converts in
+    a tenth of the time of Streamlit's own route through pandas."""
+    import pyarrow as pa
+
+    datasets = {}
+    for name, rows in spec.get("datasets", {}).items():
+        if isinstance(rows, bytes) or not isinstance(rows, list):
+            datasets[name] = rows
+            continue
+        table = pa.Table.from_pylist(rows)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        datasets[name] = sink.getvalue().to_pybytes()
+    return {**spec, "datasets": datasets} if datasets else dict(spec)
+
+
 def prepare_chart(chart: alt.TopLevelMixin, key: str | None = None) -> PreparedChart:
     """The :class:`PreparedChart` of an Altair chart (its conversion, done once)."""
     import json
@@ -240,7 +260,7 @@ def draw_spec(spec: dict, key: str, save: bool = True) -> None:
     """
     import json
 
-    st.vega_lite_chart(spec=dict(spec), width="stretch", key=key)
+    st.vega_lite_chart(spec=with_arrow_datasets(spec), width="stretch", key=key)
     if save:
         _save_buttons(json.dumps(spec), key)
 
@@ -375,6 +395,6 @@ def show_panels(panels, per_row: int = 4, key: str | None = None) -> None:
             for column, chart in zip(st.columns(per_row), row, strict=False):
                 with column:
                     if isinstance(chart, dict):
-                        st.vega_lite_chart(spec=chart, width="stretch")
+                        st.vega_lite_chart(spec=with_arrow_datasets(chart), width="stretch")
                     else:
                         show_chart(chart)

@@ -82,28 +82,34 @@ if settings.n_seeds > 1:
     st.caption(f"Means over {settings.n_seeds} seeds; curves show the mean and a 95 % band.")
 
 
-def loss_section(epoch: int):
-    """The loss chart, its cursor at ``epoch``, diverged runs marked; its log-scale toggle
-    redraws the animated part only (it sits in the epoch bar's fragment)."""
+def at_epoch(epoch: int) -> None:
+    """What Play animates here: cursors on the curves and the network drawn at ``epoch``.
+
+    The frame's work comes first and its elements after, so they reach the browser together.
+    The loss chart's log-scale toggle redraws the animated part only (it sits in the epoch
+    bar's fragment)."""
+    log_scale = bool(st.session_state.get("log_loss", False))
+    # built once per comparison (and scale); a frame moves their cursors only
+    loss = services.frame(epoch_bar.loss_figure, comparison, log_scale)
+    score = services.frame(epoch_bar.score_figure, comparison, score_title)
+    off_units = services.frame(epoch_bar.off_units_figure, comparison)
+    seed = comparison.seeds[0]
+    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    # a per-shape template filled with the epoch's rows: a Play frame builds no Altair chart
+    panels = network_charts.network_panel_specs(drawing, height=180)
+
     st.subheader("Loss")
-    log_scale = st.toggle("Log scale", key="log_loss", bind="query-params")
+    if st.toggle("Log scale", key="log_loss", bind="query-params") != log_scale:
+        loss = services.frame(epoch_bar.loss_figure, comparison, not log_scale)
     st.caption("Shaded spans are plateaus of the training loss.")  # the chart says the dashes
     if len(diverged_epochs(summary)):
         st.caption(
             "The axis is scaled to the runs that did not diverge; a dotted line marks "
             "the epoch a run diverged at."
         )
-    # built once per comparison and scale; a frame moves its cursor only
-    prepared = services.frame(epoch_bar.loss_figure, comparison, log_scale)
-    components.draw_chart(prepared, key="loss", epoch=epoch)
-
-
-def at_epoch(epoch: int) -> None:
-    """What Play animates here: cursors on the curves and the network drawn at ``epoch``."""
-    loss_section(epoch)
+    components.draw_chart(loss, key="loss", epoch=epoch)
     st.subheader(score_title.capitalize())
-    prepared = services.frame(epoch_bar.score_figure, comparison, score_title)
-    components.draw_chart(prepared, key="score", epoch=epoch)
+    components.draw_chart(score, key="score", epoch=epoch)
     st.subheader("Dead units, and units off on every input, per hidden layer")
     st.caption(
         "Solid: share of each layer's units *off* on every input — dead for ReLU, inactive for "
@@ -111,18 +117,13 @@ def at_epoch(epoch: int) -> None:
         "Epoch 0 is the network at initialisation, so a solid line that comes back down is "
         "units recovering."
     )
-    prepared = services.frame(epoch_bar.off_units_figure, comparison)
-    components.draw_chart(prepared, key="off_units", epoch=epoch)
-    seed = comparison.seeds[0]
-    st.subheader(f"The network at epoch {epoch}")
+    components.draw_chart(off_units, key="off_units", epoch=epoch)
+    st.subheader("The network")
     st.caption(
-        f"Seed {seed}; each unit in its state. The Units page draws it larger, with each "
-        "unit's output map."
+        f"Epoch {epoch}, seed {seed}; each unit in its state. The Units page draws it larger, "
+        "with each unit's output map."
     )
-    drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
     epoch_bar.show_spec(network_charts.network_legend_spec())
-    # a per-shape template filled with the epoch's rows: a Play frame builds no Altair chart
-    panels = network_charts.network_panel_specs(drawing, height=180)
     components.show_panels(panels, per_row=min(len(panels), 3), key="network")
 
 

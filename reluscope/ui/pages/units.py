@@ -37,27 +37,33 @@ in_layer = services.frame(frames.run_units, comparison, activation, seed, layer)
 
 
 def at_epoch(epoch: int) -> None:
-    """What Play animates: the network of every activation, this layer's on-rates and maps."""
-    st.subheader(f"The network at epoch {epoch}")
-    st.caption(
-        "Layers left to right, each unit in its state; an alive unit is paler the less often "
-        "it fires. Blue edges are positive weights, vermillion negative, thicker for larger |w|."
-    )
+    """What Play animates: the network of every activation, this layer's on-rates and maps.
+
+    The frame's work comes first and its elements after, so they reach the browser together;
+    the one line of text that changes with the epoch is one caption."""
     drawing = services.frame(network_frames.network_drawing, comparison, seed, epoch)
+    panels = network_charts.network_panel_specs(drawing)
+    histogram = charts.on_rate_histogram_spec(frames.on_rates(in_layer, epoch))
+    maps = (
+        services.frame(network_frames.unit_maps, comparison, activation, seed, epoch, layer)
+        if comparison.train.n_features == 2 and st.session_state.get("units_maps", False)
+        else None
+    )
     st.vega_lite_chart(spec=network_charts.network_legend_spec(), width="stretch")
-    components.show_panels(network_charts.network_panel_specs(drawing), key="network")
-    if drawing.hidden_edges:
-        st.caption(
-            f"{drawing.hidden_edges} weights below {network_frames.EDGE_THRESHOLD:.0%} of their "
-            f"layer's largest |w| (or past {network_frames.MAX_EDGES} per layer) are not drawn."
-        )
+    components.show_panels(panels, key="network")
+    left_out = (
+        f"; {drawing.hidden_edges} weights below {network_frames.EDGE_THRESHOLD:.0%} of their "
+        f"layer's largest |w| (or past {network_frames.MAX_EDGES} per layer) are not drawn"
+        if drawing.hidden_edges
+        else ""
+    )
+    st.caption(f"Epoch {epoch}{left_out}.")
     left, right = st.columns(2)
     with left:
         st.subheader("On-rate")
         st.caption(
             f"{activation}, hidden layer {layer}, epoch {epoch}: share of inputs on which z > 0."
         )
-        histogram = charts.on_rate_histogram_spec(frames.on_rates(in_layer, epoch))
         components.draw_spec(histogram, key="on_rate")
     if comparison.train.n_features == 2:
         with right:
@@ -67,12 +73,19 @@ def at_epoch(epoch: int) -> None:
                     f"{activation}, hidden layer {layer}: white is 0, so a dead ReLU is a blank "
                     "tile."
                 )
-                maps = services.frame(
-                    network_frames.unit_maps, comparison, activation, seed, epoch, layer
-                )
+                if maps is None:  # the toggle's state was not set before it was drawn
+                    maps = services.frame(
+                        network_frames.unit_maps, comparison, activation, seed, epoch, layer
+                    )
                 components.show_chart(network_charts.unit_maps_chart(maps, tile=44, columns=5))
 
 
+# the network's title and key do not change with the epoch: drawn once, above the bar
+st.subheader("The network, epoch by epoch")
+st.caption(
+    "Layers left to right, each unit in its state; an alive unit is paler the less often "
+    "it fires. Blue edges are positive weights, vermillion negative, thicker for larger |w|."
+)
 player(comparison.n_epochs, at_epoch)
 
 st.subheader(f"{activation}, hidden layer {layer}: unit states")
