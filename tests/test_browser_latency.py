@@ -5,7 +5,8 @@ the targets). Each test asserts only that every step happens without an exceptio
 
 - in a real browser, against a fresh ``streamlit run app.py``: the first chart after a cold
   start, a retrain after a bias-offset change, a rerun that trains nothing (a view option), and
-  one Play frame where the page has the epoch bar's Play control;
+  one Play frame where the page has the epoch bar's Play control (the server answers its
+  health check once it has warmed up, ``reluscope.ui.warm``: its start-up time includes that);
 - through AppTest: a retraining settings change and a rerun that retrains nothing, each as a
   ratio to the training it waits for (medians of interleaved rounds).
 """

@@ -2,6 +2,9 @@
 
 ``streamlit run`` is given this file (``reluscope ui`` does so; the checkout's root ``app.py``
 calls :func:`main`), so the dashboard runs the same from a checkout and from an installed wheel.
+Like the root ``app.py``, it defines an ``st.App`` when ``streamlit run`` imports it (as a
+top-level module named after the file, not as :mod:`reluscope.ui.app`), so the server warms up
+(:mod:`reluscope.ui.warm`) before it takes visitors; each session runs it as ``__main__``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import streamlit as st
 from reluscope.config import links
 from reluscope.ui.components import phone_navigation
 from reluscope.ui.sidebar import settings_sidebar
+from reluscope.ui.warm import lifespan
 
 __all__ = ["PAGES", "PAGES_DIR", "main"]
 
@@ -52,5 +56,7 @@ def main() -> None:
     page.run()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # a session's run
     main()
+elif not __package__:  # imported by `streamlit run`, which serves the App
+    app = st.App(__file__, lifespan=lifespan)
