@@ -93,16 +93,25 @@ def test_the_watcher_records_exceptions_and_error_messages_only():
     assert watcher.errors == ["ValueError: bad value", "**Training failed.**"]
 
 
+def _run(coroutine):
+    """``asyncio.run`` on a thread of its own: a browser test's driver may have left an event
+    loop running on this one, where ``asyncio.run`` refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_visit_runs_the_app_without_settings_and_closes_its_session():
     runtime = FakeRuntime(_finished(ForwardMsg.FINISHED_SUCCESSFULLY))
-    asyncio.run(warm.visit(runtime))
+    _run(warm.visit(runtime))
     assert runtime.requests == [""] and not runtime.open
 
 
 def test_a_visit_that_shows_an_error_raises_it_and_closes_its_session():
     runtime = FakeRuntime(_exception("bad value"), _finished(ForwardMsg.FINISHED_SUCCESSFULLY))
     with pytest.raises(warm.HomePageError, match="ValueError: bad value"):
-        asyncio.run(warm.visit(runtime))
+        _run(warm.visit(runtime))
     assert not runtime.open
 
 
@@ -113,7 +122,7 @@ def test_a_visit_cut_short_closes_its_session():
         await asyncio.wait_for(warm.visit(runtime), 0.1)
 
     with pytest.raises(TimeoutError):
-        asyncio.run(cut_short())
+        _run(cut_short())
     assert runtime.requests == [""] and not runtime.open
 
 
@@ -129,7 +138,7 @@ def _serve(monkeypatch, visit) -> None:
         async with warm.lifespan(None):
             served.append(True)
 
-    asyncio.run(serve())
+    _run(serve())
     assert served == [True]
 
 

@@ -226,8 +226,9 @@ def _run_on_dask(groups, arguments, train, eval_set, curves, jobs, scheduler):
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
-                # an interrupted sweep cancels tasks and kills busy workers: expected, not news
-                silence_logs=logging.ERROR,
+                # an interrupted sweep cancels tasks and kills busy workers, whose heartbeats
+                # then log errors: expected, not news (a task's own error reaches the client)
+                silence_logs=logging.CRITICAL,
             )
         address = cluster.scheduler_address
     else:
