@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import altair as alt
 import streamlit as st
 
-from reluscope.charts.templates import FilledChart
+from reluscope.charts.templates import FilledChart, dataset_names
 from reluscope.ui.sidebar import Choice
 
 __all__ = [
@@ -303,26 +303,10 @@ def _panel_specs(spec: dict) -> list[dict]:
         own = [p for p in params if "views" not in p or views & set(p["views"])]
         if own:
             own_spec["params"] = own + own_spec.get("params", [])
-        reads = _dataset_names({**shared, **own_spec})
+        reads = dataset_names({**shared, **own_spec})
         own_data = {name: rows for name, rows in datasets.items() if name in reads}
         specs.append({**shared, **own_spec, **({"datasets": own_data} if own_data else {})})
     return specs
-
-
-def _dataset_names(node) -> set[str]:
-    """The names of the named datasets a Vega-Lite spec's views read (``data: {name: ...}``)."""
-    if isinstance(node, list):
-        return set().union(*(_dataset_names(item) for item in node))
-    if not isinstance(node, dict):
-        return set()
-    names = set()
-    data = node.get("data")
-    if isinstance(data, dict) and isinstance(data.get("name"), str):
-        names.add(data["name"])
-    for key in ("layer", "concat", "hconcat", "vconcat", "spec"):
-        if key in node:
-            names |= _dataset_names(node[key])
-    return names
 
 
 def _save_buttons(figure: str | FilledChart, name: str) -> None:
